@@ -1,0 +1,22 @@
+#include "http_types.hpp"
+
+#include "text.hpp"
+
+namespace kms {
+
+std::optional<std::string> find_header(const Headers& headers, std::string_view name) {
+    for (const auto& h : headers)
+        if (iequals(h.name, name)) return h.value;
+    return std::nullopt;
+}
+
+std::string_view target_path(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
+
+std::string_view target_query(std::string_view target) {
+    auto q = target.find('?');
+    return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+}
+
+}  // namespace kms

@@ -1,0 +1,77 @@
+#include "text.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <random>
+
+namespace kms {
+
+namespace {
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+}
+
+std::string to_lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), lower);
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    const char* ws = " \t\r\n";
+    auto b = s.find_first_not_of(ws);
+    if (b == std::string_view::npos) return {};
+    auto e = s.find_last_not_of(ws);
+    return s.substr(b, e - b + 1);
+}
+
+std::string media_type(std::string_view content_type) {
+    return to_lower(trim(content_type.substr(0, content_type.find(';'))));
+}
+
+bool is_uuid(std::string_view s) {
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_hex(s[i])) return false;
+    }
+    return true;
+}
+
+std::string random_uuid() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    std::uniform_int_distribution<unsigned> nibble(0, 15);
+    static const char* hex = "0123456789abcdef";
+    std::string out(36, '-');
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+        out[i] = hex[nibble(rng)];
+    }
+    out[14] = '4';                          // version 4
+    out[19] = hex[8 + (nibble(rng) & 3)];   // RFC 4122 variant
+    return out;
+}
+
+std::size_t json_nesting_depth(std::string_view text) {
+    std::size_t depth = 0, max_depth = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '[' || c == '{') max_depth = std::max(max_depth, ++depth);
+        else if ((c == ']' || c == '}') && depth > 0) --depth;
+    }
+    return max_depth;
+}
+
+}  // namespace kms

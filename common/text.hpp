@@ -1,0 +1,29 @@
+// Small string helpers used on both sides of the wire.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace kms {
+
+bool iequals(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view s);
+std::string_view trim(std::string_view s);
+
+// The media type of a Content-Type value, lower-cased, without parameters:
+// "Application/JSON; charset=utf-8" -> "application/json".
+std::string media_type(std::string_view content_type);
+
+// True for the RFC 4122 textual form 8-4-4-4-12 of hex digits (either case), nothing else:
+// no braces, no "urn:uuid:" prefix (the spec's `format: uuid`).
+bool is_uuid(std::string_view s);
+
+// A fresh random (version 4) UUID in lower case.
+std::string random_uuid();
+
+// Maximum nesting depth of arrays/objects in a JSON text, counted without parsing it, so
+// that a hostile body cannot drive a recursive parser or destructor into a stack overflow.
+// Brackets inside strings are skipped.
+std::size_t json_nesting_depth(std::string_view text);
+
+}  // namespace kms

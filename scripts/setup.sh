@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, every Debian 12 package the build, the tests and the benchmark
+# comparison need. Idempotent: packages already present are not touched, so a second run costs
+# one dpkg query. Both README commands call it; a fresh Debian 12 machine needs nothing else.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost-dev libboost-system-dev libboost-program-options-dev
+  libssl-dev rapidjson-dev libvalijson-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  curl wrk nginx-light openssl libxml2-utils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# nginx-light's package starts a system nginx on port 80; this project only ever runs its own
+# nginx on an ephemeral loopback port for the benchmark comparison, so stop the system one.
+if [[ " ${missing[*]} " == *" nginx-light "* ]]; then
+  $SUDO systemctl stop nginx >/dev/null 2>&1 || $SUDO service nginx stop >/dev/null 2>&1 || true
+fi

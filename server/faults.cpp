@@ -1,0 +1,48 @@
+// Names of the injectable faults (`kmsconf serve --fault NAME`): the enum's identifiers in
+// kebab case, so that a name on the command line maps to exactly one deviation.
+#include "replicate_service.hpp"
+
+#include <array>
+#include <utility>
+
+namespace kms::server {
+
+namespace {
+constexpr std::array<std::pair<Fault, const char*>, 14> kFaultNames{{
+    {Fault::none, "none"},
+    {Fault::slow_response, "slow-response"},
+    {Fault::undeclared_status, "undeclared-status"},
+    {Fault::wrong_content_type, "wrong-content-type"},
+    {Fault::bad_enum, "bad-enum"},
+    {Fault::bad_uuid_format, "bad-uuid-format"},
+    {Fault::bad_uri_reference, "bad-uri-reference"},
+    {Fault::problem_status_mismatch, "problem-status-mismatch"},
+    {Fault::problem_missing_title, "problem-missing-title"},
+    {Fault::server_error_on_garbage, "server-error-on-garbage"},
+    {Fault::accept_malformed, "accept-malformed"},
+    {Fault::reject_valid, "reject-valid"},
+    {Fault::ignore_auth, "ignore-auth"},
+    {Fault::no_allow_header, "no-allow-header"},
+}};
+}  // namespace
+
+std::optional<Fault> parse_fault(std::string_view name) {
+    for (const auto& [fault, fault_name] : kFaultNames)
+        if (name == fault_name) return fault;
+    return std::nullopt;
+}
+
+std::string to_string(Fault f) {
+    for (const auto& [fault, fault_name] : kFaultNames)
+        if (fault == f) return fault_name;
+    return "unknown";
+}
+
+std::vector<std::string> fault_names() {
+    std::vector<std::string> out;
+    out.reserve(kFaultNames.size());
+    for (const auto& entry : kFaultNames) out.emplace_back(entry.second);
+    return out;
+}
+
+}  // namespace kms::server

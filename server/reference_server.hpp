@@ -1,0 +1,56 @@
+// The embedded reference server: ReplicateService behind a Boost.Beast async HTTP/1.1
+// listener on its own I/O thread(s). Beast stays inside http_server.cpp; this header is plain.
+#pragma once
+
+#include "replicate_service.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace kms::server {
+
+struct ServerOptions {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 0;                      // 0: an ephemeral port, see ReferenceServer::port()
+    std::size_t body_limit = 64 * 1024;          // larger bodies: 413
+    std::size_t header_limit = 16 * 1024;        // larger header blocks: 431
+    std::chrono::milliseconds header_timeout{10000};  // request head must arrive within this
+    std::chrono::milliseconds idle_timeout{30000};    // keep-alive connection idle limit
+    unsigned threads = 1;
+    ServiceOptions service;
+    // Called once per response with "METHOD target -> status" (untrusted text made printable).
+    // Empty: no per-request logging. Called from I/O threads, possibly concurrently.
+    std::function<void(const std::string&)> access_log;
+};
+
+class ReferenceServer {
+public:
+    explicit ReferenceServer(ServerOptions options);
+    ~ReferenceServer();  // stops and joins
+    ReferenceServer(const ReferenceServer&) = delete;
+    ReferenceServer& operator=(const ReferenceServer&) = delete;
+
+    // Binds, listens and starts the I/O threads. Throws std::runtime_error naming the stage
+    // ("bind 127.0.0.1:8080: Address already in use") on failure. Call once.
+    void start();
+    // Stops accepting, closes every connection and joins the I/O threads. Idempotent; not to
+    // be called from inside an I/O thread (it joins them).
+    void stop();
+
+    std::uint16_t port() const;
+    std::string base_url() const;  // "http://127.0.0.1:<port>/v2"
+    ReplicateService& service();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// `kmsconf serve ...`: runs a server in the foreground until SIGINT/SIGTERM.
+// Prints "listening on http://ADDR:PORT/v2" on stdout once bound (scripts parse it).
+int serve_main(int argc, char** argv);
+
+}  // namespace kms::server

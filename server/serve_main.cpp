@@ -1,0 +1,182 @@
+// `kmsconf serve`: the reference server in the foreground, for scripts and manual checks.
+// stdout carries exactly one line, "listening on http://ADDR:PORT/v2", once bound (scripts
+// parse it); everything else goes to stderr. Exit codes: 0 after SIGINT/SIGTERM, 2 for bad
+// flags, 3 when the address cannot be bound.
+#include "reference_server.hpp"
+
+#include "text.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <arpa/inet.h>
+#include <pthread.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <optional>
+
+namespace kms::server {
+
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 2;
+constexpr int kExitBind = 3;
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+po::options_description describe() {
+    po::options_description d("kmsconf serve [options]");
+    d.add_options()
+        ("help,h", "print this help and exit")
+        ("address", po::value<std::string>()->default_value("127.0.0.1"), "address to listen on")
+        ("port", po::value<unsigned>()->default_value(0), "port to listen on; 0 picks a free one")
+        ("threads", po::value<unsigned>()->default_value(1), "I/O threads (1..64)")
+        ("body-limit", po::value<std::size_t>()->default_value(64 * 1024), "largest request body in bytes; larger: 413")
+        ("header-limit", po::value<std::size_t>()->default_value(16 * 1024), "largest header block in bytes; larger: 431")
+        ("header-timeout-ms", po::value<unsigned>()->default_value(10000), "time allowed for a request head")
+        ("idle-timeout-ms", po::value<unsigned>()->default_value(30000), "keep-alive idle limit")
+        ("operation-settle-ms", po::value<unsigned>()->default_value(2000), "operations turn pending -> success after this")
+        ("slow-delay-ms", po::value<unsigned>()->default_value(3000), "response delay of the slow-response fault")
+        ("fault", po::value<std::vector<std::string>>()->composing(), "inject a fault (repeatable); 'list' prints the names")
+        ("credentials-from-env", "require EXO2 signatures with EXOSCALE_API_KEY / EXOSCALE_API_SECRET")
+        ("api-key", po::value<std::string>(), "require EXO2 signatures with this API key")
+        ("api-secret-file", po::value<std::string>(), "file holding the API secret (first line)")
+        ("verbose,v", "log one line per request to stderr");
+    return d;
+}
+
+std::string read_secret_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw UsageError("cannot read --api-secret-file " + path);
+    std::string line;
+    std::getline(in, line);
+    return std::string(trim(line));
+}
+
+// Credentials: the environment first (if asked), then explicit flags override either half.
+std::optional<Exo2Credentials> credentials_from(const po::variables_map& vm) {
+    bool from_env = vm.count("credentials-from-env") > 0;
+    if (!from_env && !vm.count("api-key") && !vm.count("api-secret-file")) return std::nullopt;
+    Exo2Credentials c;
+    if (from_env) {
+        const char* key = std::getenv("EXOSCALE_API_KEY");
+        const char* secret = std::getenv("EXOSCALE_API_SECRET");
+        if (key) c.key = key;
+        if (secret) c.secret = secret;
+    }
+    if (vm.count("api-key")) c.key = vm["api-key"].as<std::string>();
+    if (vm.count("api-secret-file")) c.secret = read_secret_file(vm["api-secret-file"].as<std::string>());
+    if (c.key.empty()) throw UsageError("no API key: set EXOSCALE_API_KEY or pass --api-key");
+    if (c.secret.empty()) throw UsageError("no API secret: set EXOSCALE_API_SECRET or pass --api-secret-file");
+    return c;
+}
+
+ServerOptions options_from(const po::variables_map& vm) {
+    ServerOptions o;
+    o.address = vm["address"].as<std::string>();
+    unsigned char probe[16];
+    if (inet_pton(AF_INET, o.address.c_str(), probe) != 1 && inet_pton(AF_INET6, o.address.c_str(), probe) != 1)
+        throw UsageError("--address must be an IPv4 or IPv6 address, got '" + o.address + "'");
+    unsigned port = vm["port"].as<unsigned>();
+    if (port > 65535) throw UsageError("--port must be 0..65535");
+    o.port = static_cast<std::uint16_t>(port);
+    o.threads = vm["threads"].as<unsigned>();
+    if (o.threads < 1 || o.threads > 64) throw UsageError("--threads must be 1..64");
+    o.body_limit = vm["body-limit"].as<std::size_t>();
+    o.header_limit = vm["header-limit"].as<std::size_t>();
+    if (o.body_limit == 0 || o.header_limit < 256) throw UsageError("--body-limit must be > 0 and --header-limit >= 256");
+    o.header_timeout = std::chrono::milliseconds(vm["header-timeout-ms"].as<unsigned>());
+    o.idle_timeout = std::chrono::milliseconds(vm["idle-timeout-ms"].as<unsigned>());
+    if (o.header_timeout.count() == 0 || o.idle_timeout.count() == 0) throw UsageError("timeouts must be > 0");
+    o.service.operation_settle = std::chrono::milliseconds(vm["operation-settle-ms"].as<unsigned>());
+    o.service.slow_delay = std::chrono::milliseconds(vm["slow-delay-ms"].as<unsigned>());
+    if (vm.count("fault")) {
+        for (const auto& name : vm["fault"].as<std::vector<std::string>>()) {
+            auto f = parse_fault(name);
+            if (!f) throw UsageError("unknown --fault " + name + " (try --fault list)");
+            o.service.faults.push_back(*f);
+        }
+    }
+    o.service.credentials = credentials_from(vm);
+    if (vm.count("verbose"))
+        o.access_log = [](const std::string& line) { std::cerr << line + "\n" << std::flush; };
+    return o;
+}
+
+// Blocks SIGINT/SIGTERM in this thread and in the I/O threads it will start, so that
+// sigwait() below is their only receiver; restores the previous mask on scope exit.
+class SignalBlock {
+public:
+    SignalBlock() {
+        sigemptyset(&set_);
+        sigaddset(&set_, SIGINT);
+        sigaddset(&set_, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &set_, &old_);
+    }
+    ~SignalBlock() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
+    SignalBlock(const SignalBlock&) = delete;
+    SignalBlock& operator=(const SignalBlock&) = delete;
+    int wait() const {
+        int sig = 0;
+        sigwait(&set_, &sig);
+        return sig;
+    }
+
+private:
+    sigset_t set_{};
+    sigset_t old_{};
+};
+
+}  // namespace
+
+int serve_main(int argc, char** argv) {
+    auto desc = describe();
+    po::variables_map vm;
+    ServerOptions options;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        po::notify(vm);
+        if (vm.count("help")) {
+            std::cout << desc << "\n";
+            return kExitOk;
+        }
+        if (vm.count("fault")) {
+            const auto& faults = vm["fault"].as<std::vector<std::string>>();
+            if (std::find(faults.begin(), faults.end(), "list") != faults.end()) {
+                for (const auto& name : fault_names())
+                    if (name != "none") std::cout << name << "\n";
+                return kExitOk;
+            }
+        }
+        options = options_from(vm);
+    } catch (const std::exception& e) {  // po::error or UsageError
+        std::cerr << "kmsconf serve: " << e.what() << "\n(see kmsconf serve --help)\n";
+        return kExitUsage;
+    }
+
+    // Asio sends with MSG_NOSIGNAL; ignoring SIGPIPE also covers any other write path.
+    std::signal(SIGPIPE, SIG_IGN);
+    SignalBlock signals;  // before start(): the I/O threads inherit the mask
+    ReferenceServer server(std::move(options));
+    try {
+        server.start();
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf serve: " << e.what() << "\n";
+        return kExitBind;
+    }
+    std::cout << "listening on " << server.base_url() << std::endl;  // endl: flushed for scripts
+    int sig = signals.wait();
+    if (vm.count("verbose")) std::cerr << "kmsconf serve: signal " << sig << ", stopping\n";
+    server.stop();
+    return kExitOk;
+}
+
+}  // namespace kms::server

@@ -1,0 +1,68 @@
+// `kmsconf serve` flag handling and exit codes (2: usage, 3: bind). The run-until-signal path
+// is not exercised here: it blocks SIGINT/SIGTERM and waits, which belongs in a process test.
+#include "reference_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace kms::server {
+namespace {
+
+int serve(std::vector<std::string> args) {
+    args.insert(args.begin(), "serve");
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    return serve_main(static_cast<int>(args.size()), argv.data());
+}
+
+TEST(ServeMainTest, HelpExitsZeroAndListsFlags) {
+    testing::internal::CaptureStdout();
+    EXPECT_EQ(serve({"--help"}), 0);
+    std::string out = testing::internal::GetCapturedStdout();
+    for (const char* flag : {"--address", "--port", "--threads", "--body-limit", "--header-timeout-ms",
+                             "--idle-timeout-ms", "--operation-settle-ms", "--fault", "--credentials-from-env",
+                             "--api-key", "--api-secret-file", "--verbose"})
+        EXPECT_NE(out.find(flag), std::string::npos) << flag;
+}
+
+TEST(ServeMainTest, FaultListPrintsEveryFaultName) {
+    testing::internal::CaptureStdout();
+    EXPECT_EQ(serve({"--fault", "list"}), 0);
+    std::string out = testing::internal::GetCapturedStdout();
+    for (const auto& name : fault_names())
+        if (name != "none") {
+            EXPECT_NE(out.find(name + "\n"), std::string::npos) << name;
+        }
+}
+
+TEST(ServeMainTest, BadFlagsExitTwo) {
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(serve({"--no-such-flag"}), 2);
+    EXPECT_EQ(serve({"--port", "70000"}), 2);
+    EXPECT_EQ(serve({"--port", "http"}), 2);
+    EXPECT_EQ(serve({"--threads", "0"}), 2);
+    EXPECT_EQ(serve({"--fault", "no-such-fault"}), 2);
+    EXPECT_EQ(serve({"--address", "localhost:80"}), 2);
+    EXPECT_EQ(serve({"--api-key", "EXOabc"}), 2);  // no secret
+    EXPECT_EQ(serve({"--api-key", "EXOabc", "--api-secret-file", "/nonexistent/secret"}), 2);
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_NE(err.find("no-such-fault"), std::string::npos);
+}
+
+TEST(ServeMainTest, PortInUseExitsThree) {
+    ReferenceServer taken{ServerOptions{}};
+    taken.start();
+    testing::internal::CaptureStderr();
+    testing::internal::CaptureStdout();
+    EXPECT_EQ(serve({"--port", std::to_string(taken.port())}), 3);
+    std::string out = testing::internal::GetCapturedStdout();
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(out, "") << "no 'listening on' line when not listening";
+    EXPECT_NE(err.find("bind"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace kms::server

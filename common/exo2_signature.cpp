@@ -111,32 +111,48 @@ std::string exo2_authorization(const Exo2Credentials& creds, std::string_view me
 }
 
 std::optional<Exo2Authorization> parse_exo2_authorization(std::string_view h) {
-    Exo2Authorization out;
+    // Strictly the §7 shape: "credential=<key>[,signed-query-args=a;b],expires=<ts>,signature=<b64>",
+    // in that order, each part once, commas without spaces. A header that deviates is malformed
+    // rather than guessed at: with a repeated credential or expires, the verdict would depend on
+    // which copy the parser happened to keep.
     if (!consume(h, "EXO2-HMAC-SHA256 ")) return std::nullopt;
-    bool have_expires = false;
-    while (!h.empty()) {
+    std::vector<std::string_view> parts;
+    for (;;) {
         auto comma = h.find(',');
-        auto part = h.substr(0, comma);
-        h = comma == std::string_view::npos ? std::string_view{} : h.substr(comma + 1);
-        if (consume(part, "credential=")) {
-            out.credential = std::string(part);
-        } else if (consume(part, "signed-query-args=")) {
-            while (!part.empty()) {
-                auto semi = part.find(';');
-                out.signed_query_args.emplace_back(part.substr(0, semi));
-                part = semi == std::string_view::npos ? std::string_view{} : part.substr(semi + 1);
-            }
-        } else if (consume(part, "expires=")) {
-            auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), out.expires);
-            if (ec != std::errc{} || p != part.data() + part.size()) return std::nullopt;
-            have_expires = true;
-        } else if (consume(part, "signature=")) {
-            out.signature = std::string(part);
-        } else {
-            return std::nullopt;
+        parts.push_back(h.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        h.remove_prefix(comma + 1);
+    }
+    std::size_t i = 0;
+    // The value of the next part when it is `key`, else nullopt.
+    auto next = [&](std::string_view key) -> std::optional<std::string_view> {
+        if (i == parts.size() || !consume(parts[i], key)) return std::nullopt;
+        return parts[i++];
+    };
+    Exo2Authorization out;
+    auto credential = next("credential=");
+    if (!credential || credential->empty()) return std::nullopt;
+    out.credential = std::string(*credential);
+    if (auto names = next("signed-query-args=")) {
+        while (true) {
+            auto semi = names->find(';');
+            auto name = names->substr(0, semi);
+            if (name.empty()) return std::nullopt;
+            out.signed_query_args.emplace_back(name);
+            if (semi == std::string_view::npos) break;
+            names->remove_prefix(semi + 1);
         }
     }
-    if (out.credential.empty() || out.signature.empty() || !have_expires) return std::nullopt;
+    auto expires = next("expires=");
+    if (!expires || expires->empty() || !std::all_of(expires->begin(), expires->end(), [](char c) {
+            return c >= '0' && c <= '9';
+        }))
+        return std::nullopt;
+    auto [p, ec] = std::from_chars(expires->data(), expires->data() + expires->size(), out.expires);
+    if (ec != std::errc{} || p != expires->data() + expires->size()) return std::nullopt;
+    auto signature = next("signature=");
+    if (!signature || signature->empty() || i != parts.size()) return std::nullopt;
+    out.signature = std::string(*signature);
     return out;
 }
 

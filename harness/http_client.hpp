@@ -1,0 +1,73 @@
+// The harness's HTTP/1.1 client (Boost.Beast, TLS via OpenSSL). Beast stays inside
+// http_client.cpp. One client is one keep-alive connection, reopened when the server closes it.
+#pragma once
+
+#include "base_url.hpp"
+#include "http_types.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace kms {
+
+struct ClientOptions {
+    std::chrono::milliseconds connect_timeout{5000};   // resolve + TCP connect + TLS handshake
+    std::chrono::milliseconds read_timeout{10000};     // writing the request, then from request
+                                                       // written to response read
+    std::chrono::milliseconds total_timeout{30000};    // whole exchange, reconnects included
+    bool verify_tls = true;     // verify_peer + host-name check; --insecure turns it off
+    std::string ca_file;        // extra trust anchors (PEM); system CAs are used too
+    std::size_t max_body_bytes = 8 * 1024 * 1024;      // larger response bodies: body_too_large
+    std::size_t max_header_bytes = 64 * 1024;
+    bool keep_alive = true;     // false: a new connection for every request
+    std::string user_agent = "kmsconf/0.1";
+};
+
+enum class TransportError {
+    none,
+    resolve,
+    connect,
+    tls_handshake,
+    write,
+    timeout,
+    read,
+    body_too_large,
+    protocol,  // not HTTP/1.x, bad framing
+};
+const char* to_string(TransportError e);
+
+struct Exchange {
+    std::optional<HttpResponse> response;  // set when error == none
+    TransportError error = TransportError::none;
+    std::string error_detail;               // "connect 127.0.0.1:1: Connection refused"
+    std::chrono::nanoseconds elapsed{0};    // request written .. response complete
+    std::chrono::nanoseconds connect_time{0};  // resolve+connect+TLS in this call; 0 when reused
+    bool reused_connection = false;
+};
+
+class HttpClient {
+public:
+    HttpClient(BaseUrl target, ClientOptions options);
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    // Sends `request` (its target is the full origin-form path, base path included) and waits
+    // for the response. Adds Host and Content-Length (and User-Agent when absent); every other
+    // header is sent exactly as given, so a case can omit Content-Type on purpose. A POST is
+    // never retried: a stale keep-alive connection is detected before sending, not after.
+    Exchange send(const HttpRequest& request);
+
+    // Opens the connection now (for reachability probes). Empty optional on success.
+    std::optional<Exchange> connect();
+    void close();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace kms

@@ -22,6 +22,13 @@ std::string to_lower(std::string_view s) {
     return out;
 }
 
+std::string to_upper(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+    return out;
+}
+
 std::string_view trim(std::string_view s) {
     const char* ws = " \t\r\n";
     auto b = s.find_first_not_of(ws);

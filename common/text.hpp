@@ -8,6 +8,7 @@ namespace kms {
 
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
+std::string to_upper(std::string_view s);
 std::string_view trim(std::string_view s);
 
 // The media type of a Content-Type value, lower-cased, without parameters:

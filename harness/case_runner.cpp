@@ -1,0 +1,87 @@
+#include "case_runner.hpp"
+
+#include "curl_command.hpp"
+#include "json_text.hpp"
+
+#include <thread>
+
+namespace kms {
+
+const char* to_string(Verdict v) {
+    switch (v) {
+        case Verdict::pass: return "pass";
+        case Verdict::fail: return "fail";
+        case Verdict::non_strict: return "non-strict";
+        case Verdict::informational: return "informational";
+        case Verdict::skipped: return "skipped";
+    }
+    return "?";
+}
+
+Verdict grade(const std::vector<Finding>& findings) {
+    Verdict v = Verdict::pass;
+    for (const auto& f : findings) {
+        if (f.level == Level::must) return Verdict::fail;
+        if (f.level == Level::should) v = Verdict::non_strict;
+        else if (v == Verdict::pass) v = Verdict::informational;
+    }
+    return v;
+}
+
+CaseRunner::CaseRunner(const Contract& contract, HttpClient& client, BaseUrl base, RunSettings settings)
+    : contract_(contract), client_(client), base_(std::move(base)), settings_(std::move(settings)) {}
+
+void CaseRunner::pace() {
+    if (settings_.rate_per_second <= 0) return;
+    auto now = std::chrono::steady_clock::now();
+    if (next_send_ > now) std::this_thread::sleep_until(next_send_);
+    auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(1.0 / settings_.rate_per_second));
+    next_send_ = std::max(now, next_send_) + interval;
+}
+
+CaseResult CaseRunner::run(const Case& c) {
+    CaseResult result;
+    if (!auth_mode_runnable(c.request.auth, settings_.signer)) {
+        result.verdict = Verdict::skipped;
+        result.skip_reason = std::string("needs credentials (auth: ") + to_string(c.request.auth) +
+                             "); set EXOSCALE_API_KEY and EXOSCALE_API_SECRET";
+        return result;
+    }
+    auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < c.request.times; ++i) {
+        // Built anew for every send: ${random-uuid} and the signature's expiry are per request.
+        HttpRequest request = build_request(c, settings_.vars, base_, settings_.signer);
+        pace();
+        Exchange exchange = client_.send(request);
+        for (auto& f : check_response(contract_, c, request, exchange, base_.path)) result.findings.push_back(std::move(f));
+        const bool last = i + 1 == c.request.times;
+        if (last && exchange.response)
+            for (auto& f : check_expectation(c, *exchange.response)) result.findings.push_back(std::move(f));
+        result.requests.push_back(std::move(request));
+        const bool failed_transport = exchange.error != TransportError::none;
+        result.exchanges.push_back(std::move(exchange));
+        if (failed_transport) break;  // later sends would only repeat the transport failure
+    }
+    result.elapsed = std::chrono::steady_clock::now() - started;
+    result.verdict = grade(result.findings);
+    return result;
+}
+
+std::string describe_result(const Case& c, const CaseResult& result, const BaseUrl& base) {
+    std::string out = c.full_name() + " [" + to_string(c.level) + "] " + to_string(result.verdict) + "\n";
+    out += "  requirement: " + c.requirement + "\n";
+    for (const auto& f : result.findings)
+        out += "  " + std::string(to_string(f.level)) + " " + f.check + ": " + f.message + "\n";
+    if (!result.exchanges.empty() && result.exchanges.back().response) {
+        const HttpResponse& r = *result.exchanges.back().response;
+        out += "  actual: HTTP " + std::to_string(r.status) + ", Content-Type: " +
+               r.header("Content-Type").value_or("(none)") + ", " + std::to_string(r.body.size()) +
+               " bytes: " + printable(r.body, 300) + "\n";
+    }
+    if (!result.requests.empty())
+        out += "  reproduce:\n    " + curl_command(base, result.requests.back()) + "\n";
+    return out;
+}
+
+}  // namespace kms

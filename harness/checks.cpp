@@ -1,0 +1,198 @@
+#include "checks.hpp"
+
+#include "formats.hpp"
+#include "json_text.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace kms {
+
+namespace {
+
+const CheckInfo kCatalogue[] = {
+    {"response_in_time", "A response arrives, complete, within the connect and read deadlines."},
+    {"status_valid", "RFC 9110 §15: a status code is a three-digit integer from 100 to 599."},
+    {"no_server_error", "No input, however malformed, makes the server answer 5xx."},
+    {"status_declared", "The operation answers only with a status its contract declares (200, 400), or one the case allows."},
+    {"content_type", "A declared response carries the declared media type (application/json)."},
+    {"body_schema", "A declared response's body is JSON valid against the contract's schema for that status."},
+    {"formats", "Strings with format uuid or uri-reference in a declared response are in that format."},
+    {"problem_status", "RFC 9457 §3.1.2: a problem's `status` member equals the HTTP status code."},
+    {"allow_header", "RFC 9110 §15.5.6: a 405 response carries an Allow header listing the allowed methods."},
+    {"valid_accepted", "A valid replicate is accepted: 200 operation, or 400 Conflict when already replicated."},
+    {"malformed_rejected", "A malformed or invalid request is rejected with 4xx (400 error-response for the operation)."},
+    {"conflict_reported", "Replicating a key again to the same zone is a 400 problem meaning Conflict."},
+    {"expected_status", "The status is one the case allows."},
+    {"ignored_auth", "A request without a valid EXO2-HMAC-SHA256 signature is rejected (4xx) when credentials are required."},
+};
+
+Finding must(const char* check, std::string message) { return {check, Level::must, std::move(message)}; }
+
+std::string statuses_text(const std::vector<int>& statuses) {
+    std::string out;
+    for (std::size_t i = 0; i < statuses.size(); ++i) out += (i ? ", " : "") + std::to_string(statuses[i]);
+    return out;
+}
+
+// Splits a path into segments, ignoring empty ones (a leading '/').
+std::vector<std::string_view> segments(std::string_view path) {
+    std::vector<std::string_view> out;
+    while (!path.empty()) {
+        auto slash = path.find('/');
+        auto seg = path.substr(0, slash);
+        if (!seg.empty() || slash != std::string_view::npos) out.push_back(seg);
+        path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash + 1);
+    }
+    return out;
+}
+
+void check_content_type(const ResponseSpec& spec, const HttpResponse& r, std::vector<Finding>& out) {
+    auto ct = r.header("Content-Type");
+    if (!ct) {
+        out.push_back(must("content_type", "expected Content-Type " + spec.content_type + ", got none"));
+    } else if (media_type(*ct) != spec.content_type) {
+        out.push_back(must("content_type", "expected Content-Type " + spec.content_type + ", got '" + printable(*ct) + "'"));
+    }
+}
+
+void check_declared_body(const ResponseSpec& spec, const HttpResponse& r, std::vector<Finding>& out) {
+    std::string error;
+    auto doc = parse_json(r.body, &error);
+    if (!doc) {
+        out.push_back(must("body_schema", "the " + std::to_string(r.status) + " body must be JSON (" +
+                                              spec.schema->name() + "), but it is not: " + error +
+                                              "; body: " + printable(r.body)));
+        return;
+    }
+    for (const auto& v : spec.schema->validate(*doc))
+        out.push_back(must("body_schema", spec.schema->name() + " at '" + v.pointer + "': " + v.message));
+    for (const auto& v : check_formats(spec.schema->document(), *doc))
+        out.push_back(must("formats", spec.schema->name() + " at '" + v.pointer + "': \"" + v.value +
+                                          "\" is not a valid " + v.format));
+}
+
+void check_problem_status(const HttpResponse& r, std::vector<Finding>& out) {
+    if (r.status < 400) return;
+    std::string error;
+    auto doc = parse_json(r.body, &error);
+    if (!doc || !doc->IsObject()) return;
+    auto status = doc->FindMember("status");
+    if (status == doc->MemberEnd()) return;
+    if (!status->value.IsInt() || status->value.GetInt() != r.status)
+        out.push_back(must("problem_status", "problem body status " + render_short(status->value) +
+                                                 " differs from the HTTP status " + std::to_string(r.status)));
+}
+
+}  // namespace
+
+const std::vector<CheckInfo>& check_catalogue() {
+    static const std::vector<CheckInfo> all(std::begin(kCatalogue), std::end(kCatalogue));
+    return all;
+}
+
+bool targets_operation(const Contract& contract, const HttpRequest& request, const std::string& base_path) {
+    if (request.method != contract.method()) return false;
+    std::string_view path = target_path(request.target);
+    if (path.substr(0, base_path.size()) != base_path) return false;
+    auto actual = segments(path.substr(base_path.size()));
+    auto wanted = segments(contract.path_template());
+    if (actual.size() != wanted.size()) return false;
+    for (std::size_t i = 0; i < wanted.size(); ++i)
+        if (!(wanted[i].size() > 1 && wanted[i].front() == '{') && actual[i] != wanted[i]) return false;
+    return true;
+}
+
+std::vector<Finding> check_response(const Contract& contract, const Case& c, const HttpRequest& request,
+                                    const Exchange& exchange, const std::string& base_path) {
+    std::vector<Finding> out;
+    if (exchange.error != TransportError::none || !exchange.response) {
+        out.push_back(must("response_in_time", std::string("no response (") + to_string(exchange.error) +
+                                                   "): " + exchange.error_detail));
+        return out;
+    }
+    const HttpResponse& r = *exchange.response;
+    if (r.status < 100 || r.status > 599) {
+        out.push_back(must("status_valid", "status " + std::to_string(r.status) + " is outside 100-599"));
+        return out;
+    }
+    // A case may list a 5xx itself: RFC 9110 §15.6.2 recommends 501 for an unknown method.
+    if (r.status >= 500 && std::find(c.expect.statuses.begin(), c.expect.statuses.end(), r.status) == c.expect.statuses.end())
+        out.push_back(must("no_server_error", "the server answered " + std::to_string(r.status) +
+                                                  "; body: " + printable(r.body)));
+
+    const ResponseSpec* spec = contract.response(r.status);
+    const bool operation = targets_operation(contract, request, base_path);
+    bool allowed_by_case = std::find(c.expect.statuses.begin(), c.expect.statuses.end(), r.status) != c.expect.statuses.end();
+    if (operation && !spec && !allowed_by_case && r.status < 500) {
+        auto declared = contract.declared_statuses();
+        out.push_back(must("status_declared", "status " + std::to_string(r.status) + " is not declared by the " +
+                                                  contract.revision() + " contract (declared: " +
+                                                  statuses_text(declared) + ")"));
+    }
+    // The declared bodies judge the operation's responses; off the operation (a GET on its
+    // path, say) only problem bodies are held to the contract's problem schema.
+    if (spec && (operation || spec->kind == "problem")) {
+        check_content_type(*spec, r, out);
+        check_declared_body(*spec, r, out);
+    }
+    check_problem_status(r, out);
+    if (r.status == 405 && !r.header("Allow"))
+        out.push_back(must("allow_header", "405 Method Not Allowed without an Allow header"));
+    return out;
+}
+
+bool is_conflict_problem(const HttpResponse& response) {
+    if (response.status != 400) return false;
+    std::string error;
+    auto doc = parse_json(response.body, &error);
+    if (!doc || !doc->IsObject()) return false;
+    for (const char* member : {"title", "detail", "type"}) {
+        auto it = doc->FindMember(member);
+        if (it == doc->MemberEnd() || !it->value.IsString()) continue;
+        std::string text = to_lower(it->value.GetString());
+        if (text.find("conflict") != std::string::npos || text.find("already") != std::string::npos) return true;
+    }
+    return false;
+}
+
+std::vector<Finding> check_expectation(const Case& c, const HttpResponse& r) {
+    std::vector<Finding> out;
+    auto fail = [&](std::string message) { out.push_back({c.expect.check, c.level, std::move(message)}); };
+    const auto& allowed = c.expect.statuses;
+    bool listed = allowed.empty() || std::find(allowed.begin(), allowed.end(), r.status) != allowed.end();
+    std::string got = "got " + std::to_string(r.status) + ": " + printable(r.body, 160);
+
+    switch (c.expect.outcome) {
+        case Outcome::accepted:
+            if (r.status == 400 && is_conflict_problem(r)) {
+                out.push_back({"valid_accepted", Level::informational,
+                               "answered 400 Conflict (already replicated): conforming for a stateful server"});
+            } else if (r.status != 200 || !listed) {
+                fail("expected 200 operation (or 400 Conflict), " + got);
+            }
+            break;
+        case Outcome::rejected:
+            // A Conflict means the server took the request as a valid replicate it had done
+            // before: a lenient server would otherwise pass every malformed case after its
+            // first run.
+            if (is_conflict_problem(r))
+                fail("expected a rejection of the malformed request, but the server answered Conflict, "
+                     "i.e. took it as a valid replicate; " + got);
+            else if (r.status < 400 || r.status > 499)
+                fail("expected a 4xx rejection" + (allowed.empty() ? "" : " (" + statuses_text(allowed) + ")") + ", " + got);
+            else if (!listed)
+                fail("expected " + statuses_text(allowed) + ", " + got);
+            break;
+        case Outcome::conflict:
+            if (!is_conflict_problem(r)) fail("expected 400 problem meaning Conflict (already replicated), " + got);
+            break;
+        case Outcome::either:
+            if (!listed) fail("expected " + statuses_text(allowed) + ", " + got);
+            break;
+    }
+    return out;
+}
+
+}  // namespace kms

@@ -1,0 +1,43 @@
+// The checks every response goes through (../shared/DESIGN.md "Verdicts"), one function each,
+// and the expectation check that judges a case's last response. Each check that fails yields a
+// Finding; a response that keeps the contract yields none.
+#pragma once
+
+#include "contract.hpp"
+#include "http_client.hpp"
+#include "suite.hpp"
+
+#include <string>
+#include <vector>
+
+namespace kms {
+
+struct Finding {
+    std::string check;     // stable name: "body_schema", "problem_status", ...
+    Level level;           // MUST findings fail the case; SHOULD are non-strict; informational never fail
+    std::string message;   // what was expected and what came, one or more lines
+};
+
+// Every check name with the requirement it enforces (for --list-checks and the docs).
+struct CheckInfo {
+    const char* name;
+    const char* requirement;
+};
+const std::vector<CheckInfo>& check_catalogue();
+
+// True when the request is the contract's operation (method and path template), whatever the
+// values in the path: such responses must use a declared status.
+bool targets_operation(const Contract& contract, const HttpRequest& request, const std::string& base_path);
+
+// Checks applied to every response of a case.
+std::vector<Finding> check_response(const Contract& contract, const Case& c, const HttpRequest& request,
+                                    const Exchange& exchange, const std::string& base_path);
+
+// The case's expectation, applied to its last response (only when it arrived).
+std::vector<Finding> check_expectation(const Case& c, const HttpResponse& response);
+
+// True for a 400 problem whose title, detail or type says Conflict / already replicated: the
+// answer a real, stateful server gives to a replicate it has already done.
+bool is_conflict_problem(const HttpResponse& response);
+
+}  // namespace kms

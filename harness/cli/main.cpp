@@ -1,0 +1,27 @@
+// kmsconf: the conformance harness for Exoscale API v2 POST /v2/kms-key/{id}/replicate.
+//   kmsconf [run] [options]   run the suites (default command)
+//   kmsconf serve [options]   run the reference server in the foreground
+#include "bench_main.hpp"
+#include "reference_server.hpp"
+#include "run_command.hpp"
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    try {
+        if (argc > 1 && std::strcmp(argv[1], "serve") == 0) return kms::server::serve_main(argc - 1, argv + 1);
+        if (argc > 1 && std::strcmp(argv[1], "bench") == 0) return kms::bench::bench_main(argc - 1, argv + 1);
+        if (argc > 1 && std::strcmp(argv[1], "run") == 0) return kms::cli::run_main(argc - 1, argv + 1);
+        if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
+            std::cout << "kmsconf 0.1.0\n";
+            return 0;
+        }
+        return kms::cli::run_main(argc, argv);
+    } catch (const std::exception& e) {
+        // Last resort: every expected failure is reported where it happens with its own code.
+        std::cerr << "kmsconf: internal error: " << e.what() << "\n";
+        return 2;
+    }
+}

@@ -1,0 +1,183 @@
+#include "run_command.hpp"
+
+#include "case_filter.hpp"
+#include "case_generator.hpp"
+#include "case_runner.hpp"
+#include "contract.hpp"
+#include "credentials.hpp"
+#include "curl_command.hpp"
+#include "gtest_cases.hpp"
+#include "reference_server.hpp"
+#include "run_options.hpp"
+#include "run_tally.hpp"
+#include "suite.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+namespace fs = std::filesystem;
+
+namespace kms::cli {
+
+namespace {
+
+constexpr int kExitOk = 0, kExitFailures = 1, kExitUsage = 2, kExitUnreachable = 3;
+
+fs::path contract_dir(const std::string& contract) {
+    fs::path p(contract);
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) return p;
+    return default_schemas_dir() / contract;
+}
+
+void print_list(const std::vector<Case>& cases) {
+    for (const auto& c : cases)
+        std::cout << c.full_name() << "  [" << to_string(c.level) << "]  " << c.requirement << "\n";
+    std::cout << cases.size() << " cases\n";
+}
+
+int dry_run(const std::vector<Case>& cases, const BaseUrl& base, const RunSettings& settings) {
+    for (const auto& c : cases) {
+        std::cout << "# " << c.full_name() << " [" << to_string(c.level) << "]: " << c.requirement << "\n";
+        if (!auth_mode_runnable(c.request.auth, settings.signer)) {
+            std::cout << "# skipped: needs credentials\n\n";
+            continue;
+        }
+        for (int i = 0; i < c.request.times; ++i)
+            std::cout << curl_command(base, build_request(c, settings.vars, base, settings.signer), SIZE_MAX) << "\n";
+        std::cout << "\n";
+    }
+    return kExitOk;
+}
+
+}  // namespace
+
+int run_main(int argc, char** argv) {
+    int code = kExitOk;
+    auto options = parse_run_options(argc, argv, &code);
+    if (!options) return code;
+    const RunOptions& o = *options;
+
+    // Everything that can be wrong with the configuration is found before any request is sent.
+    std::optional<Contract> contract;
+    std::vector<Case> cases;
+    RunSettings settings;
+    try {
+        contract = Contract::load(contract_dir(o.contract));
+        auto suite_schema = SchemaValidator::from_file(default_schemas_dir() / "suite.schema.json");
+        std::vector<fs::path> paths(o.suites.begin(), o.suites.end());
+        if (paths.empty()) paths.push_back(default_suites_dir());
+        auto suites = load_suites(paths, *suite_schema);
+        if (o.generated > 0)
+            suites.push_back(generate_cases(contract->request_schema().document(), {o.seed, o.generated, o.zone}));
+        cases = select_cases(suites, o.filter);
+        settings.signer.credentials = resolve_credentials(o.api_key, o.api_secret_file);
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    if (cases.empty()) {
+        std::cerr << "kmsconf: the filter '" << o.filter << "' selects no case (see --list)\n";
+        return kExitUsage;
+    }
+    if (o.list) {
+        print_list(cases);
+        return kExitOk;
+    }
+    settings.vars.key = o.key_id.empty() ? server::kDefaultKeyId : o.key_id;
+    settings.vars.zone = o.zone;
+    settings.rate_per_second = o.rate;
+
+    // The target: the given URL, or the embedded reference server on an ephemeral port.
+    std::unique_ptr<server::ReferenceServer> embedded;
+    std::string url = o.base_url;
+    if (url.empty() && !o.dry_run) {
+        server::ServerOptions so;
+        embedded = std::make_unique<server::ReferenceServer>(so);
+        try {
+            embedded->start();
+        } catch (const std::exception& e) {
+            std::cerr << "kmsconf: cannot start the embedded reference server: " << e.what() << "\n";
+            return kExitUnreachable;
+        }
+        url = embedded->base_url();
+    } else if (url.empty()) {
+        url = "http://127.0.0.1:8080/v2";  // dry run: what `kmsconf serve --port 8080` would serve
+    }
+    std::string url_error;
+    auto base = parse_base_url(url, &url_error);
+    if (!base) {
+        std::cerr << "kmsconf: --base-url " << url << ": " << url_error << "\n";
+        return kExitUsage;
+    }
+    try {
+        if (o.dry_run) return dry_run(cases, *base, settings);
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf: " << e.what() << "\n";
+        return kExitUsage;
+    }
+
+    ClientOptions co;
+    co.read_timeout = std::chrono::milliseconds(o.timeout_ms);
+    co.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
+    co.total_timeout = co.read_timeout + co.connect_timeout;
+    co.verify_tls = !o.insecure;
+    co.ca_file = o.ca_file;
+    HttpClient client(*base, co);
+    if (auto failure = client.connect()) {
+        std::cerr << "kmsconf: target unreachable: " << failure->error_detail << "\n";
+        return kExitUnreachable;
+    }
+
+    std::error_code ec;
+    fs::create_directories(o.report_dir, ec);
+    if (ec) {
+        std::cerr << "kmsconf: cannot create --report-dir " << o.report_dir << ": " << ec.message() << "\n";
+        return kExitUsage;
+    }
+
+    // GoogleTest sees only the arguments made here: our flags are not its flags.
+    std::string xml = "--gtest_output=xml:" + (fs::path(o.report_dir) / "junit.xml").string();
+    std::vector<std::string> gargs = {"kmsconf", xml};
+    if (!o.verbose) gargs.push_back("--gtest_brief=1");
+    std::vector<char*> gargv;
+    for (auto& a : gargs) gargv.push_back(a.data());
+    int gargc = static_cast<int>(gargv.size());
+    testing::InitGoogleTest(&gargc, gargv.data());
+
+    CaseRunner runner(*contract, client, *base, settings);
+    RunTally tally;
+    register_case_tests(cases, runner, tally, {o.strict, o.verbose});
+    const int gtest_status = RUN_ALL_TESTS();
+
+    RunInfo info{base->to_string(), contract->revision(), o.strict};
+    try {
+        tally.write_json(fs::path(o.report_dir) / "summary.json", info);
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf: " << e.what() << "\n";
+    }
+    const int failed = tally.failed(o.strict);
+    std::cout << "\nkmsconf: " << tally.passed() << " passed, " << failed << " failed, "
+              << tally.count(Verdict::skipped) << " skipped\n"
+              << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
+              << " informational) against " << info.target << ", contract " << info.contract_revision
+              << "; reports in " << o.report_dir << "/\n";
+
+    const int ran = tally.total() - tally.count(Verdict::skipped);
+    if (ran > 0 && tally.transport_failures() == ran) {
+        std::cerr << "kmsconf: no case got a response: target unreachable\n";
+        return kExitUnreachable;
+    }
+    if (ran == 0) {
+        std::cerr << "kmsconf: every selected case was skipped: nothing was tested\n";
+        return kExitUsage;
+    }
+    // GoogleTest's own verdict is a cross-check: a test that failed without a graded failure
+    // (an exception, say) still fails the run.
+    return failed > 0 || gtest_status != 0 ? kExitFailures : kExitOk;
+}
+
+}  // namespace kms::cli

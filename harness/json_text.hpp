@@ -1,0 +1,32 @@
+// Parsing and printing JSON text for the harness. Response bodies come from servers we do not
+// trust, so parsing refuses deep nesting before RapidJSON's recursion sees it, and rendering
+// of values in messages is bounded.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace kms {
+
+inline constexpr std::size_t kMaxJsonDepth = 128;
+
+// Strict RFC 8259 parse (UTF-8 validated, no comments/NaN/trailing garbage). On failure
+// returns nullopt and sets *error to "offset N: <reason>".
+std::optional<rapidjson::Document> parse_json(std::string_view text, std::string* error);
+
+// Compact JSON text of a value.
+std::string to_json(const rapidjson::Value& value);
+// A value as it should appear in a one-line message: JSON text cut to `limit` bytes.
+std::string render_short(const rapidjson::Value& value, std::size_t limit = 80);
+// Raw bytes for a message: control and non-ASCII bytes escaped, cut to `limit`.
+std::string printable(std::string_view bytes, std::size_t limit = 200);
+
+// RFC 6901 pointer helpers.
+std::string pointer_escape(std::string_view token);
+const rapidjson::Value* resolve_pointer(const rapidjson::Value& root, std::string_view pointer);
+
+}  // namespace kms

@@ -1,0 +1,40 @@
+// The graded results of a run, collected as cases finish: counts for the console line and the
+// exit code, and reports/summary.json with every case's verdict and findings.
+#pragma once
+
+#include "case_runner.hpp"
+
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace kms {
+
+struct RunInfo {
+    std::string target;
+    std::string contract_revision;
+    bool strict = false;
+};
+
+class RunTally {
+public:
+    void add(const Case& c, const CaseResult& result);
+
+    int passed() const;   // pass + informational, and non-strict unless strict
+    int failed(bool strict) const;
+    int count(Verdict v) const;
+    int total() const { return static_cast<int>(entries_.size()); }
+    int transport_failures() const;  // cases that never got a response
+
+    void write_json(const std::filesystem::path& file, const RunInfo& info) const;
+
+private:
+    struct Entry {
+        Case c;
+        CaseResult result;
+    };
+    std::vector<Entry> entries_;
+};
+
+}  // namespace kms

@@ -1,0 +1,130 @@
+// Helpers for the end-to-end tests of the kmsconf binary (cli_test.cpp, cli_tls_test.cpp): run
+// it as a user would, bounded by a timeout, and run `kmsconf serve` in its own process. The
+// including target defines KMSCONF_BINARY (the binary's path).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace kms::cli_test {
+
+namespace fs = std::filesystem;
+
+struct Result {
+    int code = -1;
+    std::string output;  // stdout and stderr together
+};
+
+inline std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// A fresh (emptied) directory under the system temp dir, private to this test process.
+inline fs::path temp_dir(const std::string& name) {
+    auto d = fs::temp_directory_path() / ("kmsconf-cli-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+// Runs kmsconf with `args` (shell words), bounded by `timeout` seconds.
+inline Result kmsconf(const std::string& args, int timeout = 60) {
+    auto out = temp_dir("out") / "output.txt";
+    std::string cmd = "timeout " + std::to_string(timeout) + " " KMSCONF_BINARY " " + args + " >" + out.string() + " 2>&1";
+    int status = std::system(cmd.c_str());
+    Result r;
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.output = read_file(out);
+    return r;
+}
+
+// A reference server in its own process (`kmsconf serve --port 0 ARGS`), so that the harness
+// judges it only over HTTP. url() is what its "listening on" line announced (http:// or
+// https://), empty when no such line came within 10 s; the process is then stopped.
+class ServerProcess {
+public:
+    explicit ServerProcess(const std::string& args) {
+        int fds[2];
+        if (pipe(fds) != 0) return;
+        pid_ = fork();
+        if (pid_ == 0) {
+            dup2(fds[1], STDOUT_FILENO);
+            close(fds[0]);
+            close(fds[1]);
+            std::string cmd = "exec " KMSCONF_BINARY " serve --port 0 " + args;
+            execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(fds[1]);
+        if (pid_ < 0) {
+            close(fds[0]);
+            return;
+        }
+        line_ = read_line(fds[0], std::chrono::seconds(10));
+        close(fds[0]);
+        std::smatch m;
+        if (std::regex_search(line_, m, std::regex("listening on (https?://\\S+)"))) url_ = m[1];
+    }
+    ~ServerProcess() {
+        if (pid_ > 0) {
+            kill(pid_, SIGTERM);
+            int status = 0;
+            waitpid(pid_, &status, 0);
+        }
+    }
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    const std::string& url() const { return url_; }
+    const std::string& line() const { return line_; }  // the first stdout line, as printed
+    // The port of url(), 0 when there is none.
+    int port() const {
+        std::smatch m;
+        return std::regex_search(url_, m, std::regex(":(\\d+)/")) ? std::stoi(m[1]) : 0;
+    }
+
+private:
+    // Up to the first newline, or whatever came before EOF or the deadline.
+    static std::string read_line(int fd, std::chrono::milliseconds timeout) {
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        std::string line;
+        while (line.find('\n') == std::string::npos && line.size() < 4096) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            pollfd p{fd, POLLIN, 0};
+            if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+            char buf[256];
+            ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n <= 0) break;
+            line.append(buf, static_cast<std::size_t>(n));
+        }
+        return line.substr(0, line.find('\n'));
+    }
+
+    pid_t pid_ = -1;
+    std::string url_;
+    std::string line_;
+};
+
+inline int count(const std::string& text, const std::string& needle) {
+    int n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
+}  // namespace kms::cli_test

@@ -1,0 +1,115 @@
+// The seed contract's schemas and the harness's own format checks, seen failing on responses
+// that break them and passing on ones that keep them.
+#include "formats.hpp"
+#include "json_text.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kms {
+namespace {
+
+std::vector<SchemaViolation> validate(const SchemaValidator& schema, const std::string& json) {
+    std::string error;
+    auto doc = parse_json(json, &error);
+    EXPECT_TRUE(doc) << error;
+    return doc ? schema.validate(*doc) : std::vector<SchemaViolation>{};
+}
+
+const SchemaValidator& operation_schema() { return *test::seed_contract().response(200)->schema; }
+const SchemaValidator& problem_schema() { return *test::seed_contract().response(400)->schema; }
+
+TEST(OperationSchema, AcceptsRealExampleAndEmptyObject) {
+    EXPECT_TRUE(validate(operation_schema(), test::kGoodOperation).empty());
+    EXPECT_TRUE(validate(operation_schema(), "{}").empty()) << "no member of operation is required";
+}
+
+TEST(OperationSchema, AcceptsEveryEnumValue) {
+    for (const char* state : {"failure", "pending", "success", "timeout"})
+        EXPECT_TRUE(validate(operation_schema(), std::string(R"({"state":")") + state + "\"}").empty()) << state;
+    for (const char* reason : {"incorrect", "unknown", "unavailable", "forbidden", "busy", "fault", "partial",
+                               "not-found", "interrupted", "unsupported", "conflict"})
+        EXPECT_TRUE(validate(operation_schema(), std::string(R"({"reason":")") + reason + "\"}").empty()) << reason;
+}
+
+TEST(OperationSchema, RejectsStateDone) {
+    auto v = validate(operation_schema(), R"({"state":"done"})");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].pointer, "/state");
+    EXPECT_NE(v[0].message.find("\"done\""), std::string::npos) << v[0].message;
+}
+
+TEST(OperationSchema, RejectsReasonTimeout) {
+    // "timeout" is a state, not a reason: the two enums must not be confused.
+    auto v = validate(operation_schema(), R"({"state":"failure","reason":"timeout"})");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].pointer, "/reason");
+}
+
+TEST(OperationSchema, ReportsEveryViolationWithItsPointer) {
+    auto v = validate(operation_schema(), R"({"state":"done","reason":"timeout","reference":{"id":7,"link":[]}})");
+    std::vector<std::string> pointers;
+    for (const auto& x : v) pointers.push_back(x.pointer);
+    std::sort(pointers.begin(), pointers.end());
+    EXPECT_EQ(pointers, (std::vector<std::string>{"/reason", "/reference/id", "/reference/link", "/state"}));
+}
+
+TEST(ProblemSchema, AcceptsRealProblem) { EXPECT_TRUE(validate(problem_schema(), test::kGoodProblem).empty()); }
+
+TEST(ProblemSchema, RejectsStatus600AndStatus99) {
+    auto v = validate(problem_schema(), R"({"type":"about:blank","title":"x","status":600,"detail":"d"})");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].pointer, "/status");
+    EXPECT_EQ(validate(problem_schema(), R"({"type":"about:blank","title":"x","status":99,"detail":"d"})").size(), 1u);
+    EXPECT_TRUE(validate(problem_schema(), R"({"type":"about:blank","title":"x","status":599,"detail":"d"})").empty());
+}
+
+TEST(ProblemSchema, RejectsMissingTitle) {
+    auto v = validate(problem_schema(), R"({"type":"about:blank","status":400,"detail":"d"})");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].pointer, "");
+    EXPECT_NE(v[0].message.find("title"), std::string::npos) << v[0].message;
+}
+
+TEST(ProblemSchema, RejectsStatusAsString) {
+    EXPECT_EQ(validate(problem_schema(), R"({"type":"t","title":"x","status":"400","detail":"d"})").size(), 1u);
+}
+
+TEST(Formats, UuidInOperationIdAndReference) {
+    std::string error;
+    auto bad = parse_json(R"({"id":"op-123","reference":{"id":"a02baf5a-a3e4-49a0-857b-8a08d276c1c0"}})", &error);
+    ASSERT_TRUE(bad);
+    auto v = check_formats(operation_schema().document(), *bad);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].pointer, "/id");
+    EXPECT_EQ(v[0].format, "uuid");
+    auto good = parse_json(test::kGoodOperation, &error);
+    EXPECT_TRUE(check_formats(operation_schema().document(), *good).empty());
+    auto bad_ref = parse_json(R"({"reference":{"id":"{a02baf5a-a3e4-49a0-857b-8a08d276c1c0}"}})", &error);
+    auto v2 = check_formats(operation_schema().document(), *bad_ref);
+    ASSERT_EQ(v2.size(), 1u);
+    EXPECT_EQ(v2[0].pointer, "/reference/id");
+}
+
+TEST(Formats, UriReferenceInProblemType) {
+    std::string error;
+    auto bad = parse_json(R"({"type":"not a uri ref","title":"t","status":400,"detail":"d","instance":"/ok"})", &error);
+    ASSERT_TRUE(bad);
+    auto v = check_formats(problem_schema().document(), *bad);
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].pointer, "/type");
+    EXPECT_EQ(v[0].format, "uri-reference");
+}
+
+TEST(Formats, UriReferenceGrammar) {
+    for (const char* ok : {"", "about:blank", "#/http-problem-types/bad-request", "/v2/kms-key/x", "https://a.b/c?d=e#f",
+                           "relative/path", "?q=1", "urn:uuid:a02baf5a-a3e4-49a0-857b-8a08d276c1c0", "%41b",
+                           "http://[::1]:80/x", "./a:b"})
+        EXPECT_TRUE(is_uri_reference(ok)) << ok;
+    for (const char* bad : {"not a uri ref", "a b", "1http://x", "http://x/<y>", "%4", "%zz", "a#b#c", "\"quoted\"",
+                            "back\\slash", "a:b:c:\x01", "é"})
+        EXPECT_FALSE(is_uri_reference(bad)) << bad;
+}
+
+}  // namespace
+}  // namespace kms

@@ -8,7 +8,7 @@
 namespace kms::server {
 
 namespace {
-constexpr std::array<std::pair<Fault, const char*>, 14> kFaultNames{{
+constexpr std::array<std::pair<Fault, const char*>, 17> kFaultNames{{
     {Fault::none, "none"},
     {Fault::slow_response, "slow-response"},
     {Fault::undeclared_status, "undeclared-status"},
@@ -23,6 +23,9 @@ constexpr std::array<std::pair<Fault, const char*>, 14> kFaultNames{{
     {Fault::reject_valid, "reject-valid"},
     {Fault::ignore_auth, "ignore-auth"},
     {Fault::no_allow_header, "no-allow-header"},
+    {Fault::status_out_of_range, "status-out-of-range"},
+    {Fault::forget_replicas, "forget-replicas"},
+    {Fault::unprocessable_entity, "unprocessable-entity"},
 }};
 }  // namespace
 

@@ -43,6 +43,7 @@ const char* title_for(int status) {
         case 404: return "Not Found";
         case 405: return "Method Not Allowed";
         case 413: return "Payload Too Large";
+        case 422: return "Unprocessable Content";
         case 431: return "Request Header Fields Too Large";
         default: return "Internal Server Error";
     }
@@ -216,7 +217,8 @@ HttpResponse ReplicateService::Handler::replicate(std::string_view raw_id, const
         return fail(500, "unexpected error while decoding the request body");
     if (body.error == detail::BodyError::zone_missing && svc_.has_fault(Fault::accept_malformed))
         return accept(key_id, std::nullopt);
-    if (body.error != detail::BodyError::none) return fail(400, body.detail);
+    if (body.error != detail::BodyError::none)
+        return fail(svc_.has_fault(Fault::unprocessable_entity) ? 422 : 400, body.detail);
 
     const auto& zones = known_zones();
     if (std::find(zones.begin(), zones.end(), body.zone) == zones.end())
@@ -237,7 +239,8 @@ HttpResponse ReplicateService::Handler::accept(const std::string& key_id, const 
         if (k.is_default) return fail(400, "Not on Default: replication is not allowed on the default key");
         if (!k.multi_zone) return fail(400, "Not Multizone: key " + key_id + " is not a multi-zone key");
         if (zone) {
-            if (*zone == k.origin_zone || st_.replicas.count({key_id, *zone}))
+            const bool replicated = st_.replicas.count({key_id, *zone}) && !svc_.has_fault(Fault::forget_replicas);
+            if (*zone == k.origin_zone || replicated)
                 return fail(400, "Conflict: key " + key_id + " is already replicated to zone " + *zone);
             if (svc_.has_fault(Fault::reject_valid))
                 return fail(400, "Invalid Argument: request rejected (fault reject-valid)");
@@ -250,7 +253,8 @@ HttpResponse ReplicateService::Handler::accept(const std::string& key_id, const 
         if (svc_.has_fault(Fault::slow_response) && delay_) *delay_ = st_.options.slow_delay;
         if (svc_.has_fault(Fault::bad_enum)) view.state = "done";
         if (svc_.has_fault(Fault::bad_uuid_format)) view.id = "op-123";
-        return json(svc_.has_fault(Fault::undeclared_status) ? 201 : 200, detail::operation_json(view));
+        int status = svc_.has_fault(Fault::undeclared_status) ? 201 : svc_.has_fault(Fault::status_out_of_range) ? 600 : 200;
+        return json(status, detail::operation_json(view));
     }
     return json(200, detail::operation_json(view));
 }

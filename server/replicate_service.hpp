@@ -34,6 +34,9 @@ enum class Fault {
     reject_valid,             // every valid replicate answered 400 Invalid Argument
     ignore_auth,              // signatures not checked even when credentials are set
     no_allow_header,          // 405 without Allow
+    status_out_of_range,      // valid replicate answered with status 600
+    forget_replicas,          // stateless: replicating again is 200, never Conflict
+    unprocessable_entity,     // body errors answered 422 instead of the declared 400
 };
 
 // Kebab-case names as used on the command line, e.g. "bad-enum"; nullopt when unknown.

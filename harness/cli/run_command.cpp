@@ -61,6 +61,11 @@ int run_main(int argc, char** argv) {
     if (!options) return code;
     const RunOptions& o = *options;
 
+    if (o.list_checks) {
+        for (const auto& check : check_catalogue()) std::cout << check.name << "  " << check.requirement << "\n";
+        return kExitOk;
+    }
+
     // Everything that can be wrong with the configuration is found before any request is sent.
     std::optional<Contract> contract;
     std::vector<Case> cases;

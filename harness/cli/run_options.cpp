@@ -25,6 +25,7 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         ("suites", po::value(&o.suites)->multitoken(), "suite files or directories (default: suites/)")
         ("filter", po::value(&o.filter), "comma-separated globs on suite.case-id or case-id; a leading '-' excludes")
         ("list", po::bool_switch(&o.list), "list the selected cases and exit")
+        ("list-checks", po::bool_switch(&o.list_checks), "list the checks applied to responses, with their requirements, and exit")
         ("dry-run", po::bool_switch(&o.dry_run), "print each request as a curl command; send nothing")
         ("rate", po::value(&o.rate)->default_value(o.rate), "cap on requests per second (0: none)")
         ("timeout-ms", po::value(&o.timeout_ms)->default_value(o.timeout_ms), "read deadline per request")

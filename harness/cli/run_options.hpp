@@ -16,6 +16,7 @@ struct RunOptions {
     std::vector<std::string> suites;      // files or directories; default suites/
     std::string filter;
     bool list = false;
+    bool list_checks = false;
     bool dry_run = false;
     double rate = 0;                 // requests per second, 0 = no cap
     int timeout_ms = 10000;          // read deadline per request

@@ -1,0 +1,133 @@
+// Every injected fault of the reference server (`kmsconf serve --fault NAME`) fails the run,
+// on the cases and checks it should; together the faults make every check fail at least once.
+#include "cli_support.hpp"
+
+#include <rapidjson/document.h>
+
+#include <map>
+#include <set>
+
+namespace kms::cli_test {
+namespace {
+
+struct Expected {
+    const char* case_id;  // "suite.id"
+    const char* check;
+};
+
+struct FaultRun {
+    const char* fault;
+    const char* server_args;  // beyond --fault
+    const char* run_args;     // beyond --base-url/--report-dir
+    std::vector<Expected> expected;
+};
+
+// (case, check) pairs with a finding in summary.json, and the run's exit code.
+struct Findings {
+    int code = -1;
+    std::set<std::pair<std::string, std::string>> pairs;
+    std::set<std::string> checks;
+    std::string output;
+};
+
+Findings run_against_fault(const FaultRun& f) {
+    Findings out;
+    ServerProcess server(std::string("--fault ") + f.fault + " " + f.server_args);
+    EXPECT_FALSE(server.url().empty()) << f.fault;
+    if (server.url().empty()) return out;
+    auto reports = temp_dir(std::string("fault-") + f.fault);
+    auto r = kmsconf("--base-url " + server.url() + " --report-dir " + reports.string() + " " + f.run_args, 120);
+    out.code = r.code;
+    out.output = r.output;
+    rapidjson::Document doc;
+    doc.Parse(read_file(reports / "summary.json").c_str());
+    EXPECT_TRUE(doc.IsObject() && doc.HasMember("cases")) << f.fault << ": no summary.json\n" << r.output;
+    if (!doc.IsObject() || !doc.HasMember("cases")) return out;
+    for (const auto& c : doc["cases"].GetArray()) {
+        std::string id = std::string(c["suite"].GetString()) + "." + c["id"].GetString();
+        for (const auto& finding : c["findings"].GetArray()) {
+            out.pairs.insert({id, finding["check"].GetString()});
+            out.checks.insert(finding["check"].GetString());
+        }
+    }
+    return out;
+}
+
+// The 200 path: only the valid suite, so that its first case is the key's first replicate to
+// de-fra-1 (edge cases replicate to ${zone} too and would make it a Conflict).
+const char* const kValidOnly = "--filter 'valid.*'";
+
+std::vector<FaultRun> fault_runs() {
+    return {
+        {"slow-response", "--slow-delay-ms 1500", "--timeout-ms 400 --filter 'valid.replicate-to-*'",
+         {{"valid.replicate-to-de-fra-1", "response_in_time"}}},
+        {"undeclared-status", "", kValidOnly, {{"valid.replicate-to-de-fra-1", "status_declared"}}},
+        {"status-out-of-range", "", kValidOnly, {{"valid.replicate-to-de-fra-1", "status_valid"}}},
+        {"wrong-content-type", "", "--filter 'valid.*,malformed.*'",
+         {{"valid.replicate-to-de-fra-1", "content_type"}, {"malformed.zone-missing", "content_type"}}},
+        {"bad-enum", "", kValidOnly, {{"valid.replicate-to-de-fra-1", "body_schema"}}},
+        {"bad-uuid-format", "", kValidOnly, {{"valid.replicate-to-de-fra-1", "formats"}}},
+        {"bad-uri-reference", "", "", {{"malformed.zone-missing", "formats"}}},
+        {"problem-status-mismatch", "", "", {{"malformed.zone-missing", "problem_status"}}},
+        {"problem-missing-title", "", "", {{"malformed.zone-missing", "body_schema"}}},
+        {"server-error-on-garbage", "", "", {{"malformed.unparsable-json-truncated", "no_server_error"}}},
+        {"accept-malformed", "", "", {{"malformed.zone-missing", "malformed_rejected"}}},
+        {"reject-valid", "", kValidOnly, {{"valid.replicate-to-de-fra-1", "valid_accepted"}}},
+        {"no-allow-header", "", "", {{"methods.get-on-operation-path", "allow_header"}}},
+        {"forget-replicas", "", "", {{"edge.replicate-twice-same-zone", "conflict_reported"}}},
+        {"unprocessable-entity", "", "",
+         {{"malformed.zone-missing", "status_declared"},
+          {"malformed.zone-missing", "malformed_rejected"},
+          {"malformed.duplicate-zone-valid-then-invalid", "expected_status"}}},
+    };
+}
+
+std::vector<std::string> catalogue() {
+    std::vector<std::string> names;
+    auto r = kmsconf("--list-checks");
+    std::istringstream lines(r.output);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) names.push_back(line.substr(0, line.find(' ')));
+    return names;
+}
+
+TEST(CliFaults, EveryFaultFailsOnItsCasesAndChecks) {
+    std::set<std::string> seen;
+    for (const auto& f : fault_runs()) {
+        SCOPED_TRACE(f.fault);
+        Findings found = run_against_fault(f);
+        EXPECT_EQ(found.code, 1) << found.output;
+        for (const auto& e : f.expected)
+            EXPECT_TRUE(found.pairs.count({e.case_id, e.check})) << e.case_id << " has no " << e.check << " finding";
+        seen.insert(found.checks.begin(), found.checks.end());
+    }
+    // ignored_auth needs a server that wants signatures and ignores them.
+    setenv("EXOSCALE_API_KEY", "EXOfaulttest", 1);
+    setenv("EXOSCALE_API_SECRET", "fault-test-secret", 1);
+    FaultRun auth{"ignore-auth", "--credentials-from-env", "--filter 'auth.*'",
+                  {{"auth.auth-unsigned", "ignored_auth"}, {"auth.auth-expired", "ignored_auth"}}};
+    Findings found = run_against_fault(auth);
+    unsetenv("EXOSCALE_API_KEY");
+    unsetenv("EXOSCALE_API_SECRET");
+    EXPECT_EQ(found.code, 1) << found.output;
+    for (const auto& e : auth.expected)
+        EXPECT_TRUE(found.pairs.count({e.case_id, e.check})) << e.case_id << " has no " << e.check << " finding";
+    seen.insert(found.checks.begin(), found.checks.end());
+
+    auto all = catalogue();
+    EXPECT_GE(all.size(), 14u);
+    for (const auto& check : all) EXPECT_TRUE(seen.count(check)) << "check never seen failing: " << check;
+}
+
+TEST(CliFaults, LatestContractFlagsTheSeedServersOperationBody) {
+    // The embedded server implements the 2026-03-31 revision; judged by 2026-07-20 its 200
+    // bodies (operation) are not success-response: contract drift must show.
+    auto reports = temp_dir("drift");
+    auto r = kmsconf("--contract 2026-07-20 --filter 'valid.*' --report-dir " + reports.string());
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("success-response.json at '': Missing required property 'status'"), std::string::npos)
+        << r.output;
+}
+
+}  // namespace
+}  // namespace kms::cli_test

@@ -48,6 +48,15 @@ CaseResult CaseRunner::run(const Case& c) {
                              "); set EXOSCALE_API_KEY and EXOSCALE_API_SECRET";
         return result;
     }
+    if (settings_.max_consecutive_transport_failures > 0 &&
+        consecutive_transport_failures_ >= settings_.max_consecutive_transport_failures) {
+        result.findings.push_back({"response_in_time", Level::must,
+                                   "not sent: the target stopped answering (" +
+                                       std::to_string(consecutive_transport_failures_) +
+                                       " cases in a row got no response)"});
+        result.verdict = Verdict::fail;
+        return result;
+    }
     auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < c.request.times; ++i) {
         // Built anew for every send: ${random-uuid} and the signature's expiry are per request.
@@ -64,6 +73,8 @@ CaseResult CaseRunner::run(const Case& c) {
         if (failed_transport) break;  // later sends would only repeat the transport failure
     }
     result.elapsed = std::chrono::steady_clock::now() - started;
+    const bool answered = !result.exchanges.empty() && result.exchanges.back().response.has_value();
+    consecutive_transport_failures_ = answered ? 0 : consecutive_transport_failures_ + 1;
     result.verdict = grade(result.findings);
     return result;
 }

@@ -31,6 +31,9 @@ struct RunSettings {
     Variables vars;
     Signer signer;
     double rate_per_second = 0;  // 0: no cap
+    // After this many cases in a row got no response, the target is taken as gone: later
+    // cases are not sent (each would wait out its deadline) and fail as not answered.
+    int max_consecutive_transport_failures = 5;
 };
 
 class CaseRunner {
@@ -49,6 +52,7 @@ private:
     BaseUrl base_;
     RunSettings settings_;
     std::chrono::steady_clock::time_point next_send_{};
+    int consecutive_transport_failures_ = 0;
 };
 
 // The grade of a set of findings: any MUST finding fails; SHOULD findings are non-strict;

@@ -1,26 +1,32 @@
 // ReferenceServer: ReplicateService behind a Boost.Beast async HTTP/1.1 listener, in the style
-// of Beast's example/advanced/server: one Session per connection on its own strand, a
-// beast::tcp_stream with expires_after() before every async operation, and an error_code
-// checked at every I/O boundary. Hostile input ends in a 4xx and a close, never a crash.
+// of Beast's example/advanced/server(_flex): one Session per connection on its own strand, a
+// deadline (expires_after() on the beast::tcp_stream) before every async operation, and an
+// error_code checked at every I/O boundary. Hostile input ends in a 4xx and a close, never a
+// crash. With a certificate the same Session runs over a beast::ssl_stream: a TLS handshake under
+// header_timeout first, a close_notify exchange (bounded) at a graceful close.
 #include "reference_server.hpp"
 
 #include "json_responses.hpp"
 #include "text.hpp"
+#include "tls_server_context.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <array>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 
 namespace kms::server {
 
@@ -29,6 +35,7 @@ namespace {
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using std::chrono::milliseconds;
 
@@ -39,27 +46,62 @@ constexpr const char* kServerName = "kms-reference-server/0.1";
 constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
 constexpr milliseconds kLingerTime{500};
 constexpr milliseconds kAcceptRetry{50};
+// A graceful TLS close sends close_notify and waits this long for the peer's: a courtesy that a
+// silent or vanished client must not turn into a held connection.
+constexpr milliseconds kTlsShutdownTime{1000};
 
 struct Context {
     const ServerOptions& options;
     ReplicateService& service;
+    ssl::context* tls = nullptr;  // set: every connection is HTTPS
 };
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 std::string host_for_url(const std::string& address) {
     return address.find(':') != std::string::npos ? "[" + address + "]" : address;
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection. `Stream` is PlainStream or TlsStream; everything that differs between the two
+// (handshake, graceful close, lingering close) is an `if constexpr (kTls)` below, so that the HTTP
+// handling is written once.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+    using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
 public:
-    Session(tcp::socket&& socket, Context& ctx)
-        : stream_(std::move(socket)), ctx_(ctx), delay_timer_(stream_.get_executor()) {}
+    // `stream_args`: the accepted socket, then (TLS) the ssl::context.
+    template <class... StreamArgs>
+    explicit Session(Context& ctx, StreamArgs&&... stream_args)
+        : stream_(std::forward<StreamArgs>(stream_args)...), ctx_(ctx), delay_timer_(stream_.get_executor()) {}
 
     void run() {
         // Start on the session's strand: the socket was accepted onto it.
-        net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::next_request, shared_from_this()));
+        net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::start, shared_from_this()));
     }
 
 private:
+    beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
+    void start() {
+        if constexpr (kTls) {
+            // A client that connects and never finishes the handshake (or sends something that is
+            // not TLS) is cut off by the same deadline as one that never sends a request head.
+            tcp().expires_after(ctx_.options.header_timeout);
+            stream_.async_handshake(ssl::stream_base::server,
+                                    beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
+        } else {
+            next_request();
+        }
+    }
+
+    void on_handshake(beast::error_code ec) {
+        if (ec) return close();  // not TLS, no common protocol, timeout, reset: no one to answer
+        next_request();
+    }
+
     void next_request() {
         parser_.emplace();
         parser_->body_limit(ctx_.options.body_limit);
@@ -71,19 +113,21 @@ private:
             return;
         }
         // Keep-alive: wait up to idle_timeout for the first byte, then header_timeout for the rest.
-        stream_.expires_after(ctx_.options.idle_timeout);
+        tcp().expires_after(ctx_.options.idle_timeout);
         stream_.async_read_some(buffer_.prepare(4096),
                                 beast::bind_front_handler(&Session::on_idle_read, shared_from_this()));
     }
 
     void on_idle_read(beast::error_code ec, std::size_t n) {
-        if (ec) return close();  // idle timeout, peer closed, or reset: nothing to answer
+        // The peer closed (a FIN, or a TLS close_notify): answer in kind.
+        if (ec == net::error::eof) return close_gracefully();
+        if (ec) return close();  // idle timeout or reset: nothing to answer
         buffer_.commit(n);
         read_header();
     }
 
     void read_header() {
-        stream_.expires_after(ctx_.options.header_timeout);
+        tcp().expires_after(ctx_.options.header_timeout);
         http::async_read_header(stream_, buffer_, *parser_,
                                 beast::bind_front_handler(&Session::on_header, shared_from_this()));
     }
@@ -95,7 +139,7 @@ private:
         if (iequals(trim(expect), "100-continue")) {
             // Clients that ask (curl does for large bodies) wait for this before sending the body.
             continue_ = http::response<http::empty_body>{http::status::continue_, 11};
-            stream_.expires_after(ctx_.options.idle_timeout);
+            tcp().expires_after(ctx_.options.idle_timeout);
             http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
                 if (wec) return self->close();
                 self->read_body();
@@ -107,7 +151,7 @@ private:
 
     void read_body() {
         // The body gets idle_timeout, not header_timeout: up to body_limit bytes may take longer.
-        stream_.expires_after(ctx_.options.idle_timeout);
+        tcp().expires_after(ctx_.options.idle_timeout);
         http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
     }
 
@@ -123,7 +167,7 @@ private:
             return send_error(431, "the request header block exceeds " +
                                        std::to_string(ctx_.options.header_limit) + " bytes");
         // end_of_stream before any byte of a request: the client is done, a clean close.
-        if (ec == http::error::end_of_stream) return close();
+        if (ec == http::error::end_of_stream) return close_gracefully();
         if (ec.category() == http::make_error_code(http::error::bad_target).category())
             return send_error(400, "malformed HTTP request: " + ec.message());
         close();  // timeout, reset, aborted: no one to answer
@@ -191,7 +235,7 @@ private:
     }
 
     void write(bool linger_after) {
-        stream_.expires_after(ctx_.options.idle_timeout);
+        tcp().expires_after(ctx_.options.idle_timeout);
         http::async_write(stream_, res_, [self = shared_from_this(), linger_after](beast::error_code ec, std::size_t) {
             self->on_write(ec, linger_after);
         });
@@ -200,19 +244,25 @@ private:
     void on_write(beast::error_code ec, bool linger_after) {
         if (ec) return close();
         if (linger_after) return linger();
-        if (!res_.keep_alive()) return close();
+        if (!res_.keep_alive()) return close_gracefully();
         next_request();
     }
 
     void linger() {
-        beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if constexpr (!kTls) {
+            // The FIN tells the client that nothing more comes. Under TLS a bare FIN would read as
+            // a truncation attack; the response's Connection: close says it instead.
+            beast::error_code ec;
+            tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+        }
         linger_deadline_ = std::chrono::steady_clock::now() + kLingerTime;
         drain();
     }
 
+    // Reads and discards (decrypted, under TLS) what the client still sends, until it closes, the
+    // linger time is over, or kLingerMaxBytes were read.
     void drain() {
-        stream_.expires_at(linger_deadline_);
+        tcp().expires_at(linger_deadline_);
         stream_.async_read_some(net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
             self->drained_ += n;
             if (ec || self->drained_ >= kLingerMaxBytes) return self->close();
@@ -220,10 +270,22 @@ private:
         });
     }
 
+    // The end of a healthy connection. Under TLS: close_notify, and the peer's awaited for at most
+    // kTlsShutdownTime (Beast's advanced_server_flex does the same), then the socket is closed.
+    void close_gracefully() {
+        if constexpr (kTls) {
+            tcp().expires_after(kTlsShutdownTime);
+            stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->close(); });
+        } else {
+            close();
+        }
+    }
+
+    // Closes the socket now, without a TLS close_notify.
     void close() {
         beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        stream_.close();
+        tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+        tcp().close();
     }
 
     void log(const std::string& method, const std::string& target, int status) const {
@@ -232,7 +294,7 @@ private:
                                 std::to_string(status));
     }
 
-    beast::tcp_stream stream_;
+    Stream stream_;
     Context& ctx_;
     net::steady_timer delay_timer_;
     beast::flat_buffer buffer_;
@@ -270,7 +332,10 @@ private:
             });
             return;
         }
-        std::make_shared<Session>(std::move(socket), ctx_)->run();
+        if (ctx_.tls)
+            std::make_shared<Session<TlsStream>>(ctx_, std::move(socket), *ctx_.tls)->run();
+        else
+            std::make_shared<Session<PlainStream>>(ctx_, std::move(socket))->run();
         accept();
     }
 
@@ -287,6 +352,7 @@ struct ReferenceServer::Impl {
 
     ServerOptions options;
     ReplicateService service;
+    std::optional<ssl::context> tls;  // outlives every session: destroyed after the io_context
     Context ctx;
     std::mutex mutex;  // start/stop
     std::unique_ptr<net::io_context> ioc;
@@ -308,6 +374,16 @@ void ReferenceServer::start() {
     auto fail = [&](const char* stage, const beast::error_code& ec) {
         throw std::runtime_error(std::string(stage) + " " + where + ": " + ec.message());
     };
+
+    // TLS first: a bad certificate must not leave the port bound, nor start half a server.
+    if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
+        if (o.tls_cert_file.empty() || o.tls_key_file.empty())
+            throw TlsSetupError("tls: a certificate file and a key file are both needed, got only the " +
+                                std::string(o.tls_cert_file.empty() ? "key " + o.tls_key_file
+                                                                    : "certificate " + o.tls_cert_file));
+        impl_->tls.emplace(make_server_tls_context(o.tls_cert_file, o.tls_key_file));
+        impl_->ctx.tls = &*impl_->tls;
+    }
 
     beast::error_code ec;
     auto address = net::ip::make_address(o.address, ec);
@@ -360,7 +436,8 @@ void ReferenceServer::stop() {
 std::uint16_t ReferenceServer::port() const { return impl_->port; }
 
 std::string ReferenceServer::base_url() const {
-    return "http://" + host_for_url(impl_->options.address) + ":" + std::to_string(impl_->port) + "/v2";
+    const char* scheme = impl_->tls ? "https://" : "http://";
+    return scheme + host_for_url(impl_->options.address) + ":" + std::to_string(impl_->port) + "/v2";
 }
 
 ReplicateService& ReferenceServer::service() { return impl_->service; }

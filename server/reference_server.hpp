@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace kms::server {
@@ -20,10 +21,21 @@ struct ServerOptions {
     std::chrono::milliseconds header_timeout{10000};  // request head must arrive within this
     std::chrono::milliseconds idle_timeout{30000};    // keep-alive connection idle limit
     unsigned threads = 1;
+    // HTTPS: the certificate chain (PEM, leaf first) and its unencrypted private key (PEM). Both
+    // or neither; empty: plain HTTP. TLS 1.2 is the floor. The handshake must complete within
+    // header_timeout.
+    std::string tls_cert_file;
+    std::string tls_key_file;
     ServiceOptions service;
     // Called once per response with "METHOD target -> status" (untrusted text made printable).
     // Empty: no per-request logging. Called from I/O threads, possibly concurrently.
     std::function<void(const std::string&)> access_log;
+};
+
+// A certificate or key that cannot be read or used (or only one of the two given). Thrown by
+// ReferenceServer::start() before anything is bound; what() names the file.
+struct TlsSetupError : std::runtime_error {
+    using std::runtime_error::runtime_error;
 };
 
 class ReferenceServer {
@@ -33,15 +45,17 @@ public:
     ReferenceServer(const ReferenceServer&) = delete;
     ReferenceServer& operator=(const ReferenceServer&) = delete;
 
-    // Binds, listens and starts the I/O threads. Throws std::runtime_error naming the stage
-    // ("bind 127.0.0.1:8080: Address already in use") on failure. Call once.
+    // Loads the TLS certificate and key (if any), binds, listens and starts the I/O threads.
+    // Throws TlsSetupError naming the file ("tls certificate /x.pem: no start line"), or
+    // std::runtime_error naming the stage ("bind 127.0.0.1:8080: Address already in use").
+    // Call once.
     void start();
     // Stops accepting, closes every connection and joins the I/O threads. Idempotent; not to
     // be called from inside an I/O thread (it joins them).
     void stop();
 
     std::uint16_t port() const;
-    std::string base_url() const;  // "http://127.0.0.1:<port>/v2"
+    std::string base_url() const;  // "http://127.0.0.1:<port>/v2", "https://..." with TLS
     ReplicateService& service();
 
 private:
@@ -50,7 +64,8 @@ private:
 };
 
 // `kmsconf serve ...`: runs a server in the foreground until SIGINT/SIGTERM.
-// Prints "listening on http://ADDR:PORT/v2" on stdout once bound (scripts parse it).
+// Prints "listening on http://ADDR:PORT/v2" (https:// with --tls-cert/--tls-key) on stdout
+// once bound (scripts parse it).
 int serve_main(int argc, char** argv);
 
 }  // namespace kms::server

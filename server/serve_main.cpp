@@ -1,7 +1,8 @@
 // `kmsconf serve`: the reference server in the foreground, for scripts and manual checks.
-// stdout carries exactly one line, "listening on http://ADDR:PORT/v2", once bound (scripts
-// parse it); everything else goes to stderr. Exit codes: 0 after SIGINT/SIGTERM, 2 for bad
-// flags, 3 when the address cannot be bound.
+// stdout carries exactly one line, "listening on http://ADDR:PORT/v2" (https:// with
+// --tls-cert/--tls-key), once bound (scripts parse it); everything else goes to stderr. Exit
+// codes: 0 after SIGINT/SIGTERM, 2 for bad flags or an unusable certificate or key, 3 when the
+// address cannot be bound.
 #include "reference_server.hpp"
 
 #include "text.hpp"
@@ -45,6 +46,8 @@ po::options_description describe() {
         ("idle-timeout-ms", po::value<unsigned>()->default_value(30000), "keep-alive idle limit")
         ("operation-settle-ms", po::value<unsigned>()->default_value(2000), "operations turn pending -> success after this")
         ("slow-delay-ms", po::value<unsigned>()->default_value(3000), "response delay of the slow-response fault")
+        ("tls-cert", po::value<std::string>(), "serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key")
+        ("tls-key", po::value<std::string>(), "the certificate's private key (PEM, unencrypted)")
         ("fault", po::value<std::vector<std::string>>()->composing(), "inject a fault (repeatable); 'list' prints the names")
         ("credentials-from-env", "require EXO2 signatures with EXOSCALE_API_KEY / EXOSCALE_API_SECRET")
         ("api-key", po::value<std::string>(), "require EXO2 signatures with this API key")
@@ -104,6 +107,13 @@ ServerOptions options_from(const po::variables_map& vm) {
             if (!f) throw UsageError("unknown --fault " + name + " (try --fault list)");
             o.service.faults.push_back(*f);
         }
+    }
+    if (vm.count("tls-cert") != vm.count("tls-key"))
+        throw UsageError("--tls-cert and --tls-key go together");
+    if (vm.count("tls-cert")) {
+        o.tls_cert_file = vm["tls-cert"].as<std::string>();
+        o.tls_key_file = vm["tls-key"].as<std::string>();
+        if (o.tls_cert_file.empty() || o.tls_key_file.empty()) throw UsageError("--tls-cert and --tls-key need a file");
     }
     o.service.credentials = credentials_from(vm);
     if (vm.count("verbose"))
@@ -168,6 +178,9 @@ int serve_main(int argc, char** argv) {
     ReferenceServer server(std::move(options));
     try {
         server.start();
+    } catch (const TlsSetupError& e) {  // a configuration error, like a bad flag
+        std::cerr << "kmsconf serve: " << e.what() << "\n";
+        return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "kmsconf serve: " << e.what() << "\n";
         return kExitBind;

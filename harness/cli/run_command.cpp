@@ -14,7 +14,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -125,6 +128,13 @@ int run_main(int argc, char** argv) {
         return kExitUsage;
     }
 
+    if (!o.ca_file.empty()) {
+        std::ifstream probe(o.ca_file);
+        if (!probe) {
+            std::cerr << "kmsconf: --ca-file " << o.ca_file << ": " << std::strerror(errno) << "\n";
+            return kExitUsage;
+        }
+    }
     ClientOptions co;
     co.read_timeout = std::chrono::milliseconds(o.timeout_ms);
     co.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);

@@ -43,6 +43,9 @@ TEST(Cli, ExitCodesForUsageErrors) {
     EXPECT_NE(none.output.find("selects no case"), std::string::npos) << none.output;
     EXPECT_EQ(kmsconf("--contract 1999-01-01").code, 2);
     EXPECT_EQ(kmsconf("--base-url ftp://127.0.0.1/").code, 2);
+    auto ca = kmsconf("--base-url https://127.0.0.1:1/v2 --ca-file /nonexistent/ca.pem");
+    EXPECT_EQ(ca.code, 2) << ca.output;
+    EXPECT_NE(ca.output.find("No such file or directory"), std::string::npos) << ca.output;
 }
 
 TEST(Cli, MalformedSuiteFileExits2NamingFileAndPointer) {

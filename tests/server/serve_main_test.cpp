@@ -1,6 +1,7 @@
 // `kmsconf serve` flag handling and exit codes (2: usage, 3: bind). The run-until-signal path
 // is not exercised here: it blocks SIGINT/SIGTERM and waits, which belongs in a process test.
 #include "reference_server.hpp"
+#include "test_ca.hpp"
 
 #include <gtest/gtest.h>
 
@@ -24,7 +25,7 @@ TEST(ServeMainTest, HelpExitsZeroAndListsFlags) {
     std::string out = testing::internal::GetCapturedStdout();
     for (const char* flag : {"--address", "--port", "--threads", "--body-limit", "--header-timeout-ms",
                              "--idle-timeout-ms", "--operation-settle-ms", "--fault", "--credentials-from-env",
-                             "--api-key", "--api-secret-file", "--verbose"})
+                             "--api-key", "--api-secret-file", "--tls-cert", "--tls-key", "--verbose"})
         EXPECT_NE(out.find(flag), std::string::npos) << flag;
 }
 
@@ -62,6 +63,29 @@ TEST(ServeMainTest, PortInUseExitsThree) {
     std::string err = testing::internal::GetCapturedStderr();
     EXPECT_EQ(out, "") << "no 'listening on' line when not listening";
     EXPECT_NE(err.find("bind"), std::string::npos) << err;
+}
+
+TEST(ServeMainTest, TlsFlagsGoTogether) {
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(serve({"--tls-cert", "/tmp/cert.pem"}), 2);
+    EXPECT_EQ(serve({"--tls-key", "/tmp/key.pem"}), 2);
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_NE(err.find("--tls-cert and --tls-key go together"), std::string::npos) << err;
+}
+
+TEST(ServeMainTest, UnusableCertificateExitsTwoNamingTheFile) {
+    kms::test::TestCa ca;
+    auto leaf = ca.issue("localhost", "DNS:localhost");
+    auto junk = ca.write("junk.pem", "not a certificate\n");
+    testing::internal::CaptureStderr();
+    testing::internal::CaptureStdout();
+    EXPECT_EQ(serve({"--tls-cert", junk.string(), "--tls-key", leaf.key.string()}), 2);
+    EXPECT_EQ(serve({"--tls-cert", leaf.cert.string(), "--tls-key", (ca.dir() / "missing.key").string()}), 2);
+    std::string out = testing::internal::GetCapturedStdout();
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_EQ(out, "") << "no 'listening on' line when not listening";
+    EXPECT_NE(err.find("kmsconf serve: tls certificate " + junk.string()), std::string::npos) << err;
+    EXPECT_NE(err.find("kmsconf serve: tls key " + (ca.dir() / "missing.key").string()), std::string::npos) << err;
 }
 
 }  // namespace

@@ -156,27 +156,32 @@ std::optional<std::string> RawConnection::Response::header(std::string_view name
 
 std::optional<RawConnection::Response> RawConnection::read_response(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
+    return read_http_response(pending_, [&] { return read_more(deadline); });
+}
+
+std::optional<RawConnection::Response> read_http_response(std::string& pending, const std::function<long()>& read_more) {
+    using Response = RawConnection::Response;
     std::size_t head_end;
-    while ((head_end = pending_.find("\r\n\r\n")) == std::string::npos)
-        if (read_more(deadline) <= 0) return std::nullopt;
+    while ((head_end = pending.find("\r\n\r\n")) == std::string::npos)
+        if (read_more() <= 0) return std::nullopt;
     Response res;
-    res.head = pending_.substr(0, head_end);
-    pending_.erase(0, head_end + 4);
+    res.head = pending.substr(0, head_end);
+    pending.erase(0, head_end + 4);
     if (res.head.size() < 12 || res.head.compare(0, 5, "HTTP/") != 0) return std::nullopt;
     res.status = std::atoi(res.head.c_str() + 9);
     if (auto cl = res.header("Content-Length")) {
         std::size_t len = std::strtoul(cl->c_str(), nullptr, 10);
-        while (pending_.size() < len)
-            if (read_more(deadline) <= 0) return std::nullopt;
-        res.body = pending_.substr(0, len);
-        pending_.erase(0, len);
+        while (pending.size() < len)
+            if (read_more() <= 0) return std::nullopt;
+        res.body = pending.substr(0, len);
+        pending.erase(0, len);
     } else if (res.status >= 200 && res.status != 204 && res.status != 304) {
         long n = 0;
-        while ((n = read_more(deadline)) > 0) {
+        while ((n = read_more()) > 0) {
         }
         if (n < 0) return std::nullopt;  // no framing and no EOF: not a usable response
-        res.body = std::move(pending_);
-        pending_.clear();
+        res.body = std::move(pending);
+        pending.clear();
     }
     return res;
 }

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,6 +69,11 @@ private:
     int fd_ = -1;
     std::string pending_;
 };
+
+// Reads one response out of `pending` (Content-Length framed, or up to EOF), calling `read_more`
+// to append bytes to it (0 on EOF, -1 on timeout or error). Consumed bytes leave `pending`.
+// nullopt when no complete response arrives. Shared by RawConnection and the TLS tests' client.
+std::optional<RawConnection::Response> read_http_response(std::string& pending, const std::function<long()>& read_more);
 
 // "POST /v2/kms-key/<id>/replicate HTTP/1.1" with Host, Content-Type and Content-Length.
 std::string raw_replicate(std::string_view key_id, std::string_view body, bool close = false);

@@ -1,5 +1,7 @@
 #include "tls_context.hpp"
 
+#include "openssl_error.hpp"
+
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -8,15 +10,6 @@
 namespace kms {
 
 namespace {
-
-// The reason of the most recent queued OpenSSL error, and an empty queue afterwards so that a
-// later failure is not blamed on this one.
-std::string last_openssl_error() {
-    unsigned long code = ERR_peek_last_error();
-    const char* reason = code ? ERR_reason_error_string(code) : nullptr;
-    ERR_clear_error();
-    return reason ? reason : "unknown OpenSSL error";
-}
 
 bool is_ip_literal(const std::string& host) {
     unsigned char buf[sizeof(in6_addr)];

@@ -2,6 +2,8 @@
 
 #include "reference_server.hpp"
 
+#include "openssl_error.hpp"
+
 #include <openssl/err.h>
 
 #include <cerrno>
@@ -12,15 +14,6 @@
 namespace kms::server {
 
 namespace {
-
-// The reason of the most recent queued OpenSSL error ("no start line", "key values mismatch"),
-// and an empty queue afterwards so that a later failure is not blamed on this one.
-std::string last_openssl_error() {
-    unsigned long code = ERR_peek_last_error();
-    const char* reason = code ? ERR_reason_error_string(code) : nullptr;
-    ERR_clear_error();
-    return reason ? reason : "unknown OpenSSL error";
-}
 
 // OpenSSL's own "No such file" hides behind a BIO reason; the errno of a plain open says it.
 void require_readable(const char* what, const std::string& path) {

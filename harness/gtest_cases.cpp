@@ -23,10 +23,10 @@ public:
                 break;
             case Verdict::fail:
                 // Located at the suite file, so CI annotations point at the case's data.
-                ADD_FAILURE_AT(case_.file.c_str(), 1) << text;
+                ADD_FAILURE_AT(case_.file.c_str(), case_.line) << text;
                 break;
             case Verdict::non_strict:
-                if (options_.strict) ADD_FAILURE_AT(case_.file.c_str(), 1) << "(--strict) " << text;
+                if (options_.strict) ADD_FAILURE_AT(case_.file.c_str(), case_.line) << "(--strict) " << text;
                 else std::cout << "[ NONSTRICT ] " << text << std::flush;
                 break;
             case Verdict::informational:
@@ -49,7 +49,7 @@ private:
 void register_case_tests(const std::vector<Case>& cases, CaseRunner& runner, RunTally& tally, GtestRunOptions options) {
     for (const auto& c : cases) {
         const Case* cp = &c;
-        testing::RegisterTest(c.suite.c_str(), c.id.c_str(), nullptr, nullptr, c.file.c_str(), 1,
+        testing::RegisterTest(c.suite.c_str(), c.id.c_str(), nullptr, nullptr, c.file.c_str(), c.line,
                               [cp, &runner, &tally, options]() -> testing::Test* {
                                   return new CaseTest(*cp, runner, tally, options);
                               });

@@ -68,6 +68,20 @@ std::string base64_decode(const std::string& in, const std::string& file, const 
     return out;
 }
 
+// The 1-based line of `"id": "<id>"` in the file's text (1 when it is written some other way,
+// e.g. with escapes). Ids are unique, so the first match is the case's own.
+int line_of_id(const std::string& text, const std::string& id) {
+    const std::string quoted = "\"" + id + "\"";
+    for (auto at = text.find(quoted); at != std::string::npos; at = text.find(quoted, at + 1)) {
+        auto before = text.find_last_not_of(" \t\r\n", at == 0 ? 0 : at - 1);
+        if (before == std::string::npos || text[before] != ':') continue;
+        auto key_end = text.find_last_not_of(" \t\r\n", before - 1);
+        if (key_end == std::string::npos || key_end < 4 || text.compare(key_end - 3, 4, "\"id\"") != 0) continue;
+        return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    }
+    return 1;
+}
+
 AuthMode parse_auth(const std::string& s) {
     if (s == "unsigned") return AuthMode::unsigned_request;
     if (s == "bad-signature") return AuthMode::bad_signature;
@@ -117,7 +131,8 @@ RequestTemplate read_request(const rapidjson::Value& r, const std::string& file,
 Suite read_suite(const std::filesystem::path& path, const SchemaValidator& schema) {
     const std::string file = path.string();
     std::string error;
-    auto doc = parse_json(read_file(path), &error);
+    const std::string text = read_file(path);
+    auto doc = parse_json(text, &error);
     if (!doc) throw SuiteError(file, "", "not valid JSON: " + error);
     auto violations = schema.validate(*doc);
     if (!violations.empty()) {
@@ -138,6 +153,7 @@ Suite read_suite(const std::filesystem::path& path, const SchemaValidator& schem
         k.suite = suite.name;
         k.file = file;
         k.id = c["id"].GetString();
+        k.line = line_of_id(text, k.id);
         k.requirement = c["requirement"].GetString();
         std::string level = c["level"].GetString();
         k.level = level == "MUST" ? Level::must : level == "SHOULD" ? Level::should : Level::informational;

@@ -50,6 +50,7 @@ struct Case {
     RequestTemplate request;
     Expectation expect;
     std::string file;  // where it came from, for messages
+    int line = 1;      // line of its "id" member, so that CI annotations point at the case
     std::string full_name() const { return suite + "." + id; }
 };
 

@@ -58,6 +58,7 @@ TEST_F(TempSuite, ValidFileLoadsWithDefaults) {
     EXPECT_EQ(c.request.body, std::string("\x00\xff", 2));
     EXPECT_TRUE(c.request.body_is_raw);
     EXPECT_EQ(c.expect.check, "malformed_rejected");
+    EXPECT_EQ(c.line, 2) << "the line of the case's id, for CI annotations";
 }
 
 TEST_F(TempSuite, NotJsonNamesFile) {

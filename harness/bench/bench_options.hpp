@@ -1,0 +1,42 @@
+// The flags of `kmsconf bench`, parsed with Boost.Program_options and checked before anything
+// is sent: a run with a typo in an SLO must not pass by measuring nothing.
+#pragma once
+
+#include "load_engine.hpp"
+#include "slo.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kms::bench {
+
+struct BenchOptions {
+    std::string base_url;  // empty: start the embedded reference server
+    std::string key_id;    // empty: the reference server's documented key
+    std::string zone = "de-fra-1";
+    LoadMode mode = LoadMode::closed;
+    unsigned connections = 1;
+    unsigned threads = 1;
+    double duration_seconds = 5;
+    double warmup_seconds = 1;
+    std::uint64_t max_requests = 0;  // 0: the duration alone bounds the run
+    double rate = 0;                 // open loop only, required there
+    int timeout_ms = 10000;
+    std::vector<Slo> slos;
+    std::string report_dir = "reports";
+    bool allow_mutations = false;
+    std::string ca_file;
+    bool insecure = false;
+    std::optional<bool> progress;  // unset: on when stderr is a terminal or the run lasts >= 10 s
+    std::string filter;            // ECMAScript regex on benchmark names; empty: all
+};
+
+// Parses argv (after "bench"). nullopt with *exit_code 0 after --help (printed on `out`), or
+// with *exit_code 2 after a message on `err`.
+std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit_code, std::ostream& out,
+                                                std::ostream& err);
+
+}  // namespace kms::bench

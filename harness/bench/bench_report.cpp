@@ -1,0 +1,152 @@
+#include "bench_report.hpp"
+
+#include "json_text.hpp"
+#include "slo.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdio>
+#include <sstream>
+
+namespace kms::bench {
+
+namespace {
+
+constexpr const char* kFormat = "kmsconf-bench-histograms/1";
+
+void raw_histogram(rapidjson::Writer<rapidjson::StringBuffer>& w, const LatencyHistogram& h) {
+    const std::string text = h.to_json();
+    w.RawValue(text.c_str(), text.size(), rapidjson::kObjectType);
+}
+
+std::string percentiles_line(const char* label, const LatencyHistogram& h) {
+    std::ostringstream out;
+    out << "  " << label << " p50 " << format_us(static_cast<double>(h.percentile(50))) << ", p90 "
+        << format_us(static_cast<double>(h.percentile(90))) << ", p99 "
+        << format_us(static_cast<double>(h.percentile(99))) << ", p99.9 "
+        << format_us(static_cast<double>(h.percentile(99.9))) << ", max " << format_us(static_cast<double>(h.max()))
+        << " (mean " << format_us(h.mean()) << ")\n";
+    return out.str();
+}
+
+}  // namespace
+
+std::string histograms_json(const std::vector<BenchRecord>& records, const std::string& target) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("format");
+    w.String(kFormat);
+    w.Key("target");
+    w.String(target.c_str(), static_cast<rapidjson::SizeType>(target.size()));
+    w.Key("benchmarks");
+    w.StartArray();
+    for (const auto& r : records) {
+        w.StartObject();
+        w.Key("name");
+        w.String(r.name.c_str(), static_cast<rapidjson::SizeType>(r.name.size()));
+        w.Key("mode");
+        w.String(to_string(r.spec.mode));
+        w.Key("connections");
+        w.Uint(r.spec.connections);
+        if (r.spec.mode == LoadMode::open) {
+            w.Key("rate");
+            w.Double(r.spec.rate);
+        }
+        w.Key("window_seconds");
+        w.Double(r.result.window_seconds);
+        w.Key("requests_per_second");
+        w.Double(r.result.requests_per_second);
+        w.Key("errors");
+        w.StartObject();
+        for (std::size_t k = 0; k < kErrorKinds; ++k) {
+            w.Key(to_string(static_cast<ErrorKind>(k)));
+            w.Uint64(r.result.errors[k]);
+        }
+        w.EndObject();
+        w.Key("statuses");
+        w.StartObject();
+        for (auto [status, n] : r.result.statuses) {
+            w.Key(std::to_string(status).c_str());
+            w.Uint64(n);
+        }
+        w.EndObject();
+        w.Key("latency");
+        raw_histogram(w, r.result.latency);
+        w.Key("uncorrected");
+        raw_histogram(w, r.result.uncorrected);
+        w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+std::optional<std::vector<HistogramEntry>> parse_histograms_json(std::string_view text, std::string* error) {
+    auto fail = [&](const std::string& why) -> std::optional<std::vector<HistogramEntry>> {
+        if (error) *error = why;
+        return std::nullopt;
+    };
+    std::string parse_error;
+    auto doc = parse_json(text, &parse_error);
+    if (!doc) return fail(parse_error);
+    if (!doc->IsObject() || !doc->HasMember("format") || !(*doc)["format"].IsString() ||
+        std::string_view((*doc)["format"].GetString()) != kFormat)
+        return fail(std::string("not a ") + kFormat + " document");
+    if (!doc->HasMember("benchmarks") || !(*doc)["benchmarks"].IsArray()) return fail("\"benchmarks\" is not an array");
+    std::vector<HistogramEntry> out;
+    for (const auto& b : (*doc)["benchmarks"].GetArray()) {
+        if (!b.IsObject() || !b.HasMember("name") || !b["name"].IsString()) return fail("a benchmark without a name");
+        HistogramEntry e;
+        e.name = b["name"].GetString();
+        for (auto [key, target] : {std::pair{"latency", &e.latency}, std::pair{"uncorrected", &e.uncorrected}}) {
+            if (!b.HasMember(key)) return fail(e.name + ": no \"" + key + "\" histogram");
+            std::string why;
+            auto h = LatencyHistogram::from_json(to_json(b[key]), &why);
+            if (!h) return fail(e.name + ": " + key + ": " + why);
+            *target = std::move(*h);
+        }
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+std::string summary_text(const BenchRecord& r) {
+    const LoadResult& res = r.result;
+    std::ostringstream out;
+    char line[256];
+    std::snprintf(line, sizeof line, "%s: %llu requests in %.2f s, %.1f responses/s", r.name.c_str(),
+                  static_cast<unsigned long long>(res.attempts()), res.window_seconds, res.requests_per_second);
+    out << line;
+    if (r.spec.mode == LoadMode::open) {
+        std::snprintf(line, sizeof line, " (target rate %.1f/s, %+.2f%%)", r.spec.rate,
+                      r.spec.rate > 0 ? (res.requests_per_second / r.spec.rate - 1) * 100 : 0.0);
+        out << line;
+    }
+    out << "\n";
+    if (res.latency.count() > 0) {
+        if (r.spec.mode == LoadMode::open) {
+            out << percentiles_line("latency from intended send (corrected):  ", res.latency);
+            out << percentiles_line("latency from actual send (uncorrected):  ", res.uncorrected);
+        } else {
+            out << percentiles_line("latency:", res.latency);
+        }
+    }
+    out << "  errors: " << res.error_total();
+    for (std::size_t k = 0; k < kErrorKinds; ++k) out << ", " << to_string(static_cast<ErrorKind>(k)) << " " << res.errors[k];
+    out << "\n";
+    for (std::size_t k = 0; k < kErrorKinds; ++k)
+        if (!res.error_examples[k].empty())
+            out << "    first " << to_string(static_cast<ErrorKind>(k)) << " error: " << res.error_examples[k] << "\n";
+    out << "  statuses:";
+    if (res.statuses.empty()) out << " none";
+    for (auto [status, n] : res.statuses) out << " " << status << " x" << n;
+    out << "; connections opened: " << res.connections_opened << "\n";
+    if (res.backlog_at_end > 0)
+        out << "  warning: " << res.backlog_at_end
+            << " requests due in the window were never sent: the target (or this client) did not keep up with --rate\n";
+    return out.str();
+}
+
+}  // namespace kms::bench

@@ -1,0 +1,41 @@
+// What a benchmark produced, in the forms people and programs read: the console summary and
+// <report-dir>/bench-histograms.json (every benchmark's histograms, for the HTML report and for
+// merging runs). bench.json itself is written by Google Benchmark's JSON reporter.
+#pragma once
+
+#include "latency_histogram.hpp"
+#include "load_engine.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kms::bench {
+
+struct BenchRecord {
+    std::string name;  // the Google Benchmark name, e.g. "replicate_valid/closed/connections:1"
+    LoadSpec spec;
+    LoadResult result;
+};
+
+// {"format":"kmsconf-bench-histograms/1","target":..,"benchmarks":[{"name":..,"mode":..,
+//  "connections":..,"rate":..,"requests_per_second":..,"errors":{"connect":..,..},
+//  "statuses":{"200":..},"latency":<histogram>,"uncorrected":<histogram>}]}
+// "latency" is timed from the intended send time in open loops (see LoadResult).
+std::string histograms_json(const std::vector<BenchRecord>& records, const std::string& target);
+
+struct HistogramEntry {
+    std::string name;
+    LatencyHistogram latency;
+    LatencyHistogram uncorrected;
+};
+// Reads a bench-histograms.json back; nullopt with *error set when it is not one.
+std::optional<std::vector<HistogramEntry>> parse_histograms_json(std::string_view text, std::string* error);
+
+// A few lines for people: throughput, percentiles (corrected and uncorrected for open loops),
+// errors by kind with the first message of each, statuses, and warnings (an open loop that
+// fell behind its rate).
+std::string summary_text(const BenchRecord& record);
+
+}  // namespace kms::bench

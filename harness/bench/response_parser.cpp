@@ -1,0 +1,271 @@
+// Framing follows RFC 9112 §6.3: no body for 1xx, 204 and 304; chunked when it is the final
+// transfer coding; else Content-Length; else the body runs to the close. Anything ambiguous
+// (conflicting lengths, obsolete line folding, a bad chunk size) is an error, because a wrong
+// guess would misframe every later response on the connection.
+#include "response_parser.hpp"
+
+#include "text.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <string_view>
+
+namespace kms::bench {
+
+namespace {
+
+constexpr std::size_t kMaxLineBytes = 4096;  // a chunk-size line with extensions, or a trailer
+
+// Index just past the blank line that ends a header block, or npos. LF alone is accepted as a
+// line end (RFC 9112 §2.2 lets a recipient do so).
+std::size_t find_header_end(const std::string& h, std::size_t from) {
+    for (std::size_t i = h.find('\n', from); i != std::string::npos; i = h.find('\n', i + 1)) {
+        if (i + 1 < h.size() && h[i + 1] == '\n') return i + 2;
+        if (i + 2 < h.size() && h[i + 1] == '\r' && h[i + 2] == '\n') return i + 3;
+    }
+    return std::string::npos;
+}
+
+std::string_view strip_cr(std::string_view line) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    return line;
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Calls f(token) for each comma-separated token of a header value, trimmed and lower-cased.
+template <class F>
+void for_each_token(std::string_view value, F&& f) {
+    while (!value.empty()) {
+        auto comma = value.find(',');
+        f(to_lower(trim(value.substr(0, comma))));
+        if (comma == std::string_view::npos) break;
+        value.remove_prefix(comma + 1);
+    }
+}
+
+}  // namespace
+
+void ResponseParser::reset() {
+    state_ = State::header;
+    header_.clear();  // keeps its capacity: no allocation per response once warm
+    line_.clear();
+    remaining_ = body_bytes_ = 0;
+    status_ = interim_ = 0;
+    keep_alive_ = true;
+    error_.clear();
+}
+
+ResponseParser::Result ResponseParser::fail(std::string why) {
+    state_ = State::failed;
+    error_ = std::move(why);
+    keep_alive_ = false;
+    return Result::error;
+}
+
+bool ResponseParser::parse_header(std::size_t end) {
+    std::string_view block(header_.data(), end);
+    auto nl = block.find('\n');
+    std::string_view status_line = strip_cr(block.substr(0, nl));
+    // "HTTP/1.1 200 OK": the reason phrase may be empty, even without its space.
+    if (status_line.size() < 12 || status_line.substr(0, 7) != "HTTP/1." || status_line[7] < '0' ||
+        status_line[7] > '9' || status_line[8] != ' ' || !all_digits(status_line.substr(9, 3)) ||
+        (status_line.size() > 12 && status_line[12] != ' ')) {
+        fail("malformed status line");
+        return false;
+    }
+    status_ = std::stoi(std::string(status_line.substr(9, 3)));
+    if (status_ < 100) {
+        fail("status code below 100");
+        return false;
+    }
+    const bool http10 = status_line[7] == '0';
+
+    bool close = false, keep_alive_token = false, chunked = false, has_te = false;
+    std::optional<std::uint64_t> length;
+    std::string_view rest = block.substr(nl + 1);
+    while (!rest.empty()) {
+        auto eol = rest.find('\n');
+        std::string_view line = strip_cr(rest.substr(0, eol));
+        rest.remove_prefix(eol == std::string_view::npos ? rest.size() : eol + 1);
+        if (line.empty()) break;
+        if (line[0] == ' ' || line[0] == '\t') {
+            fail("obsolete header line folding");
+            return false;
+        }
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos || colon == 0 || line[colon - 1] == ' ' || line[colon - 1] == '\t') {
+            fail("malformed header line");
+            return false;
+        }
+        std::string_view name = line.substr(0, colon);
+        std::string_view value = trim(line.substr(colon + 1));
+        if (iequals(name, "content-length")) {
+            bool ok = true;
+            for_each_token(value, [&](const std::string& v) {
+                if (!all_digits(v)) ok = false;
+                else if (length && *length != std::stoull(v)) ok = false;
+                else length = std::stoull(v);
+            });
+            if (!ok) {
+                fail("invalid or conflicting Content-Length");
+                return false;
+            }
+        } else if (iequals(name, "transfer-encoding")) {
+            has_te = true;
+            // Only the final coding matters for framing.
+            for_each_token(value, [&](const std::string& v) { chunked = v == "chunked"; });
+        } else if (iequals(name, "connection")) {
+            for_each_token(value, [&](const std::string& v) {
+                if (v == "close") close = true;
+                if (v == "keep-alive") keep_alive_token = true;
+            });
+        }
+    }
+
+    if (status_ < 200) {
+        if (status_ == 101) {
+            fail("unexpected 101 Switching Protocols");
+            return false;
+        }
+        if (++interim_ > kMaxInterim) {
+            fail("too many interim 1xx responses");
+            return false;
+        }
+        state_ = State::header;  // the real response follows
+        return true;
+    }
+    keep_alive_ = !close && (!http10 || keep_alive_token);
+    if (status_ == 204 || status_ == 304) {
+        state_ = State::done;
+    } else if (has_te) {
+        if (chunked) {
+            state_ = State::chunk_size;
+        } else {
+            state_ = State::until_close;
+            keep_alive_ = false;
+        }
+    } else if (length) {
+        if (*length > kMaxBodyBytes) {
+            fail("Content-Length " + std::to_string(*length) + " above the 8 MiB limit");
+            return false;
+        }
+        remaining_ = *length;
+        state_ = remaining_ == 0 ? State::done : State::fixed_body;
+    } else {
+        state_ = State::until_close;
+        keep_alive_ = false;
+    }
+    return true;
+}
+
+bool ResponseParser::take_line(const char* data, std::size_t size, std::size_t* used, bool* complete) {
+    const char* nl = static_cast<const char*>(std::memchr(data, '\n', size));
+    const std::size_t n = nl ? static_cast<std::size_t>(nl - data) + 1 : size;
+    if (line_.size() + n > kMaxLineBytes) {
+        fail("chunked framing line longer than 4 KiB");
+        return false;
+    }
+    line_.append(data, n);
+    *used = n;
+    *complete = nl != nullptr;
+    if (*complete) {
+        line_.pop_back();  // '\n'
+        if (!line_.empty() && line_.back() == '\r') line_.pop_back();
+    }
+    return true;
+}
+
+ResponseParser::Result ResponseParser::feed(const char* data, std::size_t size, std::size_t* consumed) {
+    std::size_t pos = 0;
+    auto more = [&] {
+        *consumed = pos;
+        return Result::need_more;
+    };
+    for (;;) {
+        switch (state_) {
+            case State::header: {
+                if (pos == size) return more();
+                const std::size_t old = header_.size();
+                const std::size_t take = size - pos;
+                header_.append(data + pos, take);
+                const std::size_t end = find_header_end(header_, old >= 3 ? old - 3 : 0);
+                if (end == std::string::npos || end > kMaxHeaderBytes) {
+                    if (header_.size() > kMaxHeaderBytes) return fail("response header larger than 64 KiB");
+                    pos = size;
+                    return more();
+                }
+                // Bytes past the blank line are re-read below as body (or the next response).
+                pos += take - (header_.size() - end);
+                if (!parse_header(end)) return Result::error;
+                header_.clear();
+                break;
+            }
+            case State::fixed_body:
+            case State::chunk_data: {
+                const std::uint64_t n = std::min<std::uint64_t>(remaining_, size - pos);
+                pos += n;
+                remaining_ -= n;
+                if (remaining_ > 0) return more();
+                state_ = state_ == State::fixed_body ? State::done : State::chunk_data_end;
+                break;
+            }
+            case State::until_close:
+                body_bytes_ += size - pos;
+                if (body_bytes_ > kMaxBodyBytes) return fail("response body above the 8 MiB limit");
+                pos = size;
+                return more();
+            case State::chunk_size:
+            case State::chunk_data_end:
+            case State::trailers: {
+                if (pos == size) return more();
+                std::size_t used = 0;
+                bool complete = false;
+                if (!take_line(data + pos, size - pos, &used, &complete)) return Result::error;
+                pos += used;
+                if (!complete) return more();
+                std::string_view line(line_);
+                if (state_ == State::chunk_data_end) {
+                    if (!line.empty()) return fail("chunk data not followed by CRLF");
+                    state_ = State::chunk_size;
+                } else if (state_ == State::trailers) {
+                    body_bytes_ += line.size();
+                    if (body_bytes_ > kMaxBodyBytes) return fail("response trailers above the 8 MiB limit");
+                    if (line.empty()) state_ = State::done;
+                } else {
+                    line = trim(line.substr(0, line.find(';')));
+                    if (line.empty() || line.size() > 15 ||
+                        line.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos)
+                        return fail("invalid chunk size");
+                    remaining_ = std::stoull(std::string(line), nullptr, 16);
+                    body_bytes_ += remaining_;
+                    if (body_bytes_ > kMaxBodyBytes) return fail("response body above the 8 MiB limit");
+                    state_ = remaining_ == 0 ? State::trailers : State::chunk_data;
+                }
+                line_.clear();
+                break;
+            }
+            case State::done:
+                *consumed = pos;
+                return Result::done;
+            case State::failed:
+                *consumed = pos;
+                return Result::error;
+        }
+    }
+}
+
+ResponseParser::Result ResponseParser::finish_eof() {
+    if (state_ == State::done) return Result::done;
+    if (state_ == State::failed) return Result::error;
+    if (state_ == State::until_close) {
+        state_ = State::done;
+        return Result::done;
+    }
+    return fail(started() ? "connection closed mid-response" : "connection closed before any response");
+}
+
+}  // namespace kms::bench

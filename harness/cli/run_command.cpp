@@ -11,6 +11,7 @@
 #include "run_options.hpp"
 #include "run_tally.hpp"
 #include "suite.hpp"
+#include "text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -103,7 +104,12 @@ int run_main(int argc, char** argv) {
     std::unique_ptr<server::ReferenceServer> embedded;
     std::string url = o.base_url;
     if (url.empty() && !o.dry_run) {
+        // The embedded server requires signatures, like the real API, so that the auth cases
+        // run too: with the user's credentials if given, else throw-away ones for this run.
+        if (!settings.signer.credentials)
+            settings.signer.credentials = Exo2Credentials{"EXOembedded" + random_uuid().substr(0, 8), random_uuid() + random_uuid()};
         server::ServerOptions so;
+        so.service.credentials = settings.signer.credentials;
         embedded = std::make_unique<server::ReferenceServer>(so);
         try {
             embedded->start();

@@ -2,6 +2,7 @@
 
 #include "curl_command.hpp"
 #include "json_text.hpp"
+#include "retry_after.hpp"
 
 #include <thread>
 
@@ -63,6 +64,18 @@ CaseResult CaseRunner::run(const Case& c) {
         HttpRequest request = build_request(c, settings_.vars, base_, settings_.signer);
         pace();
         Exchange exchange = client_.send(request);
+        for (int retry = 0; retry < settings_.retries_on_429 && exchange.response && exchange.response->status == 429;
+             ++retry) {
+            auto wait = parse_retry_after(exchange.response->header("Retry-After").value_or("1"),
+                                          std::chrono::system_clock::now())
+                            .value_or(std::chrono::seconds(1));
+            if (wait > settings_.max_retry_after) break;  // judged as the 429 it is
+            result.findings.push_back({"rate_limited", Level::informational,
+                                       "429 Too Many Requests: resent after " + std::to_string(wait.count()) + " s"});
+            std::this_thread::sleep_for(wait);
+            request = build_request(c, settings_.vars, base_, settings_.signer);  // fresh signature
+            exchange = client_.send(request);
+        }
         for (auto& f : check_response(contract_, c, request, exchange, base_.path)) result.findings.push_back(std::move(f));
         const bool last = i + 1 == c.request.times;
         if (last && exchange.response)

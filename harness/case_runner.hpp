@@ -34,6 +34,10 @@ struct RunSettings {
     // After this many cases in a row got no response, the target is taken as gone: later
     // cases are not sent (each would wait out its deadline) and fail as not answered.
     int max_consecutive_transport_failures = 5;
+    // A 429 means the request was not processed (RFC 6585 §4), so resending it is safe even
+    // for a POST: wait as Retry-After says (1 s without one), at most this often and this long.
+    int retries_on_429 = 3;
+    std::chrono::seconds max_retry_after{60};
 };
 
 class CaseRunner {

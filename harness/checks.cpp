@@ -25,6 +25,7 @@ const CheckInfo kCatalogue[] = {
     {"malformed_rejected", "A malformed or invalid request is rejected with 4xx (400 error-response for the operation)."},
     {"conflict_reported", "Replicating a key again to the same zone is a 400 problem meaning Conflict."},
     {"expected_status", "The status is one the case allows."},
+    {"rate_limited", "Informational: a 429 was honoured (Retry-After waited, request resent); not a failure."},
     {"ignored_auth", "A request without a valid EXO2-HMAC-SHA256 signature is rejected (4xx) when credentials are required."},
 };
 

@@ -8,7 +8,7 @@
 namespace kms::server {
 
 namespace {
-constexpr std::array<std::pair<Fault, const char*>, 17> kFaultNames{{
+constexpr std::array<std::pair<Fault, const char*>, 18> kFaultNames{{
     {Fault::none, "none"},
     {Fault::slow_response, "slow-response"},
     {Fault::undeclared_status, "undeclared-status"},
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<Fault, const char*>, 17> kFaultNames{{
     {Fault::status_out_of_range, "status-out-of-range"},
     {Fault::forget_replicas, "forget-replicas"},
     {Fault::unprocessable_entity, "unprocessable-entity"},
+    {Fault::rate_limit_once, "rate-limit-once"},
 }};
 }  // namespace
 

@@ -44,6 +44,7 @@ const char* title_for(int status) {
         case 405: return "Method Not Allowed";
         case 413: return "Payload Too Large";
         case 422: return "Unprocessable Content";
+        case 429: return "Too Many Requests";
         case 431: return "Request Header Fields Too Large";
         default: return "Internal Server Error";
     }
@@ -87,6 +88,7 @@ struct ReplicateService::State {
     std::set<std::pair<std::string, std::string>> replicas;  // (key id, zone)
     std::map<std::string, Operation> operations;
     std::deque<std::string> operation_order;  // oldest first
+    bool rate_limited_once = false;            // Fault::rate_limit_once has been served
 };
 
 ReplicateService::ReplicateService(ServiceOptions options)
@@ -186,6 +188,15 @@ HttpResponse ReplicateService::Handler::route(const HttpRequest& req) {
         auto id = path.substr(kKeyPrefix.size(), path.size() - kKeyPrefix.size() - kReplicateSuffix.size());
         if (id.find('/') == std::string_view::npos) {
             if (req.method != "POST") return method_not_allowed(req, "POST");
+            if (svc_.has_fault(Fault::rate_limit_once)) {
+                std::lock_guard lock(st_.mutex);
+                if (!st_.rate_limited_once) {
+                    st_.rate_limited_once = true;
+                    HttpResponse res = fail(429, "Too Many Requests: retry after 1 s");
+                    res.headers.push_back({"Retry-After", "1"});
+                    return res;
+                }
+            }
             return replicate(id, req);
         }
     }

@@ -37,6 +37,8 @@ enum class Fault {
     status_out_of_range,      // valid replicate answered with status 600
     forget_replicas,          // stateless: replicating again is 200, never Conflict
     unprocessable_entity,     // body errors answered 422 instead of the declared 400
+    rate_limit_once,          // the first replicate answered 429 with Retry-After: 1 (not a
+                              // contract break: the harness must wait and resend, not fail)
 };
 
 // Kebab-case names as used on the command line, e.g. "bad-enum"; nullopt when unknown.

@@ -57,5 +57,17 @@ TEST(CliHostile, PartlyAnsweringServerIsAFailureNotUnreachable) {
     EXPECT_EQ(r.code, 1) << r.output;
 }
 
+TEST(CliHostile, RateLimitIsHonouredNotFailed) {
+    ServerProcess server("--fault rate-limit-once");
+    ASSERT_FALSE(server.url().empty());
+    auto started = std::chrono::steady_clock::now();
+    auto r = kmsconf("--base-url " + server.url() + " --filter 'valid.replicate-to-*' --verbose --report-dir " +
+                     temp_dir("429").string());
+    auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    EXPECT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("rate_limited: 429 Too Many Requests: resent after 1 s"), std::string::npos) << r.output;
+    EXPECT_GE(seconds, 1.0) << "Retry-After: 1 was not waited for";
+}
+
 }  // namespace
 }  // namespace kms::cli_test

@@ -5,7 +5,7 @@
 // certificate for another name fails the host-name check. Network: 127.0.0.1 only.
 #include "cli_support.hpp"
 // The CA helper lives with the server's tests, which need it too; it is header-only.
-#include "../server/test_ca.hpp"
+#include "test_ca.hpp"
 
 #include <gtest/gtest.h>
 

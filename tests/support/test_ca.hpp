@@ -1,6 +1,6 @@
 // A throw-away certificate authority for TLS tests, made at test time with the openssl CLI in a
 // private temporary directory (removed by the destructor). Header-only and free of project
-// dependencies, so that the kmsconf CLI tests (tests/harness/cli_tls_test.cpp) use it too.
+// dependencies: the server, client and CLI TLS tests all use it (tests/support/).
 #pragma once
 
 #include <cstdlib>

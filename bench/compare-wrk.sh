@@ -10,7 +10,7 @@
 #   bench/compare-wrk.sh [seconds=3] [rounds=5]        THREADS=1 (client threads, both tools)
 #
 # Goal (issue 4): requests/s ratio >= 1.0 at 1 connection, >= 0.9 at 16. Loopback only; every
-# run is bounded by its duration. Needs wrk and python3 (scripts/setup.sh installs wrk).
+# run is bounded by its duration. Needs wrk and python3 (scripts/setup.sh installs both).
 # KMSCONF=path/to/kmsconf overrides build/harness/kmsconf.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,7 +9,7 @@ packages=(
   libboost-dev libboost-system-dev libboost-program-options-dev
   libssl-dev rapidjson-dev libvalijson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  curl wrk nginx-light openssl libxml2-utils
+  curl wrk nginx-light openssl libxml2-utils python3
 )
 
 missing=()

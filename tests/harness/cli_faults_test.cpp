@@ -40,6 +40,9 @@ Findings run_against_fault(const FaultRun& f) {
     auto r = kmsconf("--base-url " + server.url() + " --report-dir " + reports.string() + " " + f.run_args, 120);
     out.code = r.code;
     out.output = r.output;
+    // Failure messages quote what hostile servers sent: the report must stay well-formed XML.
+    std::string xmllint = "xmllint --noout '" + (reports / "junit.xml").string() + "' 2>&1";
+    EXPECT_EQ(std::system(xmllint.c_str()), 0) << f.fault << ": junit.xml is not well-formed";
     rapidjson::Document doc;
     doc.Parse(read_file(reports / "summary.json").c_str());
     EXPECT_TRUE(doc.IsObject() && doc.HasMember("cases")) << f.fault << ": no summary.json\n" << r.output;

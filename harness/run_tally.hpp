@@ -2,16 +2,17 @@
 // exit code, and reports/summary.json with every case's verdict and findings.
 #pragma once
 
+#include "base_url.hpp"
 #include "case_runner.hpp"
 
 #include <filesystem>
-#include <mutex>
 #include <string>
 #include <vector>
 
 namespace kms {
 
 struct RunInfo {
+    BaseUrl base;        // for the reproducers
     std::string target;
     std::string contract_revision;
     bool strict = false;
@@ -29,11 +30,13 @@ public:
 
     void write_json(const std::filesystem::path& file, const RunInfo& info) const;
 
-private:
     struct Entry {
         Case c;
         CaseResult result;
     };
+    const std::vector<Entry>& entries() const { return entries_; }
+
+private:
     std::vector<Entry> entries_;
 };
 

@@ -7,6 +7,7 @@
 #include "credentials.hpp"
 #include "curl_command.hpp"
 #include "gtest_cases.hpp"
+#include "html_report.hpp"
 #include "reference_server.hpp"
 #include "run_options.hpp"
 #include "run_tally.hpp"
@@ -174,9 +175,10 @@ int run_main(int argc, char** argv) {
     register_case_tests(cases, runner, tally, {o.strict, o.verbose});
     const int gtest_status = RUN_ALL_TESTS();
 
-    RunInfo info{base->to_string(), contract->revision(), o.strict};
+    RunInfo info{*base, base->to_string(), contract->revision(), o.strict};
     try {
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
+        write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
     } catch (const std::exception& e) {
         std::cerr << "kmsconf: " << e.what() << "\n";
     }

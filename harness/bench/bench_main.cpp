@@ -160,6 +160,7 @@ void run_google_benchmark(const fs::path& report_dir) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     int argc = static_cast<int>(argv.size());
+    argv.push_back(nullptr);  // argv[argc] must be NULL: Initialize shifts it when it removes flags
     benchmark::Initialize(&argc, argv.data());
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

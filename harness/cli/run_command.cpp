@@ -168,6 +168,7 @@ int run_main(int argc, char** argv) {
     std::vector<char*> gargv;
     for (auto& a : gargs) gargv.push_back(a.data());
     int gargc = static_cast<int>(gargv.size());
+    gargv.push_back(nullptr);  // argv[argc] must be NULL: GoogleTest shifts it when it removes flags
     testing::InitGoogleTest(&gargc, gargv.data());
 
     CaseRunner runner(*contract, client, *base, settings);

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <cctype>
 #include <memory>
 #include <thread>
 
@@ -18,12 +17,6 @@ using namespace std::chrono_literals;
 using test::IsOperation;
 using test::IsProblem;
 using test::zone_request;
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
 
 class ServiceTest : public ::testing::Test {
 protected:
@@ -46,7 +39,7 @@ TEST_F(ServiceTest, ValidReplicateAnswersPendingOperation) {
 }
 
 TEST_F(ServiceTest, UpperCaseKeyIdIsAcceptedAndNormalised) {
-    auto res = handle(zone_request(upper(kDefaultKeyId), "de-fra-1"));
+    auto res = handle(zone_request(to_upper(kDefaultKeyId), "de-fra-1"));
     EXPECT_TRUE(IsOperation(res, kDefaultKeyId, "pending"));
 }
 
@@ -205,7 +198,7 @@ TEST_F(ServiceTest, OperationIsPendingThenSuccessAfterSettle) {
     EXPECT_TRUE(IsOperation(handle(test::get_request("/v2/operation/" + op)), kDefaultKeyId, "success", &again));
     EXPECT_EQ(again, op);
     // Upper-case id, and a query string, find the same operation.
-    EXPECT_TRUE(IsOperation(handle(test::get_request("/v2/operation/" + upper(op) + "?x=1")), kDefaultKeyId,
+    EXPECT_TRUE(IsOperation(handle(test::get_request("/v2/operation/" + to_upper(op) + "?x=1")), kDefaultKeyId,
                             "success"));
 }
 

@@ -1,8 +1,7 @@
 #include "json_text.hpp"
 
-#include "text.hpp"
+#include "strict_json.hpp"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/pointer.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -12,28 +11,9 @@
 namespace kms {
 
 std::optional<rapidjson::Document> parse_json(std::string_view text, std::string* error) {
-    if (json_nesting_depth(text) > kMaxJsonDepth) {
-        if (error) *error = "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-        return std::nullopt;
-    }
-    // RapidJSON stops at a NUL byte and skips a leading BOM without a word; neither is allowed
-    // in a JSON text a server sends (RFC 8259 §2 and §8.1), so both are refused here first.
-    if (auto nul = text.find('\0'); nul != std::string_view::npos) {
-        if (error) *error = "offset " + std::to_string(nul) + ": NUL byte in JSON text";
-        return std::nullopt;
-    }
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") {
-        if (error) *error = "offset 0: byte order mark (RFC 8259 §8.1: must not be added)";
-        return std::nullopt;
-    }
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
-    if (doc.HasParseError()) {
-        if (error)
-            *error = "offset " + std::to_string(doc.GetErrorOffset()) + ": " +
-                     rapidjson::GetParseError_En(doc.GetParseError());
-        return std::nullopt;
-    }
+    JsonParseError e;
+    auto doc = parse_strict_json(text, kMaxJsonDepth, &e);
+    if (!doc && error) *error = e.too_deep ? e.reason : "offset " + std::to_string(e.offset) + ": " + e.reason;
     return doc;
 }
 

@@ -58,9 +58,11 @@ void check_content_type(const ResponseSpec& spec, const HttpResponse& r, std::ve
     }
 }
 
-void check_declared_body(const ResponseSpec& spec, const HttpResponse& r, std::vector<Finding>& out) {
-    std::string error;
-    auto doc = parse_json(r.body, &error);
+// `doc` is the body parsed once by check_response (nullopt with `error` when it is not JSON).
+using ParsedBody = std::optional<rapidjson::Document>;
+
+void check_declared_body(const ResponseSpec& spec, const HttpResponse& r, const ParsedBody& doc,
+                         const std::string& error, std::vector<Finding>& out) {
     if (!doc) {
         out.push_back(must("body_schema", "the " + std::to_string(r.status) + " body must be JSON (" +
                                               spec.schema->name() + "), but it is not: " + error +
@@ -74,11 +76,8 @@ void check_declared_body(const ResponseSpec& spec, const HttpResponse& r, std::v
                                           "\" is not a valid " + v.format));
 }
 
-void check_problem_status(const HttpResponse& r, std::vector<Finding>& out) {
-    if (r.status < 400) return;
-    std::string error;
-    auto doc = parse_json(r.body, &error);
-    if (!doc || !doc->IsObject()) return;
+void check_problem_status(const HttpResponse& r, const ParsedBody& doc, std::vector<Finding>& out) {
+    if (r.status < 400 || !doc || !doc->IsObject()) return;
     auto status = doc->FindMember("status");
     if (status == doc->MemberEnd()) return;
     if (!status->value.IsInt() || status->value.GetInt() != r.status)
@@ -134,11 +133,13 @@ std::vector<Finding> check_response(const Contract& contract, const Case& c, con
     }
     // The declared bodies judge the operation's responses; off the operation (a GET on its
     // path, say) only problem bodies are held to the contract's problem schema.
+    std::string parse_error;
+    const ParsedBody body = parse_json(r.body, &parse_error);
     if (spec && (operation || spec->kind == "problem")) {
         check_content_type(*spec, r, out);
-        check_declared_body(*spec, r, out);
+        check_declared_body(*spec, r, body, parse_error, out);
     }
-    check_problem_status(r, out);
+    check_problem_status(r, body, out);
     if (r.status == 405 && !r.header("Allow"))
         out.push_back(must("allow_header", "405 Method Not Allowed without an Allow header"));
     return out;

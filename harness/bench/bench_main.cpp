@@ -14,6 +14,7 @@
 #include "base_url.hpp"
 #include "bench_options.hpp"
 #include "bench_report.hpp"
+#include "credentials.hpp"
 #include "http_client.hpp"
 #include "load_engine.hpp"
 #include "reference_server.hpp"
@@ -81,17 +82,6 @@ std::string benchmark_name(const std::string& id, const LoadSpec& spec) {
         name += std::string("/rate:") + rate;
     }
     return name + "/connections:" + std::to_string(spec.connections);
-}
-
-std::optional<Exo2Credentials> env_credentials(std::string* error) {
-    const char* key = std::getenv("EXOSCALE_API_KEY");
-    const char* secret = std::getenv("EXOSCALE_API_SECRET");
-    const bool has_key = key && *key, has_secret = secret && *secret;
-    if (!has_key && !has_secret) return std::nullopt;
-    if (!has_secret) *error = "EXOSCALE_API_KEY is set but EXOSCALE_API_SECRET is not";
-    else if (!has_key) *error = "EXOSCALE_API_SECRET is set but EXOSCALE_API_KEY is not";
-    else return Exo2Credentials{key, secret};
-    return std::nullopt;
 }
 
 void set_counters(benchmark::State& state, const BenchRecord& r) {
@@ -174,10 +164,11 @@ int bench_main(int argc, char** argv) {
     if (!parsed) return code;
     const BenchOptions& o = *parsed;
 
-    std::string cred_error;
-    auto credentials = env_credentials(&cred_error);
-    if (!cred_error.empty()) {
-        std::cerr << "kmsconf bench: " << cred_error << "\n";
+    std::optional<Exo2Credentials> credentials;
+    try {
+        credentials = resolve_credentials(o.api_key, o.api_secret_file);
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf bench: " << e.what() << "\n";
         return kExitUsage;
     }
     if (!o.ca_file.empty() && !std::ifstream(o.ca_file)) {

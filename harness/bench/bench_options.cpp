@@ -62,6 +62,8 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
          "against --base-url, also benchmark the valid replicate (it schedules a replica once, then answers 400 Conflict)")
         ("ca-file", po::value(&o.ca_file), "extra trust anchors (PEM) for https")
         ("insecure", po::bool_switch(&o.insecure), "do not verify the server's certificate")
+        ("api-key", po::value(&o.api_key), "EXO2 API key (default: $EXOSCALE_API_KEY)")
+        ("api-secret-file", po::value(&o.api_secret_file), "file holding the API secret (default: $EXOSCALE_API_SECRET)")
         ("progress", "print a progress line every second (default when stderr is a terminal or --duration >= 10)")
         ("no-progress", "never print progress lines")
         ("filter", po::value(&o.filter), "only benchmarks whose name matches this regex");

@@ -30,6 +30,8 @@ struct BenchOptions {
     bool allow_mutations = false;
     std::string ca_file;
     bool insecure = false;
+    std::string api_key;          // else EXOSCALE_API_KEY, as `kmsconf run`
+    std::string api_secret_file;  // else EXOSCALE_API_SECRET
     std::optional<bool> progress;  // unset: on when stderr is a terminal or the run lasts >= 10 s
     std::string filter;            // ECMAScript regex on benchmark names; empty: all
 };

@@ -180,7 +180,7 @@ TEST(BenchCli, CredentialsFromTheEnvironmentSignWithoutPrintingTheSecret) {
     EXPECT_NE(r.output.find("signed (EXO2-HMAC-SHA256)"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("do-not-print-this-secret"), std::string::npos) << r.output;
     EXPECT_EQ(half.code, 2) << half.output;
-    EXPECT_NE(half.output.find("EXOSCALE_API_SECRET is not"), std::string::npos) << half.output;
+    EXPECT_NE(half.output.find("no secret (--api-secret-file or EXOSCALE_API_SECRET)"), std::string::npos) << half.output;
 }
 
 TEST(BenchCli, UnreachableTargetExits3) {

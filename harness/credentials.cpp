@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace kms::cli {
+namespace kms {
 
 std::optional<Exo2Credentials> resolve_credentials(const std::string& api_key, const std::string& secret_file) {
     Exo2Credentials c;
@@ -30,4 +30,4 @@ std::optional<Exo2Credentials> resolve_credentials(const std::string& api_key, c
     return c;
 }
 
-}  // namespace kms::cli
+}  // namespace kms

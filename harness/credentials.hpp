@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-namespace kms::cli {
+namespace kms {
 
 // nullopt without credentials; throws std::runtime_error when only half is given or the
 // secret file cannot be read.
 std::optional<Exo2Credentials> resolve_credentials(const std::string& api_key, const std::string& secret_file);
 
-}  // namespace kms::cli
+}  // namespace kms

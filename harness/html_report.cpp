@@ -69,8 +69,8 @@ std::string html_escape(std::string_view text) {
 void write_html_report(const std::filesystem::path& file, const RunTally& tally, const RunInfo& info) {
     std::ostringstream out;
     out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        << "<title>kmsconf: " << html_escape(info.target) << "</title><style>" << kStyle << "</style></head><body>\n"
-        << "<h1>kmsconf conformance report</h1>\n<p>Target <code>" << html_escape(info.target)
+        << "<title>kmsconf: " << html_escape(info.base.to_string()) << "</title><style>" << kStyle << "</style></head><body>\n"
+        << "<h1>kmsconf conformance report</h1>\n<p>Target <code>" << html_escape(info.base.to_string())
         << "</code>, contract revision <code>" << html_escape(info.contract_revision) << "</code>"
         << (info.strict ? ", --strict" : "") << ".</p>\n<p class=\"counts\">";
     for (Verdict v : {Verdict::pass, Verdict::fail, Verdict::non_strict, Verdict::informational, Verdict::skipped})

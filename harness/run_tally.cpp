@@ -16,7 +16,10 @@ int RunTally::count(Verdict v) const {
     return n;
 }
 
-int RunTally::passed() const { return count(Verdict::pass) + count(Verdict::informational) + count(Verdict::non_strict); }
+// Every case counts once: under --strict a non-strict case is a failure, not a pass too.
+int RunTally::passed(bool strict) const {
+    return count(Verdict::pass) + count(Verdict::informational) + (strict ? 0 : count(Verdict::non_strict));
+}
 
 int RunTally::failed(bool strict) const { return count(Verdict::fail) + (strict ? count(Verdict::non_strict) : 0); }
 
@@ -35,7 +38,7 @@ void RunTally::write_json(const std::filesystem::path& file, const RunInfo& info
     rapidjson::StringBuffer buffer;
     rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
     w.StartObject();
-    w.Key("target"); w.String(info.target);
+    w.Key("target"); w.String(info.base.to_string());
     w.Key("contract"); w.String(info.contract_revision);
     w.Key("strict"); w.Bool(info.strict);
     w.Key("counts");

@@ -12,8 +12,7 @@
 namespace kms {
 
 struct RunInfo {
-    BaseUrl base;        // for the reproducers
-    std::string target;
+    BaseUrl base;  // the target; its reproducers
     std::string contract_revision;
     bool strict = false;
 };
@@ -22,7 +21,7 @@ class RunTally {
 public:
     void add(const Case& c, const CaseResult& result);
 
-    int passed() const;   // pass + informational, and non-strict unless strict
+    int passed(bool strict) const;  // pass + informational, and non-strict unless strict
     int failed(bool strict) const;
     int count(Verdict v) const;
     int total() const { return static_cast<int>(entries_.size()); }

@@ -176,7 +176,7 @@ int run_main(int argc, char** argv) {
     register_case_tests(cases, runner, tally, {o.strict, o.verbose});
     const int gtest_status = RUN_ALL_TESTS();
 
-    RunInfo info{*base, base->to_string(), contract->revision(), o.strict};
+    RunInfo info{*base, contract->revision(), o.strict};
     try {
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
@@ -184,10 +184,10 @@ int run_main(int argc, char** argv) {
         std::cerr << "kmsconf: " << e.what() << "\n";
     }
     const int failed = tally.failed(o.strict);
-    std::cout << "\nkmsconf: " << tally.passed() << " passed, " << failed << " failed, "
+    std::cout << "\nkmsconf: " << tally.passed(o.strict) << " passed, " << failed << " failed, "
               << tally.count(Verdict::skipped) << " skipped\n"
               << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
-              << " informational) against " << info.target << ", contract " << info.contract_revision
+              << " informational) against " << base->to_string() << ", contract " << info.contract_revision
               << "; reports in " << o.report_dir << "/\n";
 
     const int ran = tally.total() - tally.count(Verdict::skipped);

@@ -93,6 +93,7 @@ TEST(Cli, StrictTurnsShouldFindingsIntoFailures) {
     EXPECT_NE(lenient.output.find("NONSTRICT"), std::string::npos) << lenient.output;
     auto strict = kmsconf(args + " --strict");
     EXPECT_EQ(strict.code, 1) << strict.output;
+    EXPECT_NE(strict.output.find("0 passed, 1 failed"), std::string::npos) << "counted once:\n" << strict.output;
 }
 
 TEST(Cli, RateCapsRequestsPerSecond) {

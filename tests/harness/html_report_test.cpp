@@ -34,7 +34,7 @@ TEST(HtmlReport, ListsCasesAndEscapesHostileContent) {
     tally.add(failing, bad);
 
     auto file = std::filesystem::temp_directory_path() / ("kmsconf-report-" + std::to_string(::getpid()) + ".html");
-    RunInfo info{BaseUrl{false, "127.0.0.1", 8080, "/v2"}, "http://127.0.0.1:8080/v2", "2026-03-31", false};
+    RunInfo info{BaseUrl{false, "127.0.0.1", 8080, "/v2"}, "2026-03-31", false};
     write_html_report(file, tally, info);
     std::string html = read(file);
     std::filesystem::remove(file);

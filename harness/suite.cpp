@@ -157,8 +157,6 @@ Suite read_suite(const std::filesystem::path& path, const SchemaValidator& schem
         k.requirement = c["requirement"].GetString();
         std::string level = c["level"].GetString();
         k.level = level == "MUST" ? Level::must : level == "SHOULD" ? Level::should : Level::informational;
-        if (auto t = c.FindMember("tags"); t != c.MemberEnd())
-            for (const auto& tag : t->value.GetArray()) k.tags.emplace_back(tag.GetString());
         if (auto r = c.FindMember("request"); r != c.MemberEnd())
             k.request = read_request(r->value, file, pointer + "/request");
         const auto& e = c["expect"];

@@ -46,7 +46,6 @@ struct Case {
     std::string id;
     std::string requirement;
     Level level = Level::must;
-    std::vector<std::string> tags;
     RequestTemplate request;
     Expectation expect;
     std::string file;  // where it came from, for messages

@@ -38,6 +38,9 @@ struct RunSettings {
     // for a POST: wait as Retry-After says (1 s without one), at most this often and this long.
     int retries_on_429 = 3;
     std::chrono::seconds max_retry_after{60};
+    // --max-response-time-ms: a response slower than this is a MUST finding max_response_time.
+    // 0: no budget (the contract says nothing about latency).
+    std::chrono::milliseconds max_response_time{0};
 };
 
 class CaseRunner {

@@ -13,6 +13,7 @@ namespace {
 
 const CheckInfo kCatalogue[] = {
     {"response_in_time", "A response arrives, complete, within the connect and read deadlines."},
+    {"response_framing", "RFC 9112 §9.2 and RFC 9110 §9.3.2: no bytes follow a complete response while no request is outstanding, and a response to HEAD carries no content."},
     {"status_valid", "RFC 9110 §15: a status code is a three-digit integer from 100 to 599."},
     {"no_server_error", "No input, however malformed, makes the server answer 5xx."},
     {"status_declared", "The operation answers only with a status its contract declares (200, 400), or one the case allows."},
@@ -112,6 +113,8 @@ std::vector<Finding> check_response(const Contract& contract, const Case& c, con
                                                    "): " + exchange.error_detail));
         return out;
     }
+    // Found after the response was complete: the server's fault on this exchange, whatever the case.
+    if (!exchange.framing_violation.empty()) out.push_back(must("response_framing", exchange.framing_violation));
     const HttpResponse& r = *exchange.response;
     if (r.status < 100 || r.status > 599) {
         out.push_back(must("status_valid", "status " + std::to_string(r.status) + " is outside 100-599"));

@@ -24,6 +24,11 @@ struct ClientOptions {
     std::size_t max_header_bytes = 64 * 1024;
     bool keep_alive = true;     // false: a new connection for every request
     std::string user_agent = "kmsconf/0.1";
+    // After a complete response on a connection that stays open, how long to watch it for
+    // bytes the server sends with no request outstanding (RFC 9112 §9.2): such bytes are a
+    // framing fault of the exchange they followed, never the next request's answer. 0: only
+    // bytes already received are seen.
+    std::chrono::milliseconds stray_bytes_grace{20};
 };
 
 enum class TransportError {
@@ -46,6 +51,17 @@ struct Exchange {
     std::chrono::nanoseconds elapsed{0};    // request written .. response complete
     std::chrono::nanoseconds connect_time{0};  // resolve+connect+TLS in this call; 0 when reused
     bool reused_connection = false;
+    // A framing fault of this exchange, found after its response was complete: bytes that
+    // followed it with no request outstanding (RFC 9112 §9.2), or content in a response to HEAD
+    // (RFC 9110 §9.3.2). Empty when the framing was clean. The connection was dropped.
+    std::string framing_violation;
+    // The response began while the request was still being written and the write then failed
+    // (RFC 9112 §9.5: a server may answer early and close); the response is still judged.
+    bool early_response = false;
+    // Bytes found on the idle kept-alive connection before this request was written, arrived
+    // after the previous exchange's grace window: not read as this response; the connection
+    // was replaced. Empty when there were none.
+    std::string stray_before;
 };
 
 class HttpClient {

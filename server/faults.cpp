@@ -8,7 +8,7 @@
 namespace kms::server {
 
 namespace {
-constexpr std::array<std::pair<Fault, const char*>, 18> kFaultNames{{
+constexpr std::array<std::pair<Fault, const char*>, 19> kFaultNames{{
     {Fault::none, "none"},
     {Fault::slow_response, "slow-response"},
     {Fault::undeclared_status, "undeclared-status"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<Fault, const char*>, 18> kFaultNames{{
     {Fault::forget_replicas, "forget-replicas"},
     {Fault::unprocessable_entity, "unprocessable-entity"},
     {Fault::rate_limit_once, "rate-limit-once"},
+    {Fault::unsolicited_response, "unsolicited-response"},
 }};
 }  // namespace
 

@@ -245,7 +245,20 @@ private:
         if (ec) return close();
         if (linger_after) return linger();
         if (!res_.keep_alive()) return close_gracefully();
+        if (res_.result_int() == 400 && ctx_.service.has_fault(Fault::unsolicited_response)) return write_unsolicited();
         next_request();
+    }
+
+    // Fault::unsolicited_response: a second response nobody asked for, right after the real one,
+    // so that a client that reads it as the next request's answer is caught desynchronised.
+    void write_unsolicited() {
+        static const std::string kExtra =
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        tcp().expires_after(ctx_.options.idle_timeout);
+        net::async_write(stream_, net::buffer(kExtra), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->close();
+            self->next_request();
+        });
     }
 
     void linger() {

@@ -39,6 +39,8 @@ enum class Fault {
     unprocessable_entity,     // body errors answered 422 instead of the declared 400
     rate_limit_once,          // the first replicate answered 429 with Retry-After: 1 (not a
                               // contract break: the harness must wait and resend, not fail)
+    unsolicited_response,     // every 400 on a kept-alive connection followed by a second,
+                              // unsolicited 400 (bytes with no request outstanding, RFC 9112 §9.2)
 };
 
 // Kebab-case names as used on the command line, e.g. "bad-enum"; nullopt when unknown.

@@ -77,6 +77,28 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
     EXPECT_TRUE(c.closed_within(2000ms)) << "Connection: close honoured";
 }
 
+// The fault that lets the harness's response_framing check be seen failing: after a 400 on a
+// kept-alive connection comes a second response no request asked for; a 200 gets none.
+TEST_F(ServerTest, UnsolicitedResponseFaultFollowsEach400WithAnExtraResponse) {
+    ServerOptions o;
+    o.service.faults = {Fault::unsolicited_response};
+    start(std::move(o));
+    RawConnection c(port());
+    ASSERT_TRUE(c.send_all(raw_replicate(kDefaultKeyId, R"({"zone":"de-fra-1"})")));
+    auto ok = c.read_response();
+    ASSERT_TRUE(ok.has_value());
+    EXPECT_EQ(ok->status, 200);
+    EXPECT_FALSE(c.read_response(200ms).has_value()) << "nothing follows a 200";
+    ASSERT_TRUE(c.send_all(raw_replicate(kDefaultKeyId, R"({"zone":"de-fra-1"})")));
+    auto conflict = c.read_response();
+    ASSERT_TRUE(conflict.has_value());
+    EXPECT_TRUE(test::IsProblem(as_response(*conflict), 400, "Conflict: "));
+    auto extra = c.read_response(2000ms);
+    ASSERT_TRUE(extra.has_value()) << "an unsolicited response follows the 400";
+    EXPECT_EQ(extra->status, 400);
+    EXPECT_EQ(extra->body, "{}");
+}
+
 TEST_F(ServerTest, GarbageGets400ThenCloseAndServerSurvives) {
     start();
     {

@@ -14,10 +14,11 @@ namespace kms {
 namespace {
 
 const CheckInfo kCatalogue[] = {
-    {"response_in_time", "A response arrives, complete, within the connect and read deadlines."},
+    {"response_in_time", "A response arrives, complete, within the connect and read deadlines (MUST whatever the case's level)."},
+    {"max_response_time", "With --max-response-time-ms N: every response arrives within N ms of its request being written (MUST whatever the case's level; off by default, the contract says nothing about latency)."},
     {"response_framing", "RFC 9112 §9.2 and RFC 9110 §9.3.2: no bytes follow a complete response while no request is outstanding, and a response to HEAD carries no content (MUST, on the exchange they followed; the next case only gets an informational note)."},
     {"status_valid", "RFC 9110 §15: a status code is a three-digit integer from 100 to 599."},
-    {"no_server_error", "No input, however malformed, makes the server answer 5xx, unless the case lists it (501 for an unknown method, RFC 9110 §15.6.2)."},
+    {"no_server_error", "No input, however malformed, makes the server answer 5xx, unless the case lists it (501 for an unknown method, RFC 9110 §15.6.2); MUST whatever the case's level."},
     {"status_declared", "The operation answers only with a status its contract declares (200, 400), or one the case allows."},
     {"content_type", "A declared response carries the declared media type (application/json); a +json type such as application/problem+json (RFC 6839 §3.1, RFC 9457 §3) is a SHOULD finding, and its body is still validated."},
     {"body_schema", "A declared response's body is JSON valid against the contract's schema for that status (a lone surrogate escape, RFC 8259 §8.2, is an informational note, not \"not JSON\")."},
@@ -28,7 +29,7 @@ const CheckInfo kCatalogue[] = {
     {"malformed_rejected", "A malformed or invalid request is rejected with 4xx (400 error-response for the operation), or a status the case lists (a 301 path clean-up, say), and never answered Conflict."},
     {"conflict_reported", "Replicating a key again to the same zone is a 400 problem meaning Conflict: title or type naming conflict, or a detail opening with \"Conflict\" or saying \"already replicated\" (latest spec: 'Conflict (already replicated in the target zone)')."},
     {"expected_status", "The status is one the case allows."},
-    {"rate_limited", "Informational: a 429 was honoured (Retry-After waited, request resent); not a failure."},
+    {"rate_limited", "A 429 is honoured (Retry-After waited, request resent: informational); one still there after the retries is a MUST finding whatever the case's level: the case was not tested."},
     {"ignored_auth", "A request without a valid EXO2-HMAC-SHA256 signature is rejected (4xx) when credentials are required."},
 };
 
@@ -137,6 +138,15 @@ std::vector<Finding> check_framing(const Exchange& exchange) {
                        "they were not read as this response, and the connection was replaced: " +
                            printable(exchange.stray_before, 120)});
     return out;
+}
+
+std::vector<Finding> check_response_time(const Exchange& exchange, std::chrono::milliseconds budget) {
+    if (budget.count() <= 0 || !exchange.response || exchange.elapsed <= budget) return {};
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(exchange.elapsed);
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.1f", static_cast<double>(took.count()) / 1000.0);
+    return {must("max_response_time", std::string("the response took ") + ms + " ms, over the budget of " +
+                                          std::to_string(budget.count()) + " ms (--max-response-time-ms)")};
 }
 
 std::vector<Finding> check_response(const Contract& contract, const Case& c, const HttpRequest& request,

@@ -7,6 +7,7 @@
 #include "http_client.hpp"
 #include "suite.hpp"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ std::vector<Finding> check_response(const Contract& contract, const Case& c, con
 // exchange's fault) and bytes found before its request was written (informational here: they
 // followed the previous exchange).
 std::vector<Finding> check_framing(const Exchange& exchange);
+
+// --max-response-time-ms: a response slower than `budget` (request written .. response read) is
+// a MUST finding max_response_time. A budget of 0 turns it off; no response, no finding.
+std::vector<Finding> check_response_time(const Exchange& exchange, std::chrono::milliseconds budget);
 
 // The case's expectation, applied to its last response (only when it arrived).
 std::vector<Finding> check_expectation(const Case& c, const HttpResponse& response);

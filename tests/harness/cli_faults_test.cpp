@@ -143,6 +143,20 @@ TEST(CliFaults, EveryFaultFailsOnItsCasesAndChecks) {
     for (const auto& check : all) EXPECT_TRUE(seen.count(check)) << "check never seen failing: " << check;
 }
 
+TEST(CliFaults, AFaultOnInformationalCasesOnlyIsNotedNotFailed) {
+    // unprocessable-entity answers 422 where the contract wants 400. The duplicate-member cases
+    // are informational (RFC 8259 §4: the behaviour is unpredictable, either answer conforms),
+    // so their findings are graded at the case's level: reported, and the run still exits 0.
+    FaultRun f{"unprocessable-entity", "", "--filter 'malformed.duplicate-zone-*'",
+               {{"malformed.duplicate-zone-valid-then-invalid", "expected_status"},
+                {"malformed.duplicate-zone-valid-then-invalid", "status_declared"}},
+               0};
+    Findings found = run_against_fault(f);
+    EXPECT_EQ(found.code, f.exit_code) << found.output;
+    for (const auto& e : f.expected)
+        EXPECT_TRUE(found.pairs.count({e.case_id, e.check})) << e.case_id << " has no " << e.check << " finding";
+}
+
 TEST(CliFaults, LatestContractFlagsTheSeedServersOperationBody) {
     // The embedded server implements the 2026-03-31 revision; judged by 2026-07-20 its 200
     // bodies (operation) are not success-response: contract drift must show.

@@ -112,6 +112,44 @@ TEST(Methods, ProxiesAndStacksAnswerAnUnknownOrLowercaseMethodThemselves) {
     EXPECT_EQ(g.verdict, Verdict::fail) << all_messages(g);
 }
 
+TEST(Methods, PythonsHttpServerAnswers501ForAMethodItsHandlerLacks) {
+    // BaseHTTPRequestHandler.send_error(501, "Unsupported method (%r)") for PUT, PATCH, DELETE,
+    // OPTIONS: RFC 9110 §15.6.2 makes 501 right for a method supported on no resource.
+    auto python = [](const char* method) {
+        return exchange(501, std::string("<!DOCTYPE HTML>\n<html lang=\"en\">\n<body>\n<h1>Error response</h1>\n<p>Error code: 501</p>\n"
+                                         "<p>Message: Unsupported method ('") + method + "').</p>\n</body>\n</html>\n",
+                        {{"Server", "BaseHTTP/0.6 Python/3.11.2"}, {"Content-Type", "text/html;charset=utf-8"}, {"Connection", "close"}});
+    };
+    for (const char* id : {"methods.put-on-operation-path", "methods.patch-on-operation-path", "methods.delete-on-operation-path",
+                           "methods.options-on-operation-path"}) {
+        SCOPED_TRACE(id);
+        auto g = graded(shipped(id), python(shipped(id).request.method.c_str()));
+        EXPECT_EQ(g.verdict, Verdict::pass) << all_messages(g);
+    }
+    // GET and HEAD every general-purpose server MUST support (RFC 9110 §9.1): 501 there is a 5xx.
+    auto g = graded(shipped("methods.get-on-operation-path"), python("GET"));
+    EXPECT_EQ(g.verdict, Verdict::fail) << all_messages(g);
+    EXPECT_EQ(g.level_of("no_server_error"), Level::must);
+    // And a 502 on the informational OPTIONS case still fails: 5xx are not capped.
+    g = graded(shipped("methods.options-on-operation-path"), exchange(502, "", {}));
+    EXPECT_EQ(g.verdict, Verdict::fail) << all_messages(g);
+}
+
+// --- auth ------------------------------------------------------------------------------------
+
+TEST(Auth, AMalformedAuthorizationHeaderMayBeA400ButNeverProcessed) {
+    const Case& c = shipped("auth.auth-malformed-header");
+    auto g = graded(c, test::json_exchange(400, R"({"type":"#/http-problem-types/bad-request","title":"Bad Request","status":400,)"
+                                                R"("detail":"malformed Authorization header: missing credential"})"));
+    EXPECT_EQ(g.verdict, Verdict::pass) << all_messages(g);
+    g = graded(c, test::json_exchange(400, R"({"type":"#/http-problem-types/bad-request","title":"Bad Request","status":400,)"
+                                           R"("detail":"Conflict: key a02baf5a is already replicated to zone de-fra-1"})"));
+    EXPECT_EQ(g.verdict, Verdict::fail) << "a Conflict means the replicate was processed: " << all_messages(g);
+    EXPECT_TRUE(g.has("ignored_auth"));
+    // The other auth cases keep 401/403 only: their header parses.
+    EXPECT_EQ(graded(shipped("auth.auth-bad-signature"), test::json_exchange(400, test::kGoodProblem)).verdict, Verdict::fail);
+}
+
 // --- +json media types -----------------------------------------------------------------------
 
 TEST(MediaType, ProblemJsonIsAShouldAndItsBodyIsStillValidated) {

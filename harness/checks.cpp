@@ -151,14 +151,12 @@ std::vector<Finding> check_response_time(const Exchange& exchange, std::chrono::
 
 std::vector<Finding> check_response(const Contract& contract, const Case& c, const HttpRequest& request,
                                     const Exchange& exchange, const std::string& base_path) {
-    std::vector<Finding> out;
+    std::vector<Finding> out = check_framing(exchange);
     if (exchange.error != TransportError::none || !exchange.response) {
-        for (auto& f : check_framing(exchange)) out.push_back(std::move(f));
         out.push_back(must("response_in_time", std::string("no response (") + to_string(exchange.error) +
                                                    "): " + exchange.error_detail));
         return out;
     }
-    for (auto& f : check_framing(exchange)) out.push_back(std::move(f));
     const HttpResponse& r = *exchange.response;
     if (r.status < 100 || r.status > 599) {
         out.push_back(must("status_valid", "status " + std::to_string(r.status) + " is outside 100-599"));

@@ -90,6 +90,21 @@ TEST(CliRealServers, AConformingServerThatAnswersAsRealStacksDoPasses) {
         EXPECT_TRUE(v.non_strict.count(id)) << id << " should be non-strict";
 }
 
+TEST(CliRealServers, SignedRunWithClockSkewAllowancePasses) {
+    // The origin allows 5 minutes past expires: auth-expired's signature must lie beyond that.
+    setenv("EXOSCALE_API_KEY", "EXOquirky000000000000000000", 1);
+    setenv("EXOSCALE_API_SECRET", "quirky-secret", 1);
+    QuirkyOrigin origin;
+    auto reports = temp_dir("quirky-auth");
+    auto r = kmsconf("--base-url " + origin.url() + " --filter 'auth.*,valid.replicate-to-*' --report-dir " + reports.string(), 60);
+    unsetenv("EXOSCALE_API_KEY");
+    unsetenv("EXOSCALE_API_SECRET");
+    ASSERT_FALSE(origin.url().empty());
+    EXPECT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find(" failed, 0 skipped"), std::string::npos) << "every auth case ran: " << r.output;
+    for (const auto& f : read_summary(reports).must_findings) ADD_FAILURE() << "MUST finding: " << f;
+}
+
 TEST(CliRealServers, ItsShouldFindingsFailUnderStrict) {
     QuirkyOrigin origin;
     ASSERT_FALSE(origin.url().empty());

@@ -4,6 +4,8 @@
 #include "json_text.hpp"
 #include "retry_after.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <thread>
 
 namespace kms {
@@ -27,6 +29,55 @@ Verdict grade(const std::vector<Finding>& findings) {
         else if (v == Verdict::pass) v = Verdict::informational;
     }
     return v;
+}
+
+namespace {
+
+// Level is ordered from most to least severe: the milder of two is the later one.
+Level milder(Level a, Level b) { return static_cast<int>(a) > static_cast<int>(b) ? a : b; }
+
+bool is_uncapped(const std::string& check) {
+    static const char* const kUncapped[] = {"response_in_time", "no_server_error", "response_framing",
+                                            "max_response_time", "rate_limited"};
+    return std::find(std::begin(kUncapped), std::end(kUncapped), check) != std::end(kUncapped);
+}
+
+bool is_body_shape(const std::string& check) {
+    return check == "content_type" || check == "body_schema" || check == "formats" || check == "problem_status";
+}
+
+}  // namespace
+
+Level level_ceiling(const Case& c, const std::string& check) {
+    if (is_uncapped(check)) return Level::must;
+    if (c.scope == Scope::http && is_body_shape(check)) return milder(c.level, Level::should);
+    return c.level;
+}
+
+void cap_to_case_level(const Case& c, std::vector<Finding>& findings) {
+    for (auto& f : findings) f.level = milder(f.level, level_ceiling(c, f.check));
+}
+
+std::vector<Finding> judge_exchange(const Contract& contract, const Case& c, const HttpRequest& request,
+                                    const Exchange& exchange, const std::string& base_path,
+                                    std::chrono::milliseconds max_response_time, bool last, int resent_429) {
+    std::vector<Finding> out;
+    if (exchange.response && exchange.response->status == 429) {
+        // Still refused after the retries: the request was never processed (RFC 6585 §4), so
+        // the case tested nothing. A visible failure, not a silent pass, nor an "undeclared
+        // status" blamed on the operation.
+        out = check_framing(exchange);
+        out.push_back({"rate_limited", Level::must,
+                       "429 Too Many Requests still there after " + std::to_string(resent_429) +
+                           " resend(s) (Retry-After: " + exchange.response->header("Retry-After").value_or("none") +
+                           "): the request was not processed, so this case was not tested; lower --rate or retry later"});
+        return out;
+    }
+    out = check_response(contract, c, request, exchange, base_path);
+    for (auto& f : check_response_time(exchange, max_response_time)) out.push_back(std::move(f));
+    if (last && exchange.response)
+        for (auto& f : check_expectation(c, *exchange.response)) out.push_back(std::move(f));
+    return out;
 }
 
 CaseRunner::CaseRunner(const Contract& contract, HttpClient& client, BaseUrl base, RunSettings settings)
@@ -64,30 +115,31 @@ CaseResult CaseRunner::run(const Case& c) {
         HttpRequest request = build_request(c, settings_.vars, base_, settings_.signer);
         pace();
         Exchange exchange = client_.send(request);
-        for (int retry = 0; retry < settings_.retries_on_429 && exchange.response && exchange.response->status == 429;
-             ++retry) {
+        int resent = 0;
+        for (; resent < settings_.retries_on_429 && exchange.response && exchange.response->status == 429; ++resent) {
             auto wait = parse_retry_after(exchange.response->header("Retry-After").value_or("1"),
                                           std::chrono::system_clock::now())
                             .value_or(std::chrono::seconds(1));
-            if (wait > settings_.max_retry_after) break;  // judged as the 429 it is
+            if (wait > settings_.max_retry_after) break;
             result.findings.push_back({"rate_limited", Level::informational,
                                        "429 Too Many Requests: resent after " + std::to_string(wait.count()) + " s"});
             std::this_thread::sleep_for(wait);
             request = build_request(c, settings_.vars, base_, settings_.signer);  // fresh signature
             exchange = client_.send(request);
         }
-        for (auto& f : check_response(contract_, c, request, exchange, base_.path)) result.findings.push_back(std::move(f));
         const bool last = i + 1 == c.request.times;
-        if (last && exchange.response)
-            for (auto& f : check_expectation(c, *exchange.response)) result.findings.push_back(std::move(f));
+        for (auto& f : judge_exchange(contract_, c, request, exchange, base_.path, settings_.max_response_time, last, resent))
+            result.findings.push_back(std::move(f));
         result.requests.push_back(std::move(request));
-        const bool failed_transport = exchange.error != TransportError::none;
+        const bool stop = exchange.error != TransportError::none ||
+                          (exchange.response && exchange.response->status == 429);
         result.exchanges.push_back(std::move(exchange));
-        if (failed_transport) break;  // later sends would only repeat the transport failure
+        if (stop) break;  // later sends would only repeat the transport failure or the 429
     }
     result.elapsed = std::chrono::steady_clock::now() - started;
     const bool answered = !result.exchanges.empty() && result.exchanges.back().response.has_value();
     consecutive_transport_failures_ = answered ? 0 : consecutive_transport_failures_ + 1;
+    cap_to_case_level(c, result.findings);
     result.verdict = grade(result.findings);
     return result;
 }

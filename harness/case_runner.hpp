@@ -43,6 +43,13 @@ struct RunSettings {
     std::chrono::milliseconds max_response_time{0};
 };
 
+// Every finding on one exchange of case `c`, before capping: the response checks, the latency
+// budget (0: none), and the expectation when it is the case's `last` send. A 429 still there
+// after `resent_429` resends is judged as that alone (rate_limited, MUST): nothing was tested.
+std::vector<Finding> judge_exchange(const Contract& contract, const Case& c, const HttpRequest& request,
+                                    const Exchange& exchange, const std::string& base_path,
+                                    std::chrono::milliseconds max_response_time, bool last, int resent_429 = 0);
+
 class CaseRunner {
 public:
     CaseRunner(const Contract& contract, HttpClient& client, BaseUrl base, RunSettings settings);
@@ -65,6 +72,16 @@ private:
 // The grade of a set of findings: any MUST finding fails; SHOULD findings are non-strict;
 // informational ones never fail.
 Verdict grade(const std::vector<Finding>& findings);
+
+// The highest level a finding of `check` may have on case `c` (../shared/DESIGN.md "Grading
+// against the servers people run"): the case's level, and at most SHOULD for the body's shape
+// in a case of scope http. Not capped: response_in_time, no_server_error, response_framing,
+// max_response_time and rate_limited: they say the exchange itself failed, whatever was asked.
+Level level_ceiling(const Case& c, const std::string& check);
+
+// Lowers every finding above its ceiling to it; never raises one. The one place where case
+// levels apply to findings: the checks report the level the contract gives a breach.
+void cap_to_case_level(const Case& c, std::vector<Finding>& findings);
 
 // The multi-line text printed (and put in the JUnit failure) for a case that did not pass:
 // requirement, each finding, and a curl reproducer.

@@ -7,6 +7,7 @@
 #include "http_client.hpp"
 #include "suite.hpp"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -33,11 +34,20 @@ bool targets_operation(const Contract& contract, const HttpRequest& request, con
 std::vector<Finding> check_response(const Contract& contract, const Case& c, const HttpRequest& request,
                                     const Exchange& exchange, const std::string& base_path);
 
+// Framing faults the client found around this exchange: bytes after its response (MUST, this
+// exchange's fault) and bytes found before its request was written (informational here: they
+// followed the previous exchange).
+std::vector<Finding> check_framing(const Exchange& exchange);
+
+// --max-response-time-ms: a response slower than `budget` (request written .. response read) is
+// a MUST finding max_response_time. A budget of 0 turns it off; no response, no finding.
+std::vector<Finding> check_response_time(const Exchange& exchange, std::chrono::milliseconds budget);
+
 // The case's expectation, applied to its last response (only when it arrived).
 std::vector<Finding> check_expectation(const Case& c, const HttpResponse& response);
 
-// True for a 400 problem whose title, detail or type says Conflict / already replicated: the
-// answer a real, stateful server gives to a replicate it has already done.
+// True for a 400 problem meaning the latest spec's "Conflict (already replicated in the target
+// zone)": the answer a real, stateful server gives to a replicate it has already done.
 bool is_conflict_problem(const HttpResponse& response);
 
 }  // namespace kms

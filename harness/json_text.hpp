@@ -18,6 +18,14 @@ inline constexpr std::size_t kMaxJsonDepth = 128;
 // returns nullopt and sets *error to "offset N: <reason>".
 std::optional<rapidjson::Document> parse_json(std::string_view text, std::string* error);
 
+// parse_json for a server's response body, which may escape a lone surrogate: Python's
+// json.dumps writes "\ud800" for a string holding one (e.g. echoing a client's bad zone).
+// That is grammatical JSON (RFC 8259 §7); only its string holds no valid Unicode (§8.2), so
+// each such escape is read as U+FFFD instead of failing the parse, and counted in
+// *lone_surrogates (when given) so that the checks can note it.
+std::optional<rapidjson::Document> parse_response_json(std::string_view text, std::string* error,
+                                                       std::size_t* lone_surrogates = nullptr);
+
 // Compact JSON text of a value.
 std::string to_json(const rapidjson::Value& value);
 // A value as it should appear in a one-line message: JSON text cut to `limit` bytes.

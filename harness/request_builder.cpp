@@ -11,6 +11,11 @@ namespace {
 
 constexpr std::size_t kMaxExpansion = 16 * 1024 * 1024;
 
+// How far in the past an "expired" signature's expires lies. Servers allow for clock skew
+// between client and server (often minutes; a client's own expires is now + 10 min), so a
+// signature only just expired may rightly be accepted: a day is beyond any skew allowance.
+constexpr std::int64_t kExpiredBySeconds = 24 * 60 * 60;
+
 std::string expand_one(std::string_view name, const Variables& vars) {
     if (name == "key") return vars.key;
     // Spellings of the configured key, so that id cases test the target's real key, not a
@@ -72,7 +77,7 @@ std::string authorization_for(AuthMode mode, const Exo2Credentials& creds, const
             return exo2_authorization(wrong, r.method, r.target, r.body, now + validity);
         }
         case AuthMode::expired:
-            return exo2_authorization(creds, r.method, r.target, r.body, now - 60);
+            return exo2_authorization(creds, r.method, r.target, r.body, now - kExpiredBySeconds);
         case AuthMode::other_key: {
             Exo2Credentials other{"EXO" + random_uuid().substr(0, 8) + "000000000000000", "other-secret-" + random_uuid()};
             return exo2_authorization(other, r.method, r.target, r.body, now + validity);

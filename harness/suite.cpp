@@ -31,6 +31,10 @@ const char* to_string(Outcome outcome) {
     return "?";
 }
 
+const char* to_string(Scope scope) {
+    return scope == Scope::http ? "http" : "operation";
+}
+
 const char* to_string(AuthMode mode) {
     switch (mode) {
         case AuthMode::signed_request: return "signed";
@@ -157,6 +161,8 @@ Suite read_suite(const std::filesystem::path& path, const SchemaValidator& schem
         k.requirement = c["requirement"].GetString();
         std::string level = c["level"].GetString();
         k.level = level == "MUST" ? Level::must : level == "SHOULD" ? Level::should : Level::informational;
+        if (auto s = c.FindMember("scope"); s != c.MemberEnd() && s->value.GetString() == std::string("http"))
+            k.scope = Scope::http;
         if (auto r = c.FindMember("request"); r != c.MemberEnd())
             k.request = read_request(r->value, file, pointer + "/request");
         const auto& e = c["expect"];

@@ -20,6 +20,13 @@ const char* to_string(Level level);
 enum class Outcome { accepted, rejected, conflict, either };
 const char* to_string(Outcome outcome);
 
+// What governs a case's responses. operation: the replicate contract, in full. http: the request
+// never reaches the operation as such (an unknown or lowercase method, a path a proxy or router
+// normalises away), so a proxy or the HTTP stack may answer it with a body of its own (nginx's
+// HTML 400, Go's plain-text 400): judged on status and "no 5xx", the body's shape at SHOULD.
+enum class Scope { operation, http };
+const char* to_string(Scope scope);
+
 enum class AuthMode { signed_request, unsigned_request, bad_signature, expired, other_key };
 const char* to_string(AuthMode mode);
 
@@ -46,6 +53,7 @@ struct Case {
     std::string id;
     std::string requirement;
     Level level = Level::must;
+    Scope scope = Scope::operation;
     RequestTemplate request;
     Expectation expect;
     std::string file;  // where it came from, for messages

@@ -1,6 +1,7 @@
 // Each response check, seen failing on a response that breaks it and silent on one that keeps it.
 #include "case_runner.hpp"
 #include "checks.hpp"
+#include "json_text.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -166,6 +167,100 @@ TEST(Checks, BodyWithNulOrBomIsNotJson) {
     EXPECT_EQ(names(check(test::json_exchange(200, with_nul))), std::vector<std::string>{"body_schema"});
     EXPECT_EQ(names(check(test::json_exchange(200, "\xEF\xBB\xBF" + std::string(test::kGoodOperation)))),
               std::vector<std::string>{"body_schema"});
+}
+
+}  // namespace
+}  // namespace kms
+
+// Response bodies a real server sends, read as the JSON they are.
+namespace kms {
+namespace {
+
+TEST(LoneSurrogate, ResponseParserReadsThemAsReplacementCharacters) {
+    std::string error;
+    std::size_t lone = 0;
+    auto doc = parse_response_json(R"(["a\ud800", "\udc00b", "\ud83c\udfd4", "\\ud800"])", &error, &lone);
+    ASSERT_TRUE(doc) << error;
+    EXPECT_EQ(lone, 2u) << "a proper pair and an escaped backslash are not lone surrogates";
+    EXPECT_EQ(std::string((*doc)[0].GetString()), "a\xEF\xBF\xBD");
+    EXPECT_EQ(std::string((*doc)[1].GetString()), "\xEF\xBF\xBD" "b");
+    EXPECT_EQ(std::string((*doc)[2].GetString()), "\xF0\x9F\x8F\x94");
+    EXPECT_EQ(std::string((*doc)[3].GetString()), "\\ud800");
+    // The strict parser (suite files, the server's requests) is unchanged.
+    EXPECT_FALSE(parse_json(R"(["a\ud800"])", &error));
+}
+
+// A 400 error-response as the server writes it.
+HttpResponse problem400(const std::string& title, const std::string& detail, const std::string& type = "#/http-problem-types/bad-request") {
+    return *test::json_exchange(400, R"({"type":")" + type + R"(","title":")" + title + R"(","status":400,"detail":")" + detail + R"("})").response;
+}
+
+TEST(Conflict, RecognisedByWhatTheContractSaysTheServerSends) {
+    EXPECT_TRUE(is_conflict_problem(problem400("Bad Request", "Conflict (already replicated in the target zone)")));
+    EXPECT_TRUE(is_conflict_problem(problem400("Bad Request", "Conflict: key a02baf5a is already replicated to zone de-fra-1")));
+    EXPECT_TRUE(is_conflict_problem(problem400("Conflict", "the key lives in de-fra-1")));
+    EXPECT_TRUE(is_conflict_problem(problem400("Bad Request", "zone de-fra-1", "#/http-problem-types/conflict")));
+    EXPECT_TRUE(is_conflict_problem(problem400("Bad Request", "Key already replicated to de-fra-1")));
+}
+
+TEST(Conflict, OtherErrorCasesAreNotConflict) {
+    EXPECT_FALSE(is_conflict_problem(problem400("Bad Request", "Key is already pending deletion")));
+    EXPECT_FALSE(is_conflict_problem(problem400("Bad Request", "Key is Pending Deletion: key c7e4b9d2 is scheduled for deletion")));
+    EXPECT_FALSE(is_conflict_problem(problem400("Bad Request", "Invalid Argument: conflicting members zone and Zone")));
+    EXPECT_FALSE(is_conflict_problem(problem400("Bad Request", "Not Multizone: key is already single-zone")));
+    EXPECT_FALSE(is_conflict_problem(*test::json_exchange(409, R"({"title":"Conflict","status":409})").response))
+        << "the contract's Conflict is a 400";
+}
+
+}  // namespace
+}  // namespace kms
+
+namespace kms {
+namespace {
+
+TEST(Checks, JsonSuffixMediaTypeIsAShouldAndTheBodyIsStillValidated) {
+    // RFC 6839 §3.1 / RFC 9457 §3: application/problem+json says JSON; not the declared type.
+    auto f = check(test::json_exchange(400, test::kGoodProblem, "application/problem+json"));
+    ASSERT_EQ(names(f), std::vector<std::string>{"content_type"});
+    EXPECT_EQ(f[0].level, Level::should);
+    f = check(test::json_exchange(400, R"({"type":"about:blank","title":"Bad Request","status":400})", "application/problem+json; charset=utf-8"));
+    EXPECT_EQ(names(f), (std::vector<std::string>{"content_type", "body_schema"}));
+    EXPECT_EQ(f[1].level, Level::must);
+    // Not a +json type of application/, or no suffix at all: still a MUST.
+    EXPECT_EQ(check(test::json_exchange(400, test::kGoodProblem, "text/problem+json"))[0].level, Level::must);
+    EXPECT_EQ(check(test::json_exchange(400, test::kGoodProblem, "application/jsonx"))[0].level, Level::must);
+    EXPECT_EQ(check(test::json_exchange(400, test::kGoodProblem, "application/+json"))[0].level, Level::must);
+}
+
+TEST(Expectation, RejectedAcceptsAListedRedirect) {
+    // Go's ServeMux cleans //, dot segments and decoded %2E%2E with a 301 (RFC 3986 §5.2.4).
+    Case c = test::any_case(Outcome::rejected);
+    c.expect.statuses = {400, 404, 301};
+    Exchange go = test::json_exchange(301, "<a href=\"/v2/replicate\">Moved Permanently</a>.\n\n", "text/html; charset=utf-8");
+    EXPECT_TRUE(check_expectation(c, *go.response).empty());
+    go.response->status = 302;  // not listed: no rejection
+    EXPECT_EQ(check_expectation(c, *go.response).size(), 1u);
+    c.expect.statuses.clear();  // nothing listed: only a 4xx rejects
+    go.response->status = 301;
+    EXPECT_EQ(check_expectation(c, *go.response).size(), 1u);
+}
+
+TEST(Checks, FramingFaultsOfThisExchangeAndOfThePreviousOne) {
+    Exchange e = test::json_exchange(400, test::kGoodProblem);
+    EXPECT_TRUE(check_framing(e).empty());
+    e.framing_violation = "bytes after the response";
+    e.stray_before = "HTTP/1.1 400 Bad Request\r\n\r\n";
+    auto f = check_framing(e);
+    ASSERT_EQ(names(f), (std::vector<std::string>{"response_framing", "response_framing"}));
+    EXPECT_EQ(f[0].level, Level::must);
+    EXPECT_EQ(f[1].level, Level::informational);
+    EXPECT_NE(f[1].message.find("not read as this response"), std::string::npos) << f[1].message;
+    EXPECT_NE(f[1].message.find("HTTP/1.1 400 Bad Request\\x0d\\x0a"), std::string::npos) << f[1].message;
+    // Seen by check_response too, also when the exchange itself failed.
+    Exchange failed;
+    failed.error = TransportError::read;
+    failed.stray_before = "x";
+    EXPECT_EQ(names(check(failed)), (std::vector<std::string>{"response_framing", "response_in_time"}));
 }
 
 }  // namespace

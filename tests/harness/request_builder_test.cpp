@@ -84,5 +84,26 @@ TEST(BuildRequest, SignsWithCredentialsAndCorruptsOnPurpose) {
     EXPECT_FALSE(auth_mode_runnable(AuthMode::expired, Signer{}));
 }
 
+TEST(BuildRequest, ExpiredSignatureIsBeyondAnyClockSkewAllowance) {
+    // Servers accept signatures for a while past expires (clock skew, often minutes): an
+    // expires 60 s ago may rightly pass. The expired case's lies a day back.
+    Signer signer;
+    signer.credentials = Exo2Credentials{"EXOxxxxxxxxxxxxxxxxxxxxxxxx", std::string(43, 'X')};
+    const std::int64_t now = 3376684800;
+    signer.unix_now = [now] { return now; };
+    Case c = replicate_case();
+    c.request.auth = AuthMode::expired;
+    const std::string header =
+        find_header(build_request(c, kVars, BaseUrl{false, "127.0.0.1", 8080, "/v2"}, signer).headers, "Authorization")
+            .value_or("");
+    auto at = header.find("expires=");
+    ASSERT_NE(at, std::string::npos) << header;
+    const std::int64_t expires = std::stoll(header.substr(at + 8));
+    EXPECT_LE(expires, now - 3600) << header;
+    EXPECT_EQ(verify_exo2(*signer.credentials, header, "POST", "/v2/kms-key/" + kVars.key + "/replicate",
+                          R"({"zone":"de-fra-1"})", now),
+              Exo2Verdict::expired);
+}
+
 }  // namespace
 }  // namespace kms

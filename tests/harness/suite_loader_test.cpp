@@ -61,6 +61,18 @@ TEST_F(TempSuite, ValidFileLoadsWithDefaults) {
     EXPECT_EQ(c.line, 2) << "the line of the case's id, for CI annotations";
 }
 
+TEST_F(TempSuite, ScopeDefaultsToOperationAndReadsHttp) {
+    auto f = write("scope.json", R"({"suite":"s","description":"d","cases":[
+        {"id":"plain","requirement":"r","level":"MUST","request":{},"expect":{"outcome":"rejected"}},
+        {"id":"proxied","requirement":"r","level":"MUST","scope":"http","request":{"method":"post"},"expect":{"outcome":"rejected"}}]})");
+    auto suites = load_suites({f}, suite_schema());
+    EXPECT_EQ(suites.at(0).cases.at(0).scope, Scope::operation);
+    EXPECT_EQ(suites.at(0).cases.at(1).scope, Scope::http);
+    EXPECT_EQ(load_error(R"({"suite":"s","description":"d","cases":[{"id":"x","requirement":"r","level":"MUST","scope":"proxy","request":{},"expect":{"outcome":"rejected"}}]})")
+                  .pointer,
+              "/cases/0/scope");
+}
+
 TEST_F(TempSuite, NotJsonNamesFile) {
     auto e = load_error("{\"suite\": ");
     EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos) << e.what();

@@ -1,0 +1,112 @@
+// Grading: a finding is never above its case's level, except a transport failure, a 5xx, a
+// framing fault, the latency budget and a 429 that outlasted the retries; a case of scope http
+// holds the body's shape at SHOULD. One place caps (CaseRunner), so the checks report the level
+// the contract gives a breach and the case decides how far it counts.
+#include "grading_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kms {
+namespace {
+
+using namespace test;
+using namespace std::chrono_literals;
+
+// --- capping ---------------------------------------------------------------------------------
+
+TEST(Capping, NoFindingAboveItsCasesLevel) {
+    Case c = test::any_case();
+    c.level = Level::informational;
+    std::vector<Finding> f{{"content_type", Level::must, ""}, {"body_schema", Level::should, ""}, {"expected_status", Level::must, ""}};
+    cap_to_case_level(c, f);
+    for (const auto& x : f) EXPECT_EQ(x.level, Level::informational) << x.check;
+    c.level = Level::should;
+    f = {{"formats", Level::must, ""}, {"rate_limited", Level::informational, ""}};
+    cap_to_case_level(c, f);
+    EXPECT_EQ(f[0].level, Level::should);
+    EXPECT_EQ(f[1].level, Level::informational) << "capping never raises a finding";
+}
+
+TEST(Capping, TransportServerErrorFramingLatencyAnd429AreNotCapped) {
+    Case c = test::any_case();
+    c.level = Level::informational;
+    for (const char* check : {"response_in_time", "no_server_error", "response_framing", "max_response_time", "rate_limited"}) {
+        std::vector<Finding> f{{check, Level::must, ""}};
+        cap_to_case_level(c, f);
+        EXPECT_EQ(f[0].level, Level::must) << check;
+    }
+    // A 500 on an informational case still fails the run.
+    Case deep = shipped("edge.deep-nesting-balanced-extra-member");
+    ASSERT_EQ(deep.level, Level::informational);
+    auto g = graded(deep, test::json_exchange(500, R"({"title":"Internal Server Error","status":500})"));
+    EXPECT_EQ(g.verdict, Verdict::fail) << all_messages(g);
+    EXPECT_EQ(g.level_of("no_server_error"), Level::must);
+}
+
+TEST(Capping, ScopeHttpHoldsTheBodyShapeAtShouldButTheStatusAtTheCasesLevel) {
+    Case c = test::any_case();
+    c.scope = Scope::http;
+    for (const char* check : {"content_type", "body_schema", "formats", "problem_status"})
+        EXPECT_EQ(level_ceiling(c, check), Level::should) << check;
+    EXPECT_EQ(level_ceiling(c, "malformed_rejected"), Level::must);
+    EXPECT_EQ(level_ceiling(c, "allow_header"), Level::must);
+    c.scope = Scope::operation;
+    EXPECT_EQ(level_ceiling(c, "body_schema"), Level::must);
+}
+
+TEST(Capping, InformationalCaseWithABrokenBodyIsNotedNotFailed) {
+    auto broken = graded(shipped("edge.path-trailing-slash"), test::json_exchange(400, "not json", "text/plain"));
+    EXPECT_EQ(broken.verdict, Verdict::informational) << all_messages(broken);
+    EXPECT_EQ(broken.level_of("content_type"), Level::informational);
+    EXPECT_EQ(broken.level_of("body_schema"), Level::informational);
+}
+
+TEST(RateLimit, A429ThatOutlastsTheRetriesIsAVisibleFailureEvenOnAnInformationalCase) {
+    Exchange limited = exchange(429, R"({"error":"rate limited","retry_after":1})",
+                                {{"Content-Type", "application/json"}, {"Retry-After", "1"}});
+    auto g = graded(shipped("edge.path-trailing-slash"), limited, 0ms, 3);
+    EXPECT_EQ(g.verdict, Verdict::fail) << all_messages(g);
+    ASSERT_EQ(g.findings.size(), 1u) << "judged as the 429 alone, not as an undeclared status: " << all_messages(g);
+    EXPECT_EQ(g.findings[0].check, "rate_limited");
+    EXPECT_NE(g.findings[0].message.find("after 3 resend(s)"), std::string::npos) << g.findings[0].message;
+    EXPECT_NE(g.findings[0].message.find("not tested"), std::string::npos) << g.findings[0].message;
+}
+
+TEST(ResponseTime, ABudgetFailsASlowResponseWhateverTheCasesLevel) {
+    Exchange slow = test::json_exchange(200, test::kGoodOperation);
+    slow.elapsed = 250ms;
+    const Case& informational = shipped("valid.extra-body-members");
+    auto g = graded(informational, slow, 10ms);
+    EXPECT_EQ(g.verdict, Verdict::fail) << all_messages(g);
+    EXPECT_EQ(g.level_of("max_response_time"), Level::must);
+    EXPECT_NE(all_messages(g).find("250.0 ms, over the budget of 10 ms"), std::string::npos) << all_messages(g);
+    // Within the budget, or with none (the default): quiet.
+    EXPECT_EQ(graded(informational, slow, 1000ms).verdict, Verdict::pass);
+    EXPECT_EQ(graded(informational, slow, 0ms).verdict, Verdict::pass);
+    EXPECT_TRUE(check_response_time(slow, 0ms).empty());
+    // No response: response_in_time says it, not the budget.
+    Exchange none;
+    none.error = TransportError::timeout;
+    none.elapsed = 5s;
+    EXPECT_TRUE(check_response_time(none, 10ms).empty());
+}
+
+// --- stray bytes -----------------------------------------------------------------------------
+
+TEST(Framing, StrayBytesBeforeARequestAreANoteOnThisCaseNotItsFault) {
+    Exchange e = test::json_exchange(400, test::kGoodProblem);
+    e.stray_before = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request";
+    auto g = graded(shipped("malformed.zone-missing"), e);
+    EXPECT_EQ(g.verdict, Verdict::informational) << all_messages(g);
+    EXPECT_EQ(g.level_of("response_framing"), Level::informational);
+    EXPECT_NE(all_messages(g).find("previous exchange"), std::string::npos);
+    // Bytes after this exchange's response are its own MUST, on an informational case too.
+    Exchange after = test::json_exchange(200, test::kGoodOperation);
+    after.framing_violation = "19 bytes after the response with no request outstanding";
+    g = graded(shipped("valid.extra-body-members"), after);
+    EXPECT_EQ(g.verdict, Verdict::fail) << all_messages(g);
+    EXPECT_EQ(g.level_of("response_framing"), Level::must);
+}
+
+}  // namespace
+}  // namespace kms

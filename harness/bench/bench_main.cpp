@@ -139,10 +139,24 @@ void run_benchmark(benchmark::State& state, BenchRecord& record, const LoadTarge
         state.SetIterationTime(span_seconds);
 }
 
-// Runs the registered benchmarks with GB's own flags only: ours are not GB's.
+// Runs the registered benchmarks with GB's own flags only: ours are not GB's. Google
+// Benchmark 1.7 takes each flag's default from the environment (BENCHMARK_FILTER,
+// BENCHMARK_REPETITIONS, BENCHMARK_OUT, ...) when the program starts, so every flag that
+// changes what runs or where the report goes is given here: an inherited BENCHMARK_FILTER
+// would otherwise run nothing, BENCHMARK_MIN_WARMUP_TIME would run each load twice.
 void run_google_benchmark(const fs::path& report_dir) {
-    std::vector<std::string> args = {"kmsconf-bench", "--benchmark_out=" + (report_dir / "bench.json").string(),
-                                     "--benchmark_out_format=json"};
+    std::vector<std::string> args = {"kmsconf-bench",
+                                     "--benchmark_out=" + (report_dir / "bench.json").string(),
+                                     "--benchmark_out_format=json",
+                                     "--benchmark_filter=.",
+                                     "--benchmark_list_tests=false",
+                                     "--benchmark_repetitions=1",
+                                     "--benchmark_min_warmup_time=0",
+                                     "--benchmark_enable_random_interleaving=false",
+                                     "--benchmark_report_aggregates_only=false",
+                                     "--benchmark_display_aggregates_only=false",
+                                     "--benchmark_format=console",
+                                     "--benchmark_counters_tabular=false"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     int argc = static_cast<int>(argv.size());
@@ -273,7 +287,8 @@ int bench_main(int argc, char** argv) {
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond);
     }
-    std::cerr << "kmsconf bench: " << cases.size() << " benchmark(s) against " << target.url.to_string() << ", mode "
+    std::cerr << "kmsconf bench: " << cases.size() << " benchmark(s) against "
+              << (embedded ? "embedded reference server (" + target.url.to_string() + ")" : target.url.to_string()) << ", mode "
               << to_string(o.mode) << ", " << o.connections << " connection(s), " << o.warmup_seconds << " s warm-up + "
               << o.duration_seconds << " s each" << (credentials ? ", signed (EXO2-HMAC-SHA256)" : "") << "\n";
     run_google_benchmark(o.report_dir);

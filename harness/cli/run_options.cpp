@@ -87,7 +87,9 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         "server on 127.0.0.1) and writes <report-dir>/junit.xml, summary.json and report.html (the\n"
         "previous run's are removed first).\n"
         "Exit codes: 0 every MUST held; 1 conformance failures; 2 usage, config or suite error,\n"
-        "or a filter that selects nothing; 3 target unreachable.\n\nOptions");
+        "or a filter that selects nothing; 3 target unreachable.\n"
+        "Other commands: kmsconf serve (the reference server), kmsconf bench (latency benchmark);\n"
+        "each has its own --help.\n\nOptions");
     desc.add_options()
         ("help,h", "print this help")
         ("base-url", po::value(&o.base_url), "target, http:// or https://, e.g. https://api-ch-gva-2.exoscale.com/v2 (default: embedded server)")

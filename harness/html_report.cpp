@@ -69,10 +69,14 @@ std::string html_escape(std::string_view text) {
 void write_html_report(const std::filesystem::path& file, const RunTally& tally, const RunInfo& info) {
     std::ostringstream out;
     out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        << "<title>kmsconf: " << html_escape(info.base.to_string()) << "</title><style>" << kStyle << "</style></head><body>\n"
-        << "<h1>kmsconf conformance report</h1>\n<p>Target <code>" << html_escape(info.base.to_string())
+        << "<title>kmsconf: " << html_escape(info.target_label()) << "</title><style>" << kStyle << "</style></head><body>\n"
+        << "<h1>kmsconf conformance report</h1>\n<p>Target <code>" << html_escape(info.target_label())
         << "</code>, contract revision <code>" << html_escape(info.contract_revision) << "</code>"
-        << (info.strict ? ", --strict" : "") << ".</p>\n<p class=\"counts\">";
+        << (info.strict ? ", --strict" : "") << ".</p>\n"
+        // The console's and junit.xml's numbers, then the verdicts they come from.
+        << "<p class=\"result\">" << tally.total() << " cases: <span class=\"passed\">" << tally.passed(info.strict)
+        << " passed</span>, <span class=\"failed\">" << tally.failed(info.strict) << " failed</span>, <span class=\"skipped\">"
+        << tally.count(Verdict::skipped) << " skipped</span></p>\n<p class=\"counts\">";
     for (Verdict v : {Verdict::pass, Verdict::fail, Verdict::non_strict, Verdict::informational, Verdict::skipped})
         out << "<span class=\"" << to_string(v) << "\">" << to_string(v) << ": " << tally.count(v) << "</span>";
     out << "</p>\n<table><tr><th>case</th><th>level</th><th>verdict</th><th>status</th><th>requirement</th></tr>\n";

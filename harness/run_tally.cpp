@@ -38,9 +38,18 @@ void RunTally::write_json(const std::filesystem::path& file, const RunInfo& info
     rapidjson::StringBuffer buffer;
     rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
     w.StartObject();
-    w.Key("target"); w.String(info.base.to_string());
+    w.Key("target"); w.String(info.target_label());
+    w.Key("base_url"); w.String(info.base.to_string());
     w.Key("contract"); w.String(info.contract_revision);
     w.Key("strict"); w.Bool(info.strict);
+    // The same three numbers as the console line and junit.xml's tests/failures/skipped.
+    w.Key("result");
+    w.StartObject();
+    w.Key("tests"); w.Int(total());
+    w.Key("passed"); w.Int(passed(info.strict));
+    w.Key("failed"); w.Int(failed(info.strict));
+    w.Key("skipped"); w.Int(count(Verdict::skipped));
+    w.EndObject();
     w.Key("counts");
     w.StartObject();
     for (Verdict v : {Verdict::pass, Verdict::fail, Verdict::non_strict, Verdict::informational, Verdict::skipped}) {

@@ -12,9 +12,14 @@
 namespace kms {
 
 struct RunInfo {
-    BaseUrl base;  // the target; its reproducers
+    BaseUrl base;  // where requests went; its reproducers
     std::string contract_revision;
     bool strict = false;
+    // The target as the user knows it: the --base-url, or "embedded reference server (URL)"
+    // (its ephemeral URL would read as if a server had been named). Empty: base.to_string().
+    // Defaulted, so that RunInfo{base, revision, strict} still compiles under -Werror.
+    std::string target = {};
+    std::string target_label() const { return target.empty() ? base.to_string() : target; }
 };
 
 class RunTally {

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev libboost-program-options-dev
-  libssl-dev rapidjson-dev libvalijson-dev
+  libssl-dev rapidjson-dev libvalijson-dev libxml2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx-light openssl libxml2-utils python3
 )

@@ -5,7 +5,7 @@
 // address cannot be bound.
 #include "reference_server.hpp"
 
-#include "text.hpp"
+#include "credentials.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -15,9 +15,10 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace kms::server {
 
@@ -51,34 +52,21 @@ po::options_description describe() {
         ("fault", po::value<std::vector<std::string>>()->composing(), "inject a fault (repeatable); 'list' prints the names")
         ("credentials-from-env", "require EXO2 signatures with EXOSCALE_API_KEY / EXOSCALE_API_SECRET")
         ("api-key", po::value<std::string>(), "require EXO2 signatures with this API key")
-        ("api-secret-file", po::value<std::string>(), "file holding the API secret (first line)")
+        ("api-secret-file", po::value<std::string>(), "file holding the API secret (its one non-empty line)")
         ("verbose,v", "log one line per request to stderr");
     return d;
 }
 
-std::string read_secret_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw UsageError("cannot read --api-secret-file " + path);
-    std::string line;
-    std::getline(in, line);
-    return std::string(trim(line));
-}
-
-// Credentials: the environment first (if asked), then explicit flags override either half.
+// Credentials: the environment only when asked (--credentials-from-env), and a flag wins
+// over it half by half; read by common's reader, as the harness reads them, so that one
+// secret file means one secret on both sides.
 std::optional<Exo2Credentials> credentials_from(const po::variables_map& vm) {
-    bool from_env = vm.count("credentials-from-env") > 0;
+    auto flag = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };
+    const bool from_env = vm.count("credentials-from-env") > 0;
     if (!from_env && !vm.count("api-key") && !vm.count("api-secret-file")) return std::nullopt;
-    Exo2Credentials c;
-    if (from_env) {
-        const char* key = std::getenv("EXOSCALE_API_KEY");
-        const char* secret = std::getenv("EXOSCALE_API_SECRET");
-        if (key) c.key = key;
-        if (secret) c.secret = secret;
-    }
-    if (vm.count("api-key")) c.key = vm["api-key"].as<std::string>();
-    if (vm.count("api-secret-file")) c.secret = read_secret_file(vm["api-secret-file"].as<std::string>());
-    if (c.key.empty()) throw UsageError("no API key: set EXOSCALE_API_KEY or pass --api-key");
-    if (c.secret.empty()) throw UsageError("no API secret: set EXOSCALE_API_SECRET or pass --api-secret-file");
+    if (vm.count("api-secret-file") && flag("api-secret-file").empty()) throw UsageError("--api-secret-file needs a file");
+    auto c = resolve_credentials(flag("api-key"), flag("api-secret-file"), from_env);
+    if (!c) throw UsageError("no API key and no API secret: set EXOSCALE_API_KEY and EXOSCALE_API_SECRET, or pass --api-key and --api-secret-file");
     return c;
 }
 
@@ -152,8 +140,19 @@ int serve_main(int argc, char** argv) {
     po::variables_map vm;
     ServerOptions options;
     try {
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        // No prefix guessing (`--thr` is not --threads) and no positional words: both would
+        // make a typo run something the user did not ask for.
+        po::options_description hidden;
+        hidden.add_options()("stray", po::value<std::vector<std::string>>());
+        po::options_description all;
+        all.add(desc).add(hidden);
+        po::positional_options_description stray;
+        stray.add("stray", -1);
+        const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+        po::store(po::command_line_parser(argc, argv).options(all).positional(stray).style(style).run(), vm);
         po::notify(vm);
+        if (vm.count("stray"))
+            throw UsageError("unexpected argument '" + vm["stray"].as<std::vector<std::string>>().front() + "'");
         if (vm.count("help")) {
             std::cout << desc << "\n";
             return kExitOk;
@@ -167,7 +166,7 @@ int serve_main(int argc, char** argv) {
             }
         }
         options = options_from(vm);
-    } catch (const std::exception& e) {  // po::error or UsageError
+    } catch (const std::exception& e) {  // po::error, UsageError or CredentialsError
         std::cerr << "kmsconf serve: " << e.what() << "\n(see kmsconf serve --help)\n";
         return kExitUsage;
     }

@@ -14,10 +14,12 @@
 #include "base_url.hpp"
 #include "bench_options.hpp"
 #include "bench_report.hpp"
+#include "ca_file_check.hpp"
 #include "credentials.hpp"
 #include "http_client.hpp"
 #include "load_engine.hpp"
 #include "reference_server.hpp"
+#include "report_files.hpp"
 #include "slo.hpp"
 #include "wire_request.hpp"
 
@@ -66,12 +68,6 @@ std::vector<BenchCase> bench_cases(const BaseUrl& base, const std::string& key, 
         // Unparsable JSON: the 400 path, no side effect anywhere.
         {"replicate_malformed", {"POST", target, "application/json", "{\"zone\":"}, {400}, false},
     };
-}
-
-// Key ids go into the request line unencoded: only RFC 3986 unreserved characters.
-bool valid_path_segment(const std::string& s) {
-    return !s.empty() && s.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~") ==
-                             std::string::npos;
 }
 
 std::string benchmark_name(const std::string& id, const LoadSpec& spec) {
@@ -143,10 +139,24 @@ void run_benchmark(benchmark::State& state, BenchRecord& record, const LoadTarge
         state.SetIterationTime(span_seconds);
 }
 
-// Runs the registered benchmarks with GB's own flags only: ours are not GB's.
+// Runs the registered benchmarks with GB's own flags only: ours are not GB's. Google
+// Benchmark 1.7 takes each flag's default from the environment (BENCHMARK_FILTER,
+// BENCHMARK_REPETITIONS, BENCHMARK_OUT, ...) when the program starts, so every flag that
+// changes what runs or where the report goes is given here: an inherited BENCHMARK_FILTER
+// would otherwise run nothing, BENCHMARK_MIN_WARMUP_TIME would run each load twice.
 void run_google_benchmark(const fs::path& report_dir) {
-    std::vector<std::string> args = {"kmsconf-bench", "--benchmark_out=" + (report_dir / "bench.json").string(),
-                                     "--benchmark_out_format=json"};
+    std::vector<std::string> args = {"kmsconf-bench",
+                                     "--benchmark_out=" + (report_dir / "bench.json").string(),
+                                     "--benchmark_out_format=json",
+                                     "--benchmark_filter=.",
+                                     "--benchmark_list_tests=false",
+                                     "--benchmark_repetitions=1",
+                                     "--benchmark_min_warmup_time=0",
+                                     "--benchmark_enable_random_interleaving=false",
+                                     "--benchmark_report_aggregates_only=false",
+                                     "--benchmark_display_aggregates_only=false",
+                                     "--benchmark_format=console",
+                                     "--benchmark_counters_tabular=false"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     int argc = static_cast<int>(argv.size());
@@ -171,15 +181,14 @@ int bench_main(int argc, char** argv) {
         std::cerr << "kmsconf bench: " << e.what() << "\n";
         return kExitUsage;
     }
-    if (!o.ca_file.empty() && !std::ifstream(o.ca_file)) {
-        std::cerr << "kmsconf bench: cannot read --ca-file " << o.ca_file << "\n";
-        return kExitUsage;
+    if (!o.ca_file.empty()) {
+        if (auto problem = ca_file_problem(o.ca_file); !problem.empty()) {
+            std::cerr << "kmsconf bench: --ca-file " << o.ca_file << ": " << problem << "\n";
+            return kExitUsage;
+        }
     }
+    // --key-id is a uuid (bench_options.cpp), so it goes into the request line as it is.
     const std::string key = o.key_id.empty() ? server::kDefaultKeyId : o.key_id;
-    if (!valid_path_segment(key)) {
-        std::cerr << "kmsconf bench: --key-id '" << key << "' has characters that do not belong in a path segment\n";
-        return kExitUsage;
-    }
 
     // The cases first: a filter that selects nothing is a usage error, found before any set-up.
     const bool embedded = o.base_url.empty();
@@ -203,6 +212,15 @@ int bench_main(int argc, char** argv) {
     }
     if (cases.empty()) {
         std::cerr << "kmsconf bench: no benchmark selected (benchmarks: replicate_valid, replicate_malformed)\n";
+        return kExitUsage;
+    }
+    // The previous run's figures go, and the new ones must be writable, before any load:
+    // Google Benchmark aborts on a bench.json it cannot open, after the measuring.
+    try {
+        remove_previous_reports(o.report_dir, kBenchReportFiles);
+        check_reports_writable(o.report_dir, kBenchReportFiles);
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf bench: " << e.what() << "\n";
         return kExitUsage;
     }
 
@@ -234,13 +252,6 @@ int bench_main(int argc, char** argv) {
             std::cerr << "kmsconf bench: target unreachable: " << failure->error_detail << "\n";
             return kExitUnreachable;
         }
-    }
-
-    std::error_code ec;
-    fs::create_directories(o.report_dir, ec);
-    if (ec) {
-        std::cerr << "kmsconf bench: cannot create --report-dir " << o.report_dir << ": " << ec.message() << "\n";
-        return kExitUsage;
     }
 
     LoadSpec base_spec;
@@ -276,7 +287,8 @@ int bench_main(int argc, char** argv) {
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond);
     }
-    std::cerr << "kmsconf bench: " << cases.size() << " benchmark(s) against " << target.url.to_string() << ", mode "
+    std::cerr << "kmsconf bench: " << cases.size() << " benchmark(s) against "
+              << (embedded ? "embedded reference server (" + target.url.to_string() + ")" : target.url.to_string()) << ", mode "
               << to_string(o.mode) << ", " << o.connections << " connection(s), " << o.warmup_seconds << " s warm-up + "
               << o.duration_seconds << " s each" << (credentials ? ", signed (EXO2-HMAC-SHA256)" : "") << "\n";
     run_google_benchmark(o.report_dir);

@@ -1,8 +1,11 @@
 #include "bench_options.hpp"
 
+#include "base_url.hpp"
+#include "bounded_number.hpp"
+#include "text.hpp"
+
 #include <boost/program_options.hpp>
 
-#include <cmath>
 #include <regex>
 
 namespace po = boost::program_options;
@@ -23,6 +26,45 @@ Exit codes: 0 every SLO held; 1 an SLO was breached or no request succeeded;
 
 Options)";
 
+// Numbers arrive as text and are read strictly by bounded_number.hpp: lexical_cast would take
+// "--requests -5" as 2^64-5 and "--duration nan" as a number. Defaults as --help shows them.
+struct NumberTexts {
+    std::string connections = "1";
+    std::string threads = "1";
+    std::string duration = "5";
+    std::string warmup = "1";
+    std::string requests = "0";
+    std::string rate;  // open loop only
+    std::string timeout_ms = "10000";
+};
+
+bool read_numbers(const NumberTexts& t, const po::variables_map& vm, BenchOptions& o, std::string* error) {
+    auto connections = parse_bounded_integer("--connections", t.connections, 1, kMaxConnections, error);
+    if (!connections) return false;
+    auto threads = parse_bounded_integer("--threads", t.threads, 1, kMaxThreads, error);
+    if (!threads) return false;
+    auto duration = parse_bounded_real("--duration", t.duration, 0, kMaxDurationSeconds, true, error);
+    if (!duration) return false;
+    auto warmup = parse_bounded_real("--warmup", t.warmup, 0, kMaxWarmupSeconds, false, error);
+    if (!warmup) return false;
+    auto requests = parse_bounded_integer("--requests", t.requests, 0, kMaxRequests, error);
+    if (!requests) return false;
+    auto timeout = parse_bounded_integer("--timeout-ms", t.timeout_ms, 1, kMaxTimeoutMs, error);
+    if (!timeout) return false;
+    if (vm.count("rate")) {
+        auto rate = parse_bounded_real("--rate", t.rate, 0, kMaxRate, true, error);
+        if (!rate) return false;
+        o.rate = *rate;
+    }
+    o.connections = static_cast<unsigned>(*connections);
+    o.threads = static_cast<unsigned>(*threads);
+    o.duration_seconds = *duration;
+    o.warmup_seconds = *warmup;
+    o.max_requests = static_cast<std::uint64_t>(*requests);
+    o.timeout_ms = static_cast<int>(*timeout);
+    return true;
+}
+
 std::optional<LoadMode> parse_mode(const std::string& s) {
     if (s == "closed") return LoadMode::closed;
     if (s == "closed-new-conn") return LoadMode::closed_new_connection;
@@ -35,26 +77,27 @@ std::optional<LoadMode> parse_mode(const std::string& s) {
 std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit_code, std::ostream& out,
                                                 std::ostream& err) {
     BenchOptions o;
+    NumberTexts n;
     std::string mode = "closed";
     std::vector<std::string> slos;
     po::options_description desc(kUsage);
     // clang-format off
     desc.add_options()
         ("help,h", "print this help")
-        ("base-url", po::value(&o.base_url), "target, e.g. https://api-ch-gva-2.exoscale.com/v2 (default: the embedded reference server)")
-        ("key-id", po::value(&o.key_id), "key to replicate (default: the reference server's documented key)")
+        ("base-url", po::value(&o.base_url), "target, http:// or https://, e.g. https://api-ch-gva-2.exoscale.com/v2 (default: the embedded reference server)")
+        ("key-id", po::value(&o.key_id), "key to replicate, a uuid (default: the reference server's documented key)")
         ("zone", po::value(&o.zone)->default_value(o.zone), "zone in the replicate body")
         ("mode", po::value(&mode)->default_value(mode),
          "closed: keep-alive connections, next request when the response is in;\n"
          "closed-new-conn: a new TCP (and TLS) connection per request;\n"
          "open: a fixed --rate, latency from the intended send time (coordinated omission corrected)")
-        ("connections,c", po::value(&o.connections)->default_value(o.connections), "concurrent connections")
-        ("threads,t", po::value(&o.threads)->default_value(o.threads), "event-loop threads (<= connections)")
-        ("duration,d", po::value(&o.duration_seconds)->default_value(o.duration_seconds), "measured seconds per benchmark")
-        ("warmup", po::value(&o.warmup_seconds)->default_value(o.warmup_seconds), "seconds of load before measuring (not recorded)")
-        ("requests,n", po::value(&o.max_requests)->default_value(o.max_requests), "cap on measured requests per benchmark (0: none)")
-        ("rate,r", po::value(&o.rate), "open loop: requests per second over all connections")
-        ("timeout-ms", po::value(&o.timeout_ms)->default_value(o.timeout_ms), "deadline per request (connect when needed, write, response)")
+        ("connections,c", po::value(&n.connections)->default_value(n.connections), "concurrent connections, 1 to 10000")
+        ("threads,t", po::value(&n.threads)->default_value(n.threads), "event-loop threads, 1 to 256 and at most --connections")
+        ("duration,d", po::value(&n.duration)->default_value(n.duration), "measured seconds per benchmark, above 0 up to 86400")
+        ("warmup", po::value(&n.warmup)->default_value(n.warmup), "seconds of load before measuring (not recorded), 0 to 3600")
+        ("requests,n", po::value(&n.requests)->default_value(n.requests), "cap on measured requests per benchmark, 0 to 1000000000 (0: none)")
+        ("rate,r", po::value(&n.rate), "open loop: requests per second over all connections, above 0 up to 1000000")
+        ("timeout-ms", po::value(&n.timeout_ms)->default_value(n.timeout_ms), "deadline per request (connect when needed, write, response), 1 to 600000")
         ("slo", po::value(&slos)->composing(),
          "threshold that fails the run (repeatable), e.g. p99<=50ms, p99.9<1s, max<=2s, mean<=5ms, errors<=0.1%, errors<=0, rps>=100")
         ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where bench.json and bench-histograms.json go")
@@ -71,10 +114,19 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
 
     po::variables_map vm;
     try {
-        // No positional arguments: a stray word is a mistake, not something to ignore.
-        po::positional_options_description none;
-        po::store(po::command_line_parser(argc, argv).options(desc).positional(none).run(), vm);
+        // A stray word is a mistake, not something to ignore; and no prefix guessing
+        // (`--dur` is not --duration).
+        po::options_description hidden;
+        hidden.add_options()("stray", po::value<std::vector<std::string>>());
+        po::options_description all;
+        all.add(desc).add(hidden);
+        po::positional_options_description stray;
+        stray.add("stray", -1);
+        const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+        po::store(po::command_line_parser(argc, argv).options(all).positional(stray).style(style).run(), vm);
         po::notify(vm);
+        if (vm.count("stray"))
+            throw po::error("unexpected argument '" + vm["stray"].as<std::vector<std::string>>().front() + "'");
     } catch (const std::exception& e) {
         err << "kmsconf bench: " << e.what() << " (see kmsconf bench --help)\n";
         *exit_code = 2;
@@ -94,14 +146,23 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
     auto m = parse_mode(mode);
     if (!m) return usage("--mode must be closed, closed-new-conn or open, not '" + mode + "'");
     o.mode = *m;
-    if (o.connections < 1 || o.connections > 10000) return usage("--connections must be between 1 and 10000");
-    if (o.threads < 1 || o.threads > o.connections) return usage("--threads must be between 1 and --connections");
-    if (!(o.duration_seconds > 0 && o.duration_seconds <= 86400)) return usage("--duration must be in (0, 86400] seconds");
-    if (!(o.warmup_seconds >= 0 && o.warmup_seconds <= 3600)) return usage("--warmup must be in [0, 3600] seconds");
-    if (o.timeout_ms < 1 || o.timeout_ms > 3600000) return usage("--timeout-ms must be between 1 and 3600000");
+    std::string error;
+    if (!read_numbers(n, vm, o, &error)) return usage(error);
+    if (o.threads > o.connections) return usage("--threads must be at most --connections (" + std::to_string(o.connections) + ")");
+    if (vm.count("base-url")) {
+        // An unset CI variable gives `--base-url ""`: measuring the embedded server instead
+        // would report figures for a server nobody asked about.
+        if (trim(o.base_url).empty())
+            return usage("--base-url is empty (an unset variable?); omit the flag to measure the embedded reference server");
+        std::string why;
+        if (!parse_base_url(o.base_url, &why)) return usage("--base-url '" + o.base_url + "': " + why);
+    }
+    if (vm.count("key-id") && !is_uuid(o.key_id))
+        return usage("--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)");
+    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone"})
+        if (vm.count(name) && vm[name].as<std::string>().empty()) return usage(std::string("--") + name + " is empty");
     if (o.mode == LoadMode::open) {
         if (!vm.count("rate")) return usage("--mode open needs --rate (requests per second)");
-        if (!(o.rate > 0 && o.rate <= 1e6)) return usage("--rate must be in (0, 1000000]");
     } else if (vm.count("rate")) {
         return usage("--rate applies to --mode open only (a closed loop sends as fast as responses come)");
     }
@@ -116,7 +177,6 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
         }
     }
     for (const auto& text : slos) {
-        std::string error;
         auto slo = parse_slo(text, &error);
         if (!slo) return usage(error);
         o.slos.push_back(std::move(*slo));

@@ -13,6 +13,15 @@
 
 namespace kms::bench {
 
+// Documented bounds (README, --help).
+inline constexpr std::int64_t kMaxConnections = 10000;
+inline constexpr std::int64_t kMaxThreads = 256;
+inline constexpr double kMaxDurationSeconds = 86400;
+inline constexpr double kMaxWarmupSeconds = 3600;
+inline constexpr std::int64_t kMaxRequests = 1000000000;
+inline constexpr double kMaxRate = 1e6;  // requests per second
+inline constexpr std::int64_t kMaxTimeoutMs = 600000;
+
 struct BenchOptions {
     std::string base_url;  // empty: start the embedded reference server
     std::string key_id;    // empty: the reference server's documented key

@@ -1,6 +1,7 @@
 // kmsconf: the conformance harness for Exoscale API v2 POST /v2/kms-key/{id}/replicate.
 //   kmsconf [run] [options]   run the suites (default command)
 //   kmsconf serve [options]   run the reference server in the foreground
+//   kmsconf bench [options]   latency benchmark
 #include "bench_main.hpp"
 #include "reference_server.hpp"
 #include "run_command.hpp"
@@ -17,6 +18,13 @@ int main(int argc, char** argv) {
         if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
             std::cout << "kmsconf 0.1.0\n";
             return 0;
+        }
+        // A first word that is no command and no option is a mistake (`kmsconf frobnicate`,
+        // `kmsconf srve`): running the suites against the embedded server instead would exit
+        // 0 having tested nothing the user meant.
+        if (argc > 1 && argv[1][0] != '-') {
+            std::cerr << "kmsconf: unknown command '" << argv[1] << "' (commands: run, serve, bench; see kmsconf --help)\n";
+            return 2;
         }
         return kms::cli::run_main(argc, argv);
     } catch (const std::exception& e) {

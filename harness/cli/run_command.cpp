@@ -4,11 +4,15 @@
 #include "case_generator.hpp"
 #include "case_runner.hpp"
 #include "contract.hpp"
+#include "ca_file_check.hpp"
 #include "credentials.hpp"
 #include "curl_command.hpp"
 #include "gtest_cases.hpp"
+#include "gtest_isolation.hpp"
 #include "html_report.hpp"
+#include "junit_findings.hpp"
 #include "reference_server.hpp"
+#include "report_files.hpp"
 #include "run_options.hpp"
 #include "run_tally.hpp"
 #include "suite.hpp"
@@ -16,10 +20,7 @@
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -62,13 +63,34 @@ int dry_run(const std::vector<Case>& cases, const BaseUrl& base, const RunSettin
 
 int run_main(int argc, char** argv) {
     int code = kExitOk;
-    auto options = parse_run_options(argc, argv, &code);
-    if (!options) return code;
+    std::string report_dir_of_failed_run;
+    auto options = parse_run_options(argc, argv, &code, &report_dir_of_failed_run);
+    if (!options) {
+        // Even a run refused for its flags must not leave the last green report behind.
+        if (!report_dir_of_failed_run.empty()) {
+            try {
+                remove_previous_reports(report_dir_of_failed_run);
+            } catch (const std::exception& e) {
+                std::cerr << "kmsconf: " << e.what() << "\n";
+            }
+        }
+        return code;
+    }
     const RunOptions& o = *options;
 
     if (o.list_checks) {
         for (const auto& check : check_catalogue()) std::cout << check.name << "  " << check.requirement << "\n";
         return kExitOk;
+    }
+    // First of all, the previous run's reports go: whatever stops this run (exit 2 or 3),
+    // CI must not find and publish the last green junit.xml.
+    if (o.sends()) {
+        try {
+            remove_previous_reports(o.report_dir);
+        } catch (const std::exception& e) {
+            std::cerr << "kmsconf: " << e.what() << "\n";
+            return kExitUsage;
+        }
     }
 
     // Everything that can be wrong with the configuration is found before any request is sent.
@@ -100,10 +122,28 @@ int run_main(int argc, char** argv) {
     settings.vars.key = o.key_id.empty() ? server::kDefaultKeyId : o.key_id;
     settings.vars.zone = o.zone;
     settings.rate_per_second = o.rate;
+    settings.max_response_time = std::chrono::milliseconds(o.max_response_time_ms);
+
+    if (!o.ca_file.empty()) {
+        if (auto problem = ca_file_problem(o.ca_file); !problem.empty()) {
+            std::cerr << "kmsconf: --ca-file " << o.ca_file << ": " << problem << "\n";
+            return kExitUsage;
+        }
+    }
+    // Reports that cannot be written are found now, not after every request was sent.
+    if (o.sends()) {
+        try {
+            check_reports_writable(o.report_dir);
+        } catch (const std::exception& e) {
+            std::cerr << "kmsconf: " << e.what() << "\n";
+            return kExitUsage;
+        }
+    }
 
     // The target: the given URL, or the embedded reference server on an ephemeral port.
     std::unique_ptr<server::ReferenceServer> embedded;
     std::string url = o.base_url;
+    std::string target_label = o.base_url;
     if (url.empty() && !o.dry_run) {
         // The embedded server requires signatures, like the real API, so that the auth cases
         // run too: with the user's credentials if given, else throw-away ones for this run.
@@ -119,6 +159,7 @@ int run_main(int argc, char** argv) {
             return kExitUnreachable;
         }
         url = embedded->base_url();
+        target_label = "embedded reference server (" + url + ")";
     } else if (url.empty()) {
         url = "http://127.0.0.1:8080/v2";  // dry run: what `kmsconf serve --port 8080` would serve
     }
@@ -135,13 +176,6 @@ int run_main(int argc, char** argv) {
         return kExitUsage;
     }
 
-    if (!o.ca_file.empty()) {
-        std::ifstream probe(o.ca_file);
-        if (!probe) {
-            std::cerr << "kmsconf: --ca-file " << o.ca_file << ": " << std::strerror(errno) << "\n";
-            return kExitUsage;
-        }
-    }
     ClientOptions co;
     co.read_timeout = std::chrono::milliseconds(o.timeout_ms);
     co.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
@@ -154,40 +188,30 @@ int run_main(int argc, char** argv) {
         return kExitUnreachable;
     }
 
-    std::error_code ec;
-    fs::create_directories(o.report_dir, ec);
-    if (ec) {
-        std::cerr << "kmsconf: cannot create --report-dir " << o.report_dir << ": " << ec.message() << "\n";
-        return kExitUsage;
-    }
-
-    // GoogleTest sees only the arguments made here: our flags are not its flags.
-    std::string xml = "--gtest_output=xml:" + (fs::path(o.report_dir) / "junit.xml").string();
-    std::vector<std::string> gargs = {"kmsconf", xml};
-    if (!o.verbose) gargs.push_back("--gtest_brief=1");
-    std::vector<char*> gargv;
-    for (auto& a : gargs) gargv.push_back(a.data());
-    int gargc = static_cast<int>(gargv.size());
-    gargv.push_back(nullptr);  // argv[argc] must be NULL: GoogleTest shifts it when it removes flags
-    testing::InitGoogleTest(&gargc, gargv.data());
+    // GoogleTest sees only the flags set here: neither ours nor GTEST_* from the environment.
+    const fs::path junit = fs::path(o.report_dir) / "junit.xml";
+    init_googletest_for_run(junit.string(), !o.verbose);
 
     CaseRunner runner(*contract, client, *base, settings);
     RunTally tally;
     register_case_tests(cases, runner, tally, {o.strict, o.verbose});
     const int gtest_status = RUN_ALL_TESTS();
 
-    RunInfo info{*base, contract->revision(), o.strict};
+    RunInfo info{*base, contract->revision(), o.strict, target_label};
+    bool reports_written = true;
     try {
+        add_findings_to_junit(junit, tally, *base, o.strict);
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
     } catch (const std::exception& e) {
         std::cerr << "kmsconf: " << e.what() << "\n";
+        reports_written = false;
     }
     const int failed = tally.failed(o.strict);
     std::cout << "\nkmsconf: " << tally.passed(o.strict) << " passed, " << failed << " failed, "
               << tally.count(Verdict::skipped) << " skipped\n"
               << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
-              << " informational) against " << base->to_string() << ", contract " << info.contract_revision
+              << " informational) against " << info.target_label() << ", contract " << info.contract_revision
               << "; reports in " << o.report_dir << "/\n";
 
     const int ran = tally.total() - tally.count(Verdict::skipped);
@@ -199,6 +223,9 @@ int run_main(int argc, char** argv) {
         std::cerr << "kmsconf: every selected case was skipped: nothing was tested\n";
         return kExitUsage;
     }
+    // A gate must not pass on reports it could not write (checked writable up front, but a
+    // disk can fill up).
+    if (!reports_written) return kExitUsage;
     // GoogleTest's own verdict is a cross-check: a test that failed without a graded failure
     // (an exception, say) still fails the run.
     return failed > 0 || gtest_status != 0 ? kExitFailures : kExitOk;

@@ -1,5 +1,9 @@
 #include "run_options.hpp"
 
+#include "base_url.hpp"
+#include "bounded_number.hpp"
+#include "text.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <iostream>
@@ -8,18 +12,88 @@ namespace po = boost::program_options;
 
 namespace kms::cli {
 
-std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_code) {
+namespace {
+
+// Numbers arrive as text and are read by bounded_number.hpp (see there why). The defaults
+// are written here as the text --help shows.
+struct NumberTexts {
+    std::string rate = "0";
+    std::string timeout_ms = "10000";
+    std::string connect_timeout_ms = "5000";
+    std::string max_response_time_ms = "0";
+    std::string seed = "1";
+    std::string generated = "24";
+};
+
+// Reads every number into `o`; the first error, if any, in *error.
+bool read_numbers(const NumberTexts& t, RunOptions& o, std::string* error) {
+    auto rate = parse_bounded_real("--rate", t.rate, 0, kMaxRate, false, error);
+    if (!rate) return false;
+    auto timeout = parse_bounded_integer("--timeout-ms", t.timeout_ms, 1, kMaxTimeoutMs, error);
+    if (!timeout) return false;
+    auto connect = parse_bounded_integer("--connect-timeout-ms", t.connect_timeout_ms, 1, kMaxTimeoutMs, error);
+    if (!connect) return false;
+    auto budget = parse_bounded_integer("--max-response-time-ms", t.max_response_time_ms, 0, kMaxTimeoutMs, error);
+    if (!budget) return false;
+    auto seed = parse_bounded_unsigned("--seed", t.seed, UINT64_MAX, error);
+    if (!seed) return false;
+    auto generated = parse_bounded_integer("--generated", t.generated, 0, kMaxGenerated, error);
+    if (!generated) return false;
+    o.rate = *rate;
+    o.timeout_ms = static_cast<int>(*timeout);
+    o.connect_timeout_ms = static_cast<int>(*connect);
+    o.max_response_time_ms = static_cast<int>(*budget);
+    o.seed = *seed;
+    o.generated = static_cast<std::size_t>(*generated);
+    return true;
+}
+
+// What cannot be right whatever the target says; the first problem in *error.
+bool check_values(const po::variables_map& vm, const RunOptions& o, std::string* error) {
+    if (vm.count("base-url")) {
+        // An unset CI variable gives `--base-url ""`: testing the embedded server instead
+        // would pass a release gate without testing the release.
+        if (trim(o.base_url).empty()) {
+            *error = "--base-url is empty (an unset variable?); omit the flag to test the embedded reference server";
+            return false;
+        }
+        std::string why;
+        if (!parse_base_url(o.base_url, &why)) {
+            *error = "--base-url '" + o.base_url + "': " + why;
+            return false;
+        }
+    }
+    if (vm.count("key-id") && !is_uuid(o.key_id)) {
+        *error = "--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)";
+        return false;
+    }
+    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone", "contract"}) {
+        if (vm.count(name) && vm[name].as<std::string>().empty()) {
+            *error = std::string("--") + name + " is empty";
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_code, std::string* report_dir) {
     RunOptions o;
+    NumberTexts n;
     po::options_description desc(
         "Usage: kmsconf [run] [options]\n"
         "Runs the replicate conformance suites against --base-url (default: an embedded reference\n"
-        "server on 127.0.0.1) and writes <report-dir>/junit.xml and summary.json.\n"
+        "server on 127.0.0.1) and writes <report-dir>/junit.xml, summary.json and report.html (the\n"
+        "previous run's are removed first).\n"
         "Exit codes: 0 every MUST held; 1 conformance failures; 2 usage, config or suite error,\n"
-        "or a filter that selects nothing; 3 target unreachable.\n\nOptions");
+        "or a filter that selects nothing; 3 target unreachable.\n"
+        "Other commands: kmsconf serve (the reference server), kmsconf bench (latency benchmark);\n"
+        "each has its own --help.\n\nOptions");
     desc.add_options()
         ("help,h", "print this help")
-        ("base-url", po::value(&o.base_url), "target, e.g. https://api-ch-gva-2.exoscale.com/v2 (default: embedded server)")
-        ("key-id", po::value(&o.key_id), "KMS key id used as ${key} (default: the reference server's a02baf5a-a3e4-49a0-857b-8a08d276c1c0)")
+        ("base-url", po::value(&o.base_url), "target, http:// or https://, e.g. https://api-ch-gva-2.exoscale.com/v2 (default: embedded server)")
+        ("key-id", po::value(&o.key_id), "KMS key id (a uuid) used as ${key} (default: the reference server's a02baf5a-a3e4-49a0-857b-8a08d276c1c0)")
         ("zone", po::value(&o.zone)->default_value(o.zone), "target zone used as ${zone}")
         ("contract", po::value(&o.contract)->default_value(o.contract), "contract revision under schemas/, or a directory holding contract.json")
         ("suites", po::value(&o.suites)->multitoken(), "suite files or directories (default: suites/)")
@@ -27,21 +101,38 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         ("list", po::bool_switch(&o.list), "list the selected cases and exit")
         ("list-checks", po::bool_switch(&o.list_checks), "list the checks applied to responses, with their requirements, and exit")
         ("dry-run", po::bool_switch(&o.dry_run), "print each request as a curl command; send nothing")
-        ("rate", po::value(&o.rate)->default_value(o.rate), "cap on requests per second (0: none)")
-        ("timeout-ms", po::value(&o.timeout_ms)->default_value(o.timeout_ms), "read deadline per request")
-        ("connect-timeout-ms", po::value(&o.connect_timeout_ms)->default_value(o.connect_timeout_ms), "connect + TLS handshake deadline")
+        ("rate", po::value(&n.rate)->default_value(n.rate), "cap on requests per second, 0 to 10000 (0: none)")
+        ("timeout-ms", po::value(&n.timeout_ms)->default_value(n.timeout_ms), "read deadline per request, 1 to 600000")
+        ("connect-timeout-ms", po::value(&n.connect_timeout_ms)->default_value(n.connect_timeout_ms), "connect + TLS handshake deadline, 1 to 600000")
+        ("max-response-time-ms", po::value(&n.max_response_time_ms)->default_value(n.max_response_time_ms),
+         "a slower response is a MUST finding max_response_time, 0 to 600000 (0: no budget)")
         ("strict", po::bool_switch(&o.strict), "SHOULD-level (non-strict) findings fail the run too")
-        ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where junit.xml and summary.json are written")
-        ("ca-file", po::value(&o.ca_file), "PEM file of extra trust anchors for HTTPS")
+        ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where junit.xml, summary.json and report.html are written")
+        ("ca-file", po::value(&o.ca_file), "PEM file of extra trust anchors for HTTPS (at least one certificate)")
         ("insecure", po::bool_switch(&o.insecure), "do not verify the server's TLS certificate")
         ("api-key", po::value(&o.api_key), "EXO2 API key (default: $EXOSCALE_API_KEY)")
-        ("api-secret-file", po::value(&o.api_secret_file), "file holding the API secret (default: $EXOSCALE_API_SECRET)")
-        ("seed", po::value(&o.seed)->default_value(o.seed), "seed of the generated cases (same seed, same ids and bytes)")
-        ("generated", po::value(&o.generated)->default_value(o.generated), "how many cases to generate from the request schema (0: none)")
+        ("api-secret-file", po::value(&o.api_secret_file), "file holding the API secret on one line (default: $EXOSCALE_API_SECRET)")
+        ("seed", po::value(&n.seed)->default_value(n.seed), "seed of the generated cases, 0 to 18446744073709551615 (same seed, same ids and bytes)")
+        ("generated", po::value(&n.generated)->default_value(n.generated), "how many cases to generate from the request schema, 0 to 10000 (0: none)")
         ("verbose,v", po::bool_switch(&o.verbose), "print every case as it runs, and informational findings");
+
+    auto usage = [&](const std::string& msg) -> std::optional<RunOptions> {
+        std::cerr << "kmsconf: " << msg << " (see --help)\n";
+        *exit_code = 2;
+        return std::nullopt;
+    };
+    // Words that are not options are collected to be refused, not dropped; and no prefix
+    // guessing: `--fil` is not --filter.
+    po::options_description hidden;
+    hidden.add_options()("stray", po::value<std::vector<std::string>>());
+    po::options_description all;
+    all.add(desc).add(hidden);
+    po::positional_options_description stray;
+    stray.add("stray", -1);
+    const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+    po::variables_map vm;
     try {
-        po::variables_map vm;
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        po::store(po::command_line_parser(argc, argv).options(all).positional(stray).style(style).run(), vm);
         if (vm.count("help")) {
             std::cout << desc << "\n";
             *exit_code = 0;
@@ -49,17 +140,27 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         }
         po::notify(vm);
     } catch (const po::error& e) {
-        std::cerr << "kmsconf: " << e.what() << " (see --help)\n";
-        *exit_code = 2;
-        return std::nullopt;
+        // An unknown flag: read the rest leniently, only to learn where reports would go.
+        try {
+            RunOptions lenient;
+            po::options_description dirs;
+            dirs.add_options()("report-dir", po::value(&lenient.report_dir)->default_value(lenient.report_dir))(
+                "list", po::bool_switch(&lenient.list))("list-checks", po::bool_switch(&lenient.list_checks))(
+                "dry-run", po::bool_switch(&lenient.dry_run))("help,h", "");
+            po::variables_map lvm;
+            po::store(po::command_line_parser(argc, argv).options(dirs).style(style).allow_unregistered().run(), lvm);
+            po::notify(lvm);
+            if (lenient.sends() && !lvm.count("help")) *report_dir = lenient.report_dir;
+        } catch (const po::error&) {
+        }
+        return usage(e.what());
     }
-    auto bad = [&](const std::string& msg) -> std::optional<RunOptions> {
-        std::cerr << "kmsconf: " << msg << " (see --help)\n";
-        *exit_code = 2;
-        return std::nullopt;
-    };
-    if (o.rate < 0) return bad("--rate must be >= 0");
-    if (o.timeout_ms <= 0 || o.connect_timeout_ms <= 0) return bad("timeouts must be > 0");
+    if (o.sends()) *report_dir = o.report_dir;
+    if (vm.count("stray"))
+        return usage("unexpected argument '" + vm["stray"].as<std::vector<std::string>>().front() +
+                     "' (commands: run, serve, bench; options start with --)");
+    std::string error;
+    if (!read_numbers(n, o, &error) || !check_values(vm, o, &error)) return usage(error);
     return o;
 }
 

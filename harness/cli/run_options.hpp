@@ -1,12 +1,22 @@
-// The flags of `kmsconf run` (the default command), parsed with Boost.Program_options.
+// The flags of `kmsconf run` (the default command), parsed with Boost.Program_options and
+// checked whole before anything else happens: a value out of range, an empty or non-http(s)
+// --base-url, a --key-id that is not a uuid, or a stray word is a usage error (exit 2), never
+// something a run quietly works around.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace kms::cli {
+
+// Documented bounds (README, --help): big enough for any real use, small enough that a typo
+// cannot hang a run or exhaust memory.
+inline constexpr std::int64_t kMaxGenerated = 10000;
+inline constexpr double kMaxRate = 10000;                // requests per second
+inline constexpr std::int64_t kMaxTimeoutMs = 600000;    // 10 minutes, any deadline
 
 struct RunOptions {
     std::string base_url;            // empty: start the embedded reference server
@@ -21,6 +31,7 @@ struct RunOptions {
     double rate = 0;                 // requests per second, 0 = no cap
     int timeout_ms = 10000;          // read deadline per request
     int connect_timeout_ms = 5000;
+    int max_response_time_ms = 0;    // 0: no latency budget
     bool strict = false;
     std::string report_dir = "reports";
     std::string ca_file;
@@ -28,12 +39,17 @@ struct RunOptions {
     std::string api_key;             // else EXOSCALE_API_KEY
     std::string api_secret_file;     // else EXOSCALE_API_SECRET
     bool verbose = false;
-    unsigned long long seed = 1;     // generated cases: same seed, same cases
+    std::uint64_t seed = 1;          // generated cases: same seed, same cases
     std::size_t generated = 24;      // how many; 0 turns generation off
+
+    // A run that sends requests and writes reports (not --list, --list-checks, --dry-run).
+    bool sends() const { return !list && !list_checks && !dry_run; }
 };
 
 // Parses argv (after the subcommand). Returns nullopt after printing help (exit 0) when
-// *exit_code is 0, or an error message on stderr (exit 2) when *exit_code is 2.
-std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_code);
+// *exit_code is 0, or an error message on stderr (exit 2) when *exit_code is 2; then, if the
+// refused run would have written reports, *report_dir says where (so that its caller can
+// remove the previous run's), else it is left empty.
+std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_code, std::string* report_dir);
 
 }  // namespace kms::cli

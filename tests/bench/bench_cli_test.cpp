@@ -27,8 +27,10 @@ struct Run {
     std::string output;  // stdout and stderr
 };
 
-Run bench(const std::string& args) {
-    const std::string cmd = std::string(KMSCONF_BINARY) + " bench --no-progress " + args + " 2>&1";
+// `env`: NAME=value shell words added to the environment of this one run.
+Run bench(const std::string& args, const std::string& env = "") {
+    const std::string cmd =
+        (env.empty() ? "" : "env " + env + " ") + std::string(KMSCONF_BINARY) + " bench --no-progress " + args + " 2>&1";
     Run r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -109,6 +111,25 @@ TEST(BenchCli, WritesGoogleBenchmarkJsonAndHistograms) {
     EXPECT_EQ((*histograms)[0].name, names[0]);
     EXPECT_EQ(static_cast<double>((*histograms)[0].latency.count()), benchmarks[0]["iterations"].GetDouble());
     EXPECT_EQ(static_cast<double>((*histograms)[0].latency.percentile(99)), benchmarks[0]["p99_us"].GetDouble());
+}
+
+// Google Benchmark takes its flags' defaults from BENCHMARK_* variables: inherited from a CI
+// job, they must not change which benchmarks run, how often, or where bench.json goes.
+TEST(BenchCli, GoogleBenchmarkVariablesChangeNothing) {
+    auto dir = temp_dir("gb-env");
+    const fs::path elsewhere = dir / "elsewhere.json";
+    const std::string env = "BENCHMARK_FILTER=nothing BENCHMARK_REPETITIONS=2 BENCHMARK_MIN_WARMUP_TIME=1 "
+                            "BENCHMARK_LIST_TESTS=true BENCHMARK_ENABLE_RANDOM_INTERLEAVING=true BENCHMARK_OUT=" +
+                            elsewhere.string();
+    auto r = bench(std::string(kShort) + "--report-dir " + (dir / "reports").string(), env);
+    EXPECT_EQ(r.code, 0) << r.output;
+    std::string error;
+    auto doc = parse_json(read_file(dir / "reports" / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    const auto& benchmarks = (*doc)["benchmarks"];
+    ASSERT_EQ(benchmarks.Size(), 2u) << "each benchmark once";
+    EXPECT_EQ(std::string(benchmarks[0]["name"].GetString()), "replicate_valid/closed/connections:2/iterations:1/manual_time");
+    EXPECT_FALSE(fs::exists(elsewhere));
 }
 
 TEST(BenchCli, SloBelowTheMeasuredP99FailsTheRun) {

@@ -43,10 +43,12 @@ inline fs::path temp_dir(const std::string& name) {
     return d;
 }
 
-// Runs kmsconf with `args` (shell words), bounded by `timeout` seconds.
-inline Result kmsconf(const std::string& args, int timeout = 60) {
+// Runs kmsconf with `args` (shell words), bounded by `timeout` seconds; `env` (NAME=value
+// shell words) is added to its environment.
+inline Result kmsconf(const std::string& args, int timeout = 60, const std::string& env = "") {
     auto out = temp_dir("out") / "output.txt";
-    std::string cmd = "timeout " + std::to_string(timeout) + " " KMSCONF_BINARY " " + args + " >" + out.string() + " 2>&1";
+    std::string cmd = (env.empty() ? "" : "env " + env + " ") + "timeout " + std::to_string(timeout) +
+                      " " KMSCONF_BINARY " " + args + " >" + out.string() + " 2>&1";
     int status = std::system(cmd.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

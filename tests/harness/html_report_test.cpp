@@ -34,7 +34,8 @@ TEST(HtmlReport, ListsCasesAndEscapesHostileContent) {
     tally.add(failing, bad);
 
     auto file = std::filesystem::temp_directory_path() / ("kmsconf-report-" + std::to_string(::getpid()) + ".html");
-    RunInfo info{BaseUrl{false, "127.0.0.1", 8080, "/v2"}, "2026-03-31", false};
+    RunInfo info{BaseUrl{false, "127.0.0.1", 8080, "/v2"}, "2026-03-31", false,
+                 "embedded reference server (http://127.0.0.1:8080/v2)"};
     write_html_report(file, tally, info);
     std::string html = read(file);
     std::filesystem::remove(file);
@@ -43,6 +44,12 @@ TEST(HtmlReport, ListsCasesAndEscapesHostileContent) {
     EXPECT_NE(html.find("test.a-failing-case"), std::string::npos);
     EXPECT_NE(html.find("pass: 1"), std::string::npos);
     EXPECT_NE(html.find("fail: 1"), std::string::npos);
+    // The console's three numbers, and the target as the user knows it.
+    EXPECT_NE(html.find("2 cases: <span class=\"passed\">1 passed</span>, <span class=\"failed\">1 failed</span>, "
+                        "<span class=\"skipped\">0 skipped</span>"),
+              std::string::npos)
+        << html;
+    EXPECT_NE(html.find("Target <code>embedded reference server (http://127.0.0.1:8080/v2)</code>"), std::string::npos);
     EXPECT_EQ(html.find("<script"), std::string::npos) << "server content became markup";
     EXPECT_EQ(html.find("<img"), std::string::npos);
     EXPECT_NE(html.find("&lt;script&gt;"), std::string::npos);

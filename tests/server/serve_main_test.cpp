@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -51,6 +55,23 @@ TEST(ServeMainTest, BadFlagsExitTwo) {
     EXPECT_EQ(serve({"--api-key", "EXOabc", "--api-secret-file", "/nonexistent/secret"}), 2);
     std::string err = testing::internal::GetCapturedStderr();
     EXPECT_NE(err.find("no-such-fault"), std::string::npos);
+}
+
+// serve reads a secret file with common's reader, as kmsconf run does: a file that holds more
+// than one non-empty line could mean two secrets, and is refused naming it.
+TEST(ServeMainTest, SecretFileWithTwoNonEmptyLinesExitsTwoNamingIt) {
+    const std::string file =
+        (std::filesystem::temp_directory_path() / ("kmsconf-serve-secret-" + std::to_string(::getpid()))).string();
+    std::ofstream(file) << "first\nsecond\n";
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(serve({"--api-key", "EXOabc", "--api-secret-file", file}), 2);
+    EXPECT_EQ(serve({"--port", "0", "stray"}), 2);
+    EXPECT_EQ(serve({"--thr", "2"}), 2);  // no prefix guessing
+    std::string err = testing::internal::GetCapturedStderr();
+    std::filesystem::remove(file);
+    EXPECT_NE(err.find("--api-secret-file " + file + " holds more than one non-empty line"), std::string::npos) << err;
+    EXPECT_NE(err.find("unexpected argument 'stray'"), std::string::npos) << err;
+    EXPECT_NE(err.find("unrecognised option '--thr'"), std::string::npos) << err;
 }
 
 TEST(ServeMainTest, PortInUseExitsThree) {

@@ -8,7 +8,7 @@
 namespace kms::server {
 
 namespace {
-constexpr std::array<std::pair<Fault, const char*>, 18> kFaultNames{{
+constexpr std::array<std::pair<Fault, const char*>, 19> kFaultNames{{
     {Fault::none, "none"},
     {Fault::slow_response, "slow-response"},
     {Fault::undeclared_status, "undeclared-status"},
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<Fault, const char*>, 18> kFaultNames{{
     {Fault::status_out_of_range, "status-out-of-range"},
     {Fault::forget_replicas, "forget-replicas"},
     {Fault::unprocessable_entity, "unprocessable-entity"},
+    {Fault::extra_response_after_400, "extra-response-after-400"},
     {Fault::rate_limit_once, "rate-limit-once"},
 }};
 }  // namespace

@@ -244,8 +244,24 @@ private:
     void on_write(beast::error_code ec, bool linger_after) {
         if (ec) return close();
         if (linger_after) return linger();
+        if (res_.result_int() == 400 && ctx_.service.has_fault(Fault::extra_response_after_400))
+            return write_unsolicited_response();
+        after_response();
+    }
+
+    void after_response() {
         if (!res_.keep_alive()) return close_gracefully();
         next_request();
+    }
+
+    // Fault::extra_response_after_400: right after the 400, a second response no request asked
+    // for (RFC 9112 §9.2 says a client must not take it for the next request's answer).
+    void write_unsolicited_response() {
+        static const std::string kUnsolicited = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+        net::async_write(stream_, net::buffer(kUnsolicited), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->close();
+            self->after_response();
+        });
     }
 
     void linger() {

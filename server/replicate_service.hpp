@@ -37,6 +37,7 @@ enum class Fault {
     status_out_of_range,      // valid replicate answered with status 600
     forget_replicas,          // stateless: replicating again is 200, never Conflict
     unprocessable_entity,     // body errors answered 422 instead of the declared 400
+    extra_response_after_400, // every 400 followed at once by a second response no request asked for
     rate_limit_once,          // the first replicate answered 429 with Retry-After: 1 (not a
                               // contract break: the harness must wait and resend, not fail)
 };

@@ -83,6 +83,8 @@ std::vector<FaultRun> fault_runs() {
          {{"malformed.zone-missing", "status_declared"},
           {"malformed.zone-missing", "malformed_rejected"},
           {"malformed.duplicate-zone-valid-then-invalid", "expected_status"}}},
+        // Bytes after a complete response: a finding on the exchange they followed.
+        {"extra-response-after-400", "", "", {{"malformed.zone-missing", "response_framing"}}},
         // A 429 is honoured, not failed: the run passes and says it waited.
         {"rate-limit-once", "", kValidOnly, {{"valid.replicate-to-de-fra-1", "rate_limited"}}, 0},
     };

@@ -23,6 +23,9 @@ using namespace std::chrono_literals;
 const std::string kProblem400 =
     "HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nConnection: close\r\n"
     "Content-Length: 27\r\n\r\n{\"status\":400,\"title\":\"x\"}\n";
+const std::string kProblem400KeepAlive =
+    "HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\n"
+    "Content-Length: 27\r\n\r\n{\"status\":400,\"title\":\"x\"}\n";
 
 struct Parsed {
     bool complete = false;
@@ -47,7 +50,7 @@ Parsed parse_request(std::string_view bytes) {
         if (ec || n == 0) break;
     }
     if (!parser.is_done()) {
-        p.error = ec ? ec.message() : "incomplete";
+        p.error = ec && ec != http::error::need_more ? ec.message() : "incomplete";
         return p;
     }
     p.header_size = bytes.find("\r\n\r\n") + 4;  // field values hold no CRLF: the first ends the header
@@ -85,7 +88,52 @@ bool chunked(const HttpRequest& r) {
     return te.size() >= 7 && te.compare(te.size() - 7, 7, "chunked") == 0;
 }
 
-TEST(RawCapture, EveryCaseSendsExactlyOneMessageAsDeclared) {
+// `bytes` are exactly one complete message, and in it exactly what `request` declares.
+void expect_exactly_the_declared_message(const std::string& bytes, const HttpRequest& request, const std::string& host) {
+    Parsed p = parse_request(bytes);
+    ASSERT_TRUE(p.complete) << p.error << ": " << printable(bytes, 400);
+    EXPECT_EQ(p.consumed, bytes.size()) << "bytes after the message: "
+                                        << printable(std::string_view(bytes).substr(p.consumed), 200);
+    EXPECT_EQ(p.method, request.method);
+    EXPECT_EQ(p.target, request.target);
+    EXPECT_EQ(p.body, request.body);
+    // Each declared header, name and value, in order (values compared without the optional
+    // whitespace around them, RFC 9110 §5.5, as any parser reads them).
+    std::size_t at = 0;
+    for (const auto& h : request.headers) {
+        while (at < p.fields.size() && !(p.fields[at].name == h.name && p.fields[at].value == trim(h.value))) ++at;
+        EXPECT_LT(at, p.fields.size()) << "header missing or out of order: " << h.name << ": " << h.value;
+        ++at;
+    }
+    // And byte for byte: the header block, then the body or its chunks.
+    EXPECT_EQ(bytes.substr(0, p.header_size), expected_head(request, host));
+    EXPECT_EQ(bytes.substr(p.header_size), chunked(request) ? expected_chunks(request.body) : request.body);
+}
+
+// The 400 for `method`: no content in a response to HEAD.
+std::string answer(const std::string& method, bool close) {
+    std::string r = close ? kProblem400 : kProblem400KeepAlive;
+    return method == "HEAD" ? r.substr(0, r.find("\r\n\r\n") + 4) : r;
+}
+
+class RawCapture : public testing::Test {
+protected:
+    BaseUrl base_at(std::uint16_t port) {
+        BaseUrl base;
+        base.host = "127.0.0.1";
+        base.port = port;
+        base.path = "/v2";
+        return base;
+    }
+    HttpRequest request_for(const Case& c, const BaseUrl& base) {
+        Signer signer;  // signatures on, as in a run with credentials
+        signer.credentials = Exo2Credentials{"EXOwiretest", "wire-test-secret"};
+        return build_request(c, {"a02baf5a-a3e4-49a0-857b-8a08d276c1c0", "de-fra-1"}, base, signer);
+    }
+    std::vector<Case> cases_ = all_default_cases();
+};
+
+TEST_F(RawCapture, EveryCaseSendsExactlyOneMessageAsDeclared) {
     // Per connection: every byte until the client closes. The 400 (Connection: close) goes out
     // once a whole request is in, so the client closes and the capture ends.
     Recorder captures;
@@ -101,28 +149,18 @@ TEST(RawCapture, EveryCaseSendsExactlyOneMessageAsDeclared) {
             Parsed p = parse_request(bytes);
             if (!p.complete && p.error == "incomplete") continue;
             answered = true;
-            // No content in a response to HEAD.
-            c.send_all(p.method == "HEAD" ? kProblem400.substr(0, kProblem400.find("\r\n\r\n") + 4) : kProblem400);
+            c.send_all(answer(p.method, true));
         }
         captures.add(bytes);
     });
-    const std::string host = "127.0.0.1:" + std::to_string(server.port());
-    BaseUrl base;
-    base.host = "127.0.0.1";
-    base.port = server.port();
-    base.path = "/v2";
+    const BaseUrl base = base_at(server.port());
     HttpClient client(base, ClientOptions{});
-    Signer signer;
-    signer.credentials = Exo2Credentials{"EXOwiretest", "wire-test-secret"};
-    const Variables vars{"a02baf5a-a3e4-49a0-857b-8a08d276c1c0", "de-fra-1"};
-
-    auto cases = all_default_cases();
-    ASSERT_GE(cases.size(), 120u);
+    ASSERT_GE(cases_.size(), 120u);
     int chunked_cases = 0;
-    for (std::size_t i = 0; i < cases.size(); ++i) {
-        const Case& c = cases[i];
-        SCOPED_TRACE(c.full_name());
-        HttpRequest request = build_request(c, vars, base, signer);
+    for (std::size_t i = 0; i < cases_.size(); ++i) {
+        SCOPED_TRACE(cases_[i].full_name());
+        HttpRequest request = request_for(cases_[i], base);
+        chunked_cases += chunked(request);
         Exchange ex = client.send(request);
         ASSERT_EQ(ex.error, TransportError::none) << ex.error_detail;
         EXPECT_EQ(ex.response->status, 400);
@@ -130,32 +168,64 @@ TEST(RawCapture, EveryCaseSendsExactlyOneMessageAsDeclared) {
         // The client closed (Connection: close): the capture is complete.
         for (int wait = 0; wait < 400 && captures.items().size() <= i; ++wait) std::this_thread::sleep_for(5ms);
         ASSERT_EQ(captures.items().size(), i + 1);
-        const std::string bytes = captures.items()[i];
-
-        Parsed p = parse_request(bytes);
-        ASSERT_TRUE(p.complete) << p.error << ": " << printable(bytes, 400);
-        EXPECT_EQ(p.consumed, bytes.size()) << "bytes after the message: "
-                                            << printable(std::string_view(bytes).substr(p.consumed), 200);
-        EXPECT_EQ(p.method, request.method);
-        EXPECT_EQ(p.target, request.target);
-        EXPECT_EQ(p.body, request.body);
-        // Each declared header, name and value, in order (values compared without the optional
-        // whitespace around them, RFC 9110 §5.5, as any parser reads them).
-        std::size_t at = 0;
-        for (const auto& h : request.headers) {
-            while (at < p.fields.size() && !(p.fields[at].name == h.name && p.fields[at].value == trim(h.value))) ++at;
-            EXPECT_LT(at, p.fields.size()) << "header missing or out of order: " << h.name << ": " << h.value;
-        }
-        // And byte for byte: the header block, then the body or its chunks.
-        EXPECT_EQ(bytes.substr(0, p.header_size), expected_head(request, host));
-        if (chunked(request)) {
-            ++chunked_cases;
-            EXPECT_EQ(bytes.substr(p.header_size), expected_chunks(request.body));
-        } else {
-            EXPECT_EQ(bytes.substr(p.header_size), request.body);
-        }
+        expect_exactly_the_declared_message(captures.items()[i], request, base.host_header());
     }
     EXPECT_GE(chunked_cases, 1);  // malformed.empty-body-chunked
+}
+
+TEST_F(RawCapture, OnKeptAliveConnectionsEachCaseIsOneMessage) {
+    // The server keeps every connection and splits what arrives into messages as any server
+    // would; a stray byte between two requests shows as a message of its own, or as garbage.
+    Recorder messages;
+    TestServer server([&](Conn& c) {
+        std::string bytes;
+        char buf[65536];
+        for (int reads = 0; reads < 100000;) {
+            Parsed p = parse_request(bytes);
+            if (p.complete) {
+                messages.add(bytes.substr(0, p.consumed));
+                bytes.erase(0, p.consumed);
+                if (!c.send_all(answer(p.method, false))) return;
+                continue;
+            }
+            if (p.error != "incomplete") {
+                messages.add("unparsable (" + p.error + "): " + bytes);
+                c.send_all(answer("", true));
+                return;
+            }
+            long got = c.recv_some(buf, sizeof buf, 2s);
+            ++reads;
+            if (got <= 0) break;
+            bytes.append(buf, static_cast<std::size_t>(got));
+        }
+        if (!bytes.empty()) messages.add("left over at close: " + bytes);
+    });
+    const BaseUrl base = base_at(server.port());
+    auto options = ClientOptions{};
+    options.stray_bytes_grace = std::chrono::milliseconds(0);  // not under test here: keeps it quick
+    std::vector<HttpRequest> sent;
+    {
+        HttpClient client(base, options);
+        for (const auto& c : cases_) {
+            SCOPED_TRACE(c.full_name());
+            sent.push_back(request_for(c, base));
+            Exchange ex = client.send(sent.back());
+            ASSERT_EQ(ex.error, TransportError::none) << ex.error_detail;
+            EXPECT_EQ(ex.response->status, 400);
+        }
+    }  // closed: every connection's server side sees the end
+    for (int wait = 0; wait < 400 && messages.items().size() < sent.size(); ++wait) std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(50ms);  // anything after the last message has come by now
+    const auto got = messages.items();
+    std::string not_requests;
+    for (const auto& m : got)
+        if (m.rfind("unparsable", 0) == 0 || m.rfind("left over", 0) == 0) not_requests += "\n  " + printable(m, 300);
+    ASSERT_EQ(got.size(), sent.size()) << "what the server could not take for a request:" << not_requests;
+    for (std::size_t i = 0; i < sent.size(); ++i) {
+        SCOPED_TRACE(cases_[i].full_name());
+        expect_exactly_the_declared_message(got[i], sent[i], base.host_header());
+    }
+    EXPECT_LT(server.accepted(), static_cast<int>(sent.size()));  // connections were reused
 }
 
 }  // namespace

@@ -570,12 +570,12 @@ Exchange HttpClient::send(const HttpRequest& request) {
     // outstanding, after the previous exchange's grace: they are not this request's answer.
     std::string stray_before;
     bool reuse = false;
-    if (im.connected() && im.opt.keep_alive && !own_connection) {
-        Unsolicited u = im.read_arrived();
+    if (im.connected() && im.opt.keep_alive) {
+        Unsolicited u = im.read_arrived();  // also before a request that will not reuse it
         if (u.count != 0)
             stray_before = "RFC 9112 §9.2: " + describe(u) +
                            " arrived on the idle connection after the previous response, with no request outstanding";
-        reuse = u.count == 0 && !u.closed;
+        reuse = !own_connection && u.count == 0 && !u.closed;
     }
     if (!reuse) im.drop();
     std::chrono::nanoseconds connect_time{0};

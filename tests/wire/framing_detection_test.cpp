@@ -75,21 +75,25 @@ TEST(FramingDetection, BytesWithinTheGraceAreAViolationOfThatExchange) {
 }
 
 TEST(FramingDetection, BytesAfterTheGraceAreFoundBeforeTheNextRequest) {
-    std::atomic<int> connections{0};
-    TestServer server(answers_twice(100ms, &connections));
-    HttpClient client(must_parse(server.url()), quick_options());
-    auto first = client.send(make_request("GET", "/"));
-    ASSERT_EQ(first.error, TransportError::none) << first.error_detail;
-    EXPECT_EQ(first.framing_violation, "");  // the grace (20 ms) passed quietly
-    std::this_thread::sleep_for(250ms);
-    auto second = client.send(make_request("GET", "/"));
-    ASSERT_EQ(second.error, TransportError::none) << second.error_detail;
-    EXPECT_EQ(second.response->body, "r1");  // not "stale": a fresh connection
-    EXPECT_FALSE(second.reused_connection);
-    EXPECT_NE(second.stray_before.find("43 bytes"), std::string::npos) << second.stray_before;
-    EXPECT_NE(second.stray_before.find("stale"), std::string::npos) << second.stray_before;
-    EXPECT_EQ(second.framing_violation, "");
-    EXPECT_EQ(server.accepted(), 2);
+    // The next request reuses connections, or owns its framing and would not reuse this one.
+    for (const auto& next : {make_request("GET", "/"), make_request("GET", "/", "", {{"Connection", "keep-alive"}})}) {
+        SCOPED_TRACE(next.headers.empty() ? "next reuses" : "next owns its framing");
+        std::atomic<int> connections{0};
+        TestServer server(answers_twice(100ms, &connections));
+        HttpClient client(must_parse(server.url()), quick_options());
+        auto first = client.send(make_request("GET", "/"));
+        ASSERT_EQ(first.error, TransportError::none) << first.error_detail;
+        EXPECT_EQ(first.framing_violation, "");  // the grace (20 ms) passed quietly
+        std::this_thread::sleep_for(250ms);
+        auto second = client.send(next);
+        ASSERT_EQ(second.error, TransportError::none) << second.error_detail;
+        EXPECT_EQ(second.response->body, "r1");  // not "stale": a fresh connection
+        EXPECT_FALSE(second.reused_connection);
+        EXPECT_NE(second.stray_before.find("43 bytes"), std::string::npos) << second.stray_before;
+        EXPECT_NE(second.stray_before.find("stale"), std::string::npos) << second.stray_before;
+        EXPECT_EQ(second.framing_violation, "");
+        EXPECT_EQ(server.accepted(), 2);
+    }
 }
 
 TEST(FramingDetection, ConformingKeepAliveServerCostsAtMostTheGrace) {

@@ -1,7 +1,9 @@
 // The synchronous client is built from Beast's asynchronous operations on a private io_context:
 // blocking socket calls have no timeouts, so every operation gets a deadline (expires_at on the
 // stream, a timer for the resolver) and each call runs the io_context until that operation's
-// handler has run.
+// handler has run. The request's write is the exception: it runs alongside the response's reads
+// (one read and one write may be outstanding on a TCP or TLS stream), so that an early response
+// is read (RFC 9112 §9.5).
 #include "http_client.hpp"
 
 #include "request_wire.hpp"
@@ -319,7 +321,6 @@ std::optional<Exchange> HttpClient::Impl::open(Clock::time_point total_at) {
     buffer.clear();
     return std::nullopt;
 }
-
 
 // Starts writing the request; completes on its own, under Beast's write timer (`d`). When it
 // completes the read deadline starts: read_timeout from the request written (or failed).

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <random>
 
 namespace kms {
@@ -35,6 +36,22 @@ std::string_view trim(std::string_view s) {
     if (b == std::string_view::npos) return {};
     auto e = s.find_last_not_of(ws);
     return s.substr(b, e - b + 1);
+}
+
+std::string printable(std::string_view bytes, std::size_t limit) {
+    std::string out;
+    for (std::size_t i = 0; i < bytes.size() && out.size() < limit; ++i) {
+        auto c = static_cast<unsigned char>(bytes[i]);
+        if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        }
+    }
+    if (out.size() >= limit) out += "... (" + std::to_string(bytes.size()) + " bytes)";
+    return out;
 }
 
 std::string media_type(std::string_view content_type) {

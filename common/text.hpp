@@ -1,6 +1,7 @@
 // Small string helpers used on both sides of the wire.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,8 @@ bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);
 std::string_view trim(std::string_view s);
+// Raw bytes for a message: control and non-ASCII bytes escaped, cut to `limit`.
+std::string printable(std::string_view bytes, std::size_t limit = 200);
 
 // The media type of a Content-Type value, lower-cased, without parameters:
 // "Application/JSON; charset=utf-8" -> "application/json".

@@ -1,9 +1,13 @@
 // The synchronous client is built from Beast's asynchronous operations on a private io_context:
 // blocking socket calls have no timeouts, so every operation gets a deadline (expires_at on the
 // stream, a timer for the resolver) and each call runs the io_context until that operation's
-// handler has run.
+// handler has run. The request's write is the exception: it runs alongside the response's reads
+// (one read and one write may be outstanding on a TCP or TLS stream), so that an early response
+// is read (RFC 9112 §9.5).
 #include "http_client.hpp"
 
+#include "request_wire.hpp"
+#include "text.hpp"
 #include "tls_context.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -16,6 +20,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <limits>
 
@@ -51,6 +56,11 @@ namespace {
 constexpr int kMaxInterimResponses = 8;
 // A TLS close_notify exchange is a courtesy: it must not add noticeable time to a run.
 constexpr std::chrono::milliseconds kShutdownGrace{250};
+// A response complete while its request is still being written: the server may be reading the
+// rest of the body, or may have stopped reading (RFC 9112 §9.5). How long the write may go on.
+constexpr std::chrono::milliseconds kEarlyWriteGrace{500};
+// How much of the bytes a server sent unasked a message shows.
+constexpr std::size_t kStrayShownBytes = 120;
 
 std::string endpoint_text(const tcp::endpoint& ep) {
     auto addr = ep.address();
@@ -95,10 +105,21 @@ Exchange failure(TransportError e, std::string detail) {
     return ex;
 }
 
+// Bytes a server sent with no request outstanding (RFC 9112 §9.2), as found on the connection.
+struct Unsolicited {
+    std::string head;        // the first kStrayShownBytes of them, for the message
+    std::size_t count = 0;   // how many were read (a peer that keeps sending is not read to the end)
+    bool closed = false;     // the peer closed the connection (EOF, reset)
+};
+
+std::string describe(const Unsolicited& u) {
+    return std::to_string(u.count) + " bytes (\"" + printable(u.head, kStrayShownBytes) + "\")";
+}
+
 }  // namespace
 
 struct HttpClient::Impl {
-    Impl(BaseUrl t, ClientOptions o) : target(std::move(t)), opt(std::move(o)) {
+    Impl(BaseUrl t, ClientOptions o) : target(std::move(t)), opt(std::move(o)), read_timer(ioc) {
         if (!target.tls) return;
         // Built once per client: loading the system trust store is far too slow per connection.
         if (SSL_CTX* native = make_client_tls_context(opt.verify_tls, opt.ca_file, &tls_setup_error))
@@ -115,6 +136,26 @@ struct HttpClient::Impl {
     std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
     beast::flat_buffer buffer;  // bytes read past the end of the previous response
     std::string peer;           // "127.0.0.1:8443", for error messages
+
+    // The request being written. The response is read while it is written (RFC 9112 §9.5: a
+    // server may answer before it has read the whole body, then close), so the write outlives
+    // the await of any one read and its state lives here. Beast's write timer bounds it.
+    struct Write {
+        std::string bytes;
+        bool pending = false;
+        bool cancelled = false;  // ended by drop(), not by the peer
+        error_code ec;
+    } write;
+    // The read deadline (read_timeout, counted from the request written, as the option says).
+    // Beast's read timer cannot be moved while a read is pending, and the first read starts
+    // before the write ends; so the reads run without it, under this timer, armed when the
+    // write completes. Expiry cancels the read.
+    net::steady_timer read_timer;
+    bool read_timed_out = false;
+    Deadline read_deadline{};
+    Clock::time_point send_deadline{};  // the send()'s overall deadline (total_timeout)
+    unsigned exchange_id = 0;      // a late read_timer handler of an earlier exchange does nothing
+    bool reading = false;          // the response of exchange_id is being read
 
     bool connected() const { return plain || tls; }
     beast::tcp_stream& tcp_layer() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
@@ -145,11 +186,31 @@ struct HttpClient::Impl {
         return result;
     }
 
+    // Runs handlers until the write has completed or `at` has passed.
+    void await_write(Clock::time_point at) {
+        if (!write.pending) return;
+        net::steady_timer timer(ioc);
+        bool fired = false;
+        timer.expires_at(at);
+        timer.async_wait([&](error_code) { fired = true; });
+        ioc.restart();
+        while (write.pending && !fired && ioc.run_one() != 0) {}
+        timer.cancel();
+        while (!fired && ioc.run_one() != 0) {}  // its handler refers to this frame
+    }
+
     void drop() {
         if (connected()) {
             error_code ignored;
             tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
             tcp_layer().close();
+        }
+        // Closing aborts a write still in flight; its handler must run before the stream it
+        // writes to is destroyed.
+        if (write.pending) {
+            write.cancelled = true;
+            ioc.restart();
+            while (write.pending && ioc.run_one() != 0) {}
         }
         tls.reset();
         plain.reset();
@@ -160,7 +221,7 @@ struct HttpClient::Impl {
     // Closes a healthy connection politely: a TLS close_notify (bounded by kShutdownGrace; errors
     // such as stream_truncated just mean the peer did not answer in kind, so they are ignored).
     void close_gracefully() {
-        if (tls) {
+        if (tls && !write.pending) {
             beast::get_lowest_layer(*tls).expires_after(kShutdownGrace);
             await([&](auto handler) { tls->async_shutdown(handler); });
         }
@@ -168,9 +229,13 @@ struct HttpClient::Impl {
     }
 
     std::optional<Exchange> open(Clock::time_point total_at);
-    bool idle_connection_usable();
-    Exchange exchange(const HttpRequest& request, Clock::time_point total_at);
-    Exchange read_response(bool head, Clock::time_point total_at);
+    void start_write(std::string bytes, const Deadline& d);
+    template <class Op>
+    error_code await_read(Op&& op);
+    Unsolicited read_arrived();
+    Unsolicited watch_idle(std::chrono::milliseconds grace);
+    Exchange exchange(const HttpRequest& request, bool own_connection, Clock::time_point total_at);
+    Exchange read_response(bool head, bool* keeps_open);
 };
 
 // Resolve, connect and (for https) handshake, all under one connect deadline.
@@ -257,68 +322,167 @@ std::optional<Exchange> HttpClient::Impl::open(Clock::time_point total_at) {
     return std::nullopt;
 }
 
-// A kept-alive connection may have been closed by the server while idle. Sending a POST on it
-// would fail only after the bytes were written, when it can no longer be safely retried; so the
-// socket is checked before sending, without waiting: readable while idle means EOF, a reset or
-// unsolicited bytes, except under TLS, where it may just be post-handshake records (TLS 1.3
-// session tickets) that a non-blocking read consumes without yielding application data.
-bool HttpClient::Impl::idle_connection_usable() {
-    if (buffer.size() != 0) return false;  // unsolicited bytes after the last response
-    pollfd p{tcp_layer().socket().native_handle(), POLLIN, 0};
-    int n = ::poll(&p, 1, 0);
-    if (n == 0) return true;
-    if (n < 0 || (p.revents & (POLLERR | POLLHUP | POLLNVAL))) return false;
-    error_code ec;
-    tcp_layer().socket().non_blocking(true, ec);
-    if (ec) return false;
-    char probe[512];
-    std::size_t got = 0;
-    with_stream([&](auto& s) { got = s.read_some(net::buffer(probe), ec); });
-    bool usable = got == 0 && ec == net::error::would_block;
-    error_code ignored;
-    tcp_layer().socket().non_blocking(false, ignored);
-    return usable;
+// Starts writing the request; completes on its own, under Beast's write timer (`d`). When it
+// completes the read deadline starts: read_timeout from the request written (or failed).
+void HttpClient::Impl::start_write(std::string bytes, const Deadline& d) {
+    write = Write{};
+    write.bytes = std::move(bytes);
+    write.pending = true;
+    read_timed_out = false;
+    read_deadline = d;
+    reading = true;
+    const unsigned id = ++exchange_id;
+    tcp_layer().expires_at(d.at);
+    auto on_written = [this, id](error_code e, std::size_t) {
+        write.pending = false;
+        write.ec = e;
+        if (write.cancelled) return;
+        read_deadline = stage_deadline(opt.read_timeout, "read_timeout", send_deadline);
+        read_timer.expires_at(read_deadline.at);
+        read_timer.async_wait([this, id](error_code t) {
+            if (t || id != exchange_id || !reading || !connected()) return;  // the response came in time
+            read_timed_out = true;
+            tcp_layer().cancel();
+        });
+    };
+    with_stream([&](auto& s) { net::async_write(s, net::buffer(write.bytes), on_written); });
+    // The reads run without Beast's timer (see read_timer); while the write is pending this
+    // touches only the read side.
+    tcp_layer().expires_never();
 }
 
-Exchange HttpClient::Impl::exchange(const HttpRequest& request, Clock::time_point total_at) {
-    http::request<http::string_body> req;
-    req.method_string(request.method);
-    req.target(request.target);
-    req.version(11);
-    // The caller's headers go out exactly as given (order, spelling, duplicates, odd values); only
-    // what HTTP/1.1 framing needs is added, and only when the caller did not set it.
-    if (!find_header(request.headers, "Host")) req.insert(http::field::host, target.host_header());
-    for (const auto& h : request.headers) req.insert(h.name, h.value);
-    if (!opt.user_agent.empty() && !find_header(request.headers, "User-Agent"))
-        req.insert(http::field::user_agent, opt.user_agent);
-    // Always a Content-Length, 0 included, never chunked: some servers reject a body-less POST
-    // without one (411), and a fixed length is what real clients of this API send. A caller that
-    // sets its own Content-Length or Transfer-Encoding owns the framing (Beast chunk-encodes the
-    // body when Transfer-Encoding says chunked).
-    if (!find_header(request.headers, "Content-Length") && !find_header(request.headers, "Transfer-Encoding"))
-        req.insert(http::field::content_length, std::to_string(request.body.size()));
-    req.body() = request.body;
+// One read of the response, bounded by the write's deadline while the request is still being
+// written and by read_timer after it. A read cancelled by read_timer reports beast::error::timeout.
+template <class Op>
+error_code HttpClient::Impl::await_read(Op&& op) {
+    error_code ec = await(std::forward<Op>(op));
+    if (ec && read_timed_out) return beast::error::timeout;
+    return ec;
+}
 
-    auto d = stage_deadline(opt.read_timeout, "read_timeout", total_at);
-    auto write_start = Clock::now();
-    tcp_layer().expires_at(d.at);
-    error_code ec;
-    with_stream([&](auto& s) { ec = await([&](auto handler) { http::async_write(s, req, handler); }); });
-    if (ec) {
-        const std::string where = peer;
-        drop();
-        if (ec == beast::error::timeout)
-            return failure(TransportError::timeout, "write " + where + ": " + timed_out(d));
-        return failure(TransportError::write, "write " + where + ": " + ec.message());
+// What has already arrived on the idle connection, read without waiting. Under TLS a readable
+// socket may hold only records without application data (TLS 1.3 session tickets), which the
+// read consumes: that is no stray byte.
+Unsolicited HttpClient::Impl::read_arrived() {
+    Unsolicited u;
+    if (buffer.size() != 0) {  // read together with the response, past its end
+        u.count = buffer.size();
+        u.head.assign(static_cast<const char*>(buffer.data().data()), std::min(buffer.size(), kStrayShownBytes));
+        buffer.clear();
     }
+    error_code ec;
+    tcp_layer().socket().non_blocking(true, ec);
+    if (ec) {
+        u.closed = true;
+        return u;
+    }
+    char chunk[4096];
+    // Bounded: a peer that streams without end is cut off; what was read is enough to name it.
+    for (int reads = 0; reads < 16; ++reads) {
+        std::size_t got = 0;
+        with_stream([&](auto& s) { got = s.read_some(net::buffer(chunk), ec); });
+        u.head.append(chunk, std::min(got, kStrayShownBytes - std::min(kStrayShownBytes, u.head.size())));
+        u.count += got;
+        if (ec) {
+            u.closed = ec != net::error::would_block;  // EOF, a reset: the server is done with it
+            break;
+        }
+    }
+    error_code ignored;
+    tcp_layer().socket().non_blocking(false, ignored);
+    return u;
+}
+
+// Watches the connection, with no request outstanding, until bytes come, the peer closes, or
+// `grace` passes quietly: the cost of a conforming keep-alive server is the grace.
+Unsolicited HttpClient::Impl::watch_idle(std::chrono::milliseconds grace) {
+    const auto until = from_now(grace);
+    Unsolicited u = read_arrived();  // first: TLS may hold decrypted bytes the socket no longer shows
+    for (int rounds = 0; rounds < 64 && u.count == 0 && !u.closed; ++rounds) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
+        if (left.count() <= 0) break;
+        pollfd p{tcp_layer().socket().native_handle(), POLLIN, 0};
+        int n = ::poll(&p, 1, static_cast<int>(left.count()));
+        if (n == 0) break;  // quiet for the whole grace
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            u.closed = true;
+            break;
+        }
+        u = read_arrived();
+    }
+    return u;
+}
+
+Exchange HttpClient::Impl::exchange(const HttpRequest& request, bool own_connection, Clock::time_point total_at) {
+    auto d = stage_deadline(opt.read_timeout, "read_timeout", total_at);
+    const std::string where = peer;
+    auto write_start = Clock::now();
+    send_deadline = total_at;
+    // Exactly the declared bytes (request_wire.hpp), written while the response is read.
+    start_write(serialize_request(request, target.host_header(), opt.user_agent), d);
+    auto write_failure = [&] {
+        if (write.ec == beast::error::timeout) return failure(TransportError::timeout, "write " + where + ": " + timed_out(d));
+        return failure(TransportError::write, "write " + where + ": " + write.ec.message());
+    };
+
     // Methods are case-sensitive (RFC 9110 §9.1): "head" is some other method, whose response has a body.
-    Exchange ex = read_response(request.method == "HEAD", total_at);
+    const bool head = request.method == "HEAD";
+    bool keeps_open = false;
+    Exchange ex = read_response(head, &keeps_open);
+    reading = false;
+    read_timer.cancel();
+    if (ex.error != TransportError::none) {
+        // The server closed without answering: the write's own error (a reset, a timeout) says
+        // more than "closed before any response" when the request never went out whole. Not
+        // for a malformed or oversized response: the write is abandoned.
+        if (write.pending && ex.error == TransportError::read) await_write(Clock::time_point::max());  // bounded by the write timer
+        const bool write_failed = !write.cancelled && write.ec;
+        drop();
+        return write_failed ? write_failure() : ex;
+    }
     ex.elapsed = Clock::now() - write_start;
+
+    // The response is complete. A write still going on is given a moment (the server may be
+    // reading the rest of the body); a write that fails or never ends means the server answered
+    // early (RFC 9112 §9.5): the answer is judged, and the connection is not reused.
+    if (write.pending) await_write(from_now(kEarlyWriteGrace));
+    if (write.pending || write.ec) {
+        ex.early_response = true;
+        drop();
+        return ex;
+    }
+    if (head) {
+        // Its own connection: whatever follows the header before EOF or the grace is content.
+        Unsolicited u = watch_idle(opt.stray_bytes_grace);
+        if (u.count != 0)
+            ex.framing_violation = "RFC 9110 §9.3.2: a response to HEAD carries no content: " + describe(u) + " followed";
+        drop();
+        return ex;
+    }
+    if (!keeps_open) {
+        drop();
+        return ex;
+    }
+    if (own_connection || !opt.keep_alive) {
+        close_gracefully();
+        return ex;
+    }
+    Unsolicited u = watch_idle(opt.stray_bytes_grace);
+    if (u.count != 0) {
+        ex.framing_violation = "RFC 9112 §9.2: " + describe(u) +
+                               " followed the complete response with no request outstanding";
+        drop();
+    } else if (u.closed) {
+        drop();  // the server closed an idle connection: its right
+    }
     return ex;
 }
 
-Exchange HttpClient::Impl::read_response(bool head, Clock::time_point total_at) {
-    auto d = stage_deadline(opt.read_timeout, "read_timeout", total_at);
+// Reads the final response (skipping interim 1xx). On success *keeps_open says whether the server
+// leaves the connection usable (no Connection: close, HTTP/1.1, a body not delimited by EOF). On
+// failure the connection is left to the caller, which drops it.
+Exchange HttpClient::Impl::read_response(bool head, bool* keeps_open) {
     const std::string stage = "read " + peer + ": ";
     for (int interim = 0;; ++interim) {
         http::response_parser<http::string_body> parser;
@@ -335,22 +499,21 @@ Exchange HttpClient::Impl::read_response(bool head, Clock::time_point total_at) 
         // announced size (2 GiB). A header-only read stops at the error.
         error_code ec;
         std::size_t parsed = 0;  // bytes the parser accepted: non-zero once the status line was valid
-        tcp_layer().expires_at(d.at);
         with_stream([&](auto& s) {
-            ec = await([&](auto handler) {
+            ec = await_read([&](auto handler) {
                 http::async_read_header(s, buffer, parser, [&, handler](error_code e, std::size_t n) mutable {
                     parsed = n;
                     handler(e);
                 });
             });
-            if (!ec && !parser.is_done()) ec = await([&](auto handler) { http::async_read(s, buffer, parser, handler); });
+            if (!ec && !parser.is_done())
+                ec = await_read([&](auto handler) { http::async_read(s, buffer, parser, handler); });
         });
         if (ec) {
-            // Before dropping the connection: what had arrived, for the message.
+            const Deadline& d = read_deadline;
             bool header_done = parser.is_header_done();
             auto announced = header_done ? parser.content_length() : boost::none;
             std::string pending(static_cast<const char*>(buffer.data().data()), std::min<std::size_t>(buffer.size(), 5));
-            drop();
             if (ec == beast::error::timeout) return failure(TransportError::timeout, stage + timed_out(d));
             if (ec == http::error::body_limit)
                 return failure(TransportError::body_too_large,
@@ -386,9 +549,8 @@ Exchange HttpClient::Impl::read_response(bool head, Clock::time_point total_at) 
         Exchange ex;
         ex.response = std::move(out);
         // The server decides whether the connection survives (Connection: close, HTTP/1.0, a body
-        // delimited by EOF); so does the caller's keep_alive = false.
-        if (parser.need_eof() || !res.keep_alive()) drop();
-        else if (!opt.keep_alive) close_gracefully();
+        // delimited by EOF).
+        *keeps_open = !parser.need_eof() && res.keep_alive();
         return ex;
     }
 }
@@ -401,7 +563,21 @@ HttpClient::~HttpClient() { close(); }
 Exchange HttpClient::send(const HttpRequest& request) {
     auto& im = *impl_;
     auto total_at = from_now(im.opt.total_timeout);
-    bool reuse = im.connected() && im.opt.keep_alive && im.idle_connection_usable();
+    // A request that owns its framing gets a connection of its own (request_wire.hpp).
+    const bool own_connection = owns_framing(request);
+    // A kept-alive connection may have been closed by the server while idle: sending a POST on
+    // it would fail only after the bytes were written, when it can no longer be safely retried;
+    // so it is checked before sending, without waiting. Bytes found on it came with no request
+    // outstanding, after the previous exchange's grace: they are not this request's answer.
+    std::string stray_before;
+    bool reuse = false;
+    if (im.connected() && im.opt.keep_alive) {
+        Unsolicited u = im.read_arrived();  // also before a request that will not reuse it
+        if (u.count != 0)
+            stray_before = "RFC 9112 §9.2: " + describe(u) +
+                           " arrived on the idle connection after the previous response, with no request outstanding";
+        reuse = !own_connection && u.count == 0 && !u.closed;
+    }
     if (!reuse) im.drop();
     std::chrono::nanoseconds connect_time{0};
     if (!reuse) {
@@ -410,18 +586,23 @@ Exchange HttpClient::send(const HttpRequest& request) {
         connect_time = Clock::now() - start;
         if (failed) {
             failed->connect_time = connect_time;
+            failed->stray_before = std::move(stray_before);
             return std::move(*failed);
         }
     }
-    Exchange ex = im.exchange(request, total_at);
+    Exchange ex = im.exchange(request, own_connection, total_at);
     ex.reused_connection = reuse;
     ex.connect_time = connect_time;
+    ex.stray_before = std::move(stray_before);
     return ex;
 }
 
 std::optional<Exchange> HttpClient::connect() {
     auto& im = *impl_;
-    if (im.connected() && im.idle_connection_usable()) return std::nullopt;
+    if (im.connected()) {
+        Unsolicited u = im.read_arrived();
+        if (u.count == 0 && !u.closed) return std::nullopt;
+    }
     im.drop();
     return im.open(from_now(im.opt.total_timeout));
 }

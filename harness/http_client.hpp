@@ -1,5 +1,6 @@
 // The harness's HTTP/1.1 client (Boost.Beast, TLS via OpenSSL). Beast stays inside
-// http_client.cpp. One client is one keep-alive connection, reopened when the server closes it.
+// http_client.cpp. One client is one keep-alive connection, reopened when the server closes it
+// or sends bytes no request asked for. The request bytes are written by hand (request_wire.hpp).
 #pragma once
 
 #include "base_url.hpp"
@@ -73,8 +74,10 @@ public:
 
     // Sends `request` (its target is the full origin-form path, base path included) and waits
     // for the response. Adds Host and Content-Length (and User-Agent when absent); every other
-    // header is sent exactly as given, so a case can omit Content-Type on purpose. A POST is
-    // never retried: a stale keep-alive connection is detected before sending, not after.
+    // header is sent exactly as given, so a case can omit Content-Type on purpose; a body is
+    // chunk-encoded when Transfer-Encoding ends in chunked (request_wire.hpp). A request that
+    // owns its framing (owns_framing()) runs on a connection of its own, closed after it. A POST
+    // is never retried: a stale keep-alive connection is detected before sending, not after.
     Exchange send(const HttpRequest& request);
 
     // Opens the connection now (for reachability probes). Empty optional on success.

@@ -6,7 +6,6 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <cstdio>
 
 namespace kms {
 
@@ -87,22 +86,6 @@ std::string render_short(const rapidjson::Value& value, std::size_t limit) {
     std::string text = to_json(value);
     if (text.size() > limit) text = text.substr(0, limit) + "...";
     return text;
-}
-
-std::string printable(std::string_view bytes, std::size_t limit) {
-    std::string out;
-    for (std::size_t i = 0; i < bytes.size() && out.size() < limit; ++i) {
-        auto c = static_cast<unsigned char>(bytes[i]);
-        if (c >= 0x20 && c < 0x7f) {
-            out += static_cast<char>(c);
-        } else {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", c);
-            out += buf;
-        }
-    }
-    if (out.size() >= limit) out += "... (" + std::to_string(bytes.size()) + " bytes)";
-    return out;
 }
 
 std::string pointer_escape(std::string_view token) {

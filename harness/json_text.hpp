@@ -3,6 +3,8 @@
 // of values in messages is bounded.
 #pragma once
 
+#include "text.hpp"  // printable(): raw bytes in messages
+
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -30,8 +32,6 @@ std::optional<rapidjson::Document> parse_response_json(std::string_view text, st
 std::string to_json(const rapidjson::Value& value);
 // A value as it should appear in a one-line message: JSON text cut to `limit` bytes.
 std::string render_short(const rapidjson::Value& value, std::size_t limit = 80);
-// Raw bytes for a message: control and non-ASCII bytes escaped, cut to `limit`.
-std::string printable(std::string_view bytes, std::size_t limit = 200);
 
 // RFC 6901 pointer helpers.
 std::string pointer_escape(std::string_view token);

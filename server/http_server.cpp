@@ -244,6 +244,10 @@ private:
     void on_write(beast::error_code ec, bool linger_after) {
         if (ec) return close();
         if (linger_after) return linger();
+        after_response();
+    }
+
+    void after_response() {
         if (!res_.keep_alive()) return close_gracefully();
         if (res_.result_int() == 400 && ctx_.service.has_fault(Fault::unsolicited_response)) return write_unsolicited();
         next_request();

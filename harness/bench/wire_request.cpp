@@ -1,5 +1,7 @@
 #include "wire_request.hpp"
 
+#include "request_wire.hpp"
+
 namespace kms::bench {
 
 WireRequest::WireRequest(RequestSpec spec, const BaseUrl& base, std::optional<Exo2Credentials> credentials,
@@ -12,26 +14,20 @@ WireRequest::WireRequest(RequestSpec spec, const BaseUrl& base, std::optional<Ex
 }
 
 std::string WireRequest::serialise(std::int64_t unix_now) const {
-    std::string out;
-    out.reserve(256 + spec_.target.size() + spec_.body.size());
-    out += spec_.method;
-    out += ' ';
-    out += spec_.target;
-    out += " HTTP/1.1\r\nHost: ";
-    out += host_header_;
-    out += "\r\nUser-Agent: kmsconf-bench/0.1\r\nAccept: application/json\r\n";
-    if (!spec_.content_type.empty()) out += "Content-Type: " + spec_.content_type + "\r\n";
+    HttpRequest request{spec_.method, spec_.target, {}, spec_.body};
+    auto add = [&](std::string name, std::string value) { request.headers.push_back({std::move(name), std::move(value)}); };
+    add("User-Agent", "kmsconf-bench/0.1");
+    add("Accept", "application/json");
+    if (!spec_.content_type.empty()) add("Content-Type", spec_.content_type);
     // Always a length, 0 included: a body-less POST without one may be refused (411).
-    out += "Content-Length: " + std::to_string(spec_.body.size()) + "\r\n";
+    add("Content-Length", std::to_string(spec_.body.size()));
     if (credentials_)
-        out += "Authorization: " +
-               exo2_authorization(*credentials_, spec_.method, spec_.target, spec_.body,
-                                  unix_now + kSignatureValiditySeconds) +
-               "\r\n";
-    if (connection_close_) out += "Connection: close\r\n";
-    out += "\r\n";
-    out += spec_.body;
-    return out;
+        add("Authorization", exo2_authorization(*credentials_, spec_.method, spec_.target, spec_.body,
+                                                unix_now + kSignatureValiditySeconds));
+    if (connection_close_) add("Connection", "close");
+    // The harness's serializer: Host first, then these headers as listed (they set User-Agent
+    // and Content-Length, so it adds neither).
+    return serialize_request(request, host_header_, "");
 }
 
 const std::shared_ptr<const std::string>& WireRequest::bytes(std::int64_t unix_now) {

@@ -40,6 +40,16 @@ TEST(WireRequest, UnsignedBytes) {
     EXPECT_EQ(w.bytes(1700000001).get(), w.bytes(1700000000).get());
 }
 
+TEST(WireRequest, BytesExactly) {
+    // Serialised by the harness's request_wire: Host first, then the bench's headers as listed.
+    const std::string head = "POST /v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate HTTP/1.1\r\n"
+                             "Host: 127.0.0.1:8080\r\nUser-Agent: kmsconf-bench/0.1\r\nAccept: application/json\r\n"
+                             "Content-Type: application/json\r\nContent-Length: 19\r\n";
+    EXPECT_EQ(*WireRequest(replicate(), base(), std::nullopt, false).bytes(0), head + "\r\n{\"zone\":\"de-fra-1\"}");
+    EXPECT_EQ(*WireRequest(replicate(), base(), std::nullopt, true).bytes(0),
+              head + "Connection: close\r\n\r\n{\"zone\":\"de-fra-1\"}");
+}
+
 TEST(WireRequest, ConnectionCloseForANewConnectionPerRequest) {
     WireRequest w(replicate(), base(), std::nullopt, true);
     EXPECT_EQ(header(*w.bytes(0), "Connection"), "close");

@@ -10,14 +10,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Answers every request on the connection with 200 and the request count on it.
-void serve_keep_alive(Conn& c) {
-    for (int n = 1; n <= 100; ++n) {
-        if (!c.read_request()) return;
-        if (!c.send_all(http_response(200, "r" + std::to_string(n)))) return;
-    }
-}
-
 TEST(HttpClient, RoundTripsRequestAndResponseExactly) {
     Recorder seen;
     const std::string response_body("{\"a\":\0\"\xff\"}", 10);
@@ -163,14 +155,19 @@ TEST(HttpClient, ConnectProbeOpensTheConnectionSendReuses) {
     EXPECT_EQ(server.accepted(), 2);
 }
 
-TEST(HttpClient, HeadDoesNotWaitForTheAnnouncedBody) {
-    Recorder methods;
+TEST(HttpClient, HeadDoesNotWaitForTheAnnouncedBodyAndHasAConnectionOfItsOwn) {
     TestServer server([&](Conn& c) {
-        if (!c.read_request()) return;
-        c.send_all("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: application/json\r\n\r\n");
-        serve_keep_alive(c);
+        for (int n = 1; n <= 10; ++n) {
+            auto r = c.read_request();
+            if (!r) return;
+            bool head = r->rfind("HEAD ", 0) == 0;
+            if (!c.send_all(head ? "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nContent-Type: application/json\r\n\r\n"
+                                 : http_response(200, "r" + std::to_string(n))))
+                return;
+        }
     });
     HttpClient client(must_parse(server.url()), quick_options());
+    ASSERT_EQ(client.send(make_request("GET", "/v2/x")).error, TransportError::none);
     Exchange head;
     auto ms = millis_of([&] { head = client.send(make_request("HEAD", "/v2/x")); });
     ASSERT_EQ(head.error, TransportError::none) << head.error_detail;
@@ -178,11 +175,15 @@ TEST(HttpClient, HeadDoesNotWaitForTheAnnouncedBody) {
     EXPECT_EQ(head.response->status, 200);
     EXPECT_EQ(head.response->header("Content-Length"), "100");
     EXPECT_EQ(head.response->body, "");
-    // The connection is still in step: the next response is read whole and correctly.
+    EXPECT_EQ(head.framing_violation, "");
+    // HEAD owns its framing: a connection of its own, closed after it; the next request opens
+    // another and its response is read whole and correctly.
+    EXPECT_FALSE(head.reused_connection);
     auto get = client.send(make_request("GET", "/v2/x"));
     ASSERT_EQ(get.error, TransportError::none) << get.error_detail;
     EXPECT_EQ(get.response->body, "r1");
-    EXPECT_TRUE(get.reused_connection);
+    EXPECT_FALSE(get.reused_connection);
+    EXPECT_EQ(server.accepted(), 3);
 }
 
 TEST(HttpClient, SkipsInterimResponses) {

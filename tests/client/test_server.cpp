@@ -221,4 +221,11 @@ std::string http_response(int status, std::string_view body, std::string_view ex
     return out;
 }
 
+void serve_keep_alive(Conn& c) {
+    for (int n = 1; n <= 100; ++n) {
+        if (!c.read_request()) return;
+        if (!c.send_all(http_response(200, "r" + std::to_string(n)))) return;
+    }
+}
+
 }  // namespace kms::test

@@ -101,4 +101,8 @@ std::uint16_t unused_port();
 // "HTTP/1.1 200 OK" with Content-Length and the given extra header lines ("Name: value\r\n"...).
 std::string http_response(int status, std::string_view body, std::string_view extra_headers = "");
 
+// A keep-alive handler: answers each request on the connection (up to 100) with 200 and the
+// body "r<n>", n counting the requests on that connection.
+void serve_keep_alive(Conn& c);
+
 }  // namespace kms::test

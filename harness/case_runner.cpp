@@ -123,13 +123,24 @@ CaseResult CaseRunner::run(const Case& c) {
             if (wait > settings_.max_retry_after) break;
             result.findings.push_back({"rate_limited", Level::informational,
                                        "429 Too Many Requests: resent after " + std::to_string(wait.count()) + " s"});
-            std::this_thread::sleep_for(wait);
+            // The wait is spent watching the connection: bytes arriving now followed the 429.
+            const auto resend_at = std::chrono::steady_clock::now() + wait;
+            std::string stray = client_.watch_idle_until(resend_at);
+            if (!stray.empty()) result.findings.push_back({"response_framing", Level::must, stray});
+            std::this_thread::sleep_until(resend_at);
             request = build_request(c, settings_.vars, base_, settings_.signer);  // fresh signature
             exchange = client_.send(request);
         }
         const bool last = i + 1 == c.request.times;
         for (auto& f : judge_exchange(contract_, c, request, exchange, base_.path, settings_.max_response_time, last, resent))
             result.findings.push_back(std::move(f));
+        // Under a rate cap the pause before the next request is spent watching this exchange's
+        // connection, so that bytes the server sends meanwhile are blamed on this exchange
+        // (RFC 9112 §9.2), not found before the next case's request and left unattributed.
+        if (settings_.rate_per_second > 0) {
+            std::string stray = client_.watch_idle_until(next_send_);
+            if (!stray.empty()) result.findings.push_back({"response_framing", Level::must, stray});
+        }
         result.requests.push_back(std::move(request));
         const bool stop = exchange.error != TransportError::none ||
                           (exchange.response && exchange.response->status == 429);

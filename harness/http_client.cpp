@@ -597,6 +597,20 @@ Exchange HttpClient::send(const HttpRequest& request) {
     return ex;
 }
 
+std::string HttpClient::watch_idle_until(Clock::time_point until) {
+    auto& im = *impl_;
+    if (!im.connected()) return {};
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
+    Unsolicited u = im.watch_idle(std::max(left, std::chrono::milliseconds{0}));
+    if (u.count != 0) {
+        im.drop();
+        return "RFC 9112 §9.2: " + describe(u) +
+               " followed the complete response with no request outstanding (while the next request waited)";
+    }
+    if (u.closed) im.drop();  // the server closed an idle connection: its right
+    return {};
+}
+
 std::optional<Exchange> HttpClient::connect() {
     auto& im = *impl_;
     if (im.connected()) {

@@ -80,6 +80,13 @@ public:
     // is never retried: a stale keep-alive connection is detected before sending, not after.
     Exchange send(const HttpRequest& request);
 
+    // Watches the kept-alive connection, idle, until `until` (the next request's slot under a
+    // rate cap, or the end of a Retry-After wait) for bytes the server sends with no request
+    // outstanding (RFC 9112 §9.2). Returns that violation of the last exchange, naming the
+    // bytes, and drops the connection when some arrive; empty when none did. Returns at `until`
+    // at the latest, earlier when bytes come or the server closes; the caller waits the rest.
+    std::string watch_idle_until(std::chrono::steady_clock::time_point until);
+
     // Opens the connection now (for reachability probes). Empty optional on success.
     std::optional<Exchange> connect();
     void close();

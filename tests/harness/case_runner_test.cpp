@@ -22,7 +22,11 @@ using namespace std::chrono_literals;
 
 class CannedOrigin {
 public:
-    CannedOrigin(std::string response, std::chrono::milliseconds delay) : response_(std::move(response)), delay_(delay) {
+    // `late` (when not empty) is sent `late_after` after the first response only: bytes with no
+    // request outstanding, later than the client's grace.
+    CannedOrigin(std::string response, std::chrono::milliseconds delay, std::string late = {},
+                 std::chrono::milliseconds late_after = {})
+        : response_(std::move(response)), delay_(delay), late_(std::move(late)), late_after_(late_after) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
@@ -70,6 +74,10 @@ private:
                     ++requests_;
                     std::this_thread::sleep_for(delay_);
                     if (::send(conn, response_.data(), response_.size(), MSG_NOSIGNAL) < 0) break;
+                    if (!late_.empty() && requests_ == 1) {
+                        std::this_thread::sleep_for(late_after_);
+                        if (::send(conn, late_.data(), late_.size(), MSG_NOSIGNAL) < 0) break;
+                    }
                     continue;
                 }
             }
@@ -87,6 +95,8 @@ private:
 
     std::string response_;
     std::chrono::milliseconds delay_;
+    std::string late_;
+    std::chrono::milliseconds late_after_;
     int fd_ = -1;
     std::uint16_t port_ = 0;
     std::atomic<bool> stop_{false};
@@ -139,6 +149,49 @@ TEST(CaseRunnerLive, ASlowAnswerBreaksTheBudgetAndOnlyWhenOneIsSet) {
     EXPECT_EQ(run_once(origin, c, settings).verdict, Verdict::pass);
     settings.max_response_time = 5000ms;
     EXPECT_EQ(run_once(origin, c, settings).verdict, Verdict::pass);
+}
+
+// Bytes that come 120 ms after the first response, past the client's 20 ms grace. Under a rate
+// cap the pause before the next request is spent watching the connection, so they are a MUST
+// finding of the case whose exchange they followed, and the next case is clean. Without a cap
+// they are found only as the next request is about to go: never read as its answer, and only
+// noted there (informational), since they say nothing about that case.
+TEST(CaseRunnerLive, BytesAfterTheGraceAreBlamedOnTheExchangeTheyFollowedUnderARateCap) {
+    const std::string problem = http("400 Bad Request", "", test::kGoodProblem);
+    const Case& first = shipped("malformed.zone-missing");
+    const Case& second = shipped("malformed.zone-null");
+    for (bool capped : {true, false}) {
+        SCOPED_TRACE(capped ? "--rate 4" : "no rate cap");
+        CannedOrigin origin(problem, 0ms, problem, 120ms);
+        BaseUrl base{false, "127.0.0.1", origin.port(), "/v2"};
+        ClientOptions options;
+        options.read_timeout = 2s;
+        HttpClient client(base, options);
+        RunSettings settings;
+        settings.vars = {"a02baf5a-a3e4-49a0-857b-8a08d276c1c0", "de-fra-1"};
+        if (capped) settings.rate_per_second = 4;  // 250 ms between requests
+        CaseRunner runner(test::seed_contract(), client, base, settings);
+        CaseResult a = runner.run(first);
+        if (!capped) std::this_thread::sleep_for(200ms);  // the late bytes arrive before the next case
+        CaseResult b = runner.run(second);
+        ASSERT_EQ(b.exchanges.size(), 1u);
+        ASSERT_TRUE(b.exchanges[0].response.has_value()) << b.exchanges[0].error_detail;
+        EXPECT_EQ(b.exchanges[0].response->status, 400) << "the second case read its own answer";
+        EXPECT_EQ(origin.requests(), 2);
+        if (capped) {
+            EXPECT_EQ(a.verdict, Verdict::fail);
+            ASSERT_EQ(a.findings.size(), 1u);
+            EXPECT_EQ(a.findings[0].check, "response_framing");
+            EXPECT_NE(a.findings[0].message.find("while the next request waited"), std::string::npos) << a.findings[0].message;
+            EXPECT_EQ(b.verdict, Verdict::pass);
+        } else {
+            EXPECT_EQ(a.verdict, Verdict::pass);
+            EXPECT_EQ(b.verdict, Verdict::informational) << "noted, not blamed";
+            ASSERT_EQ(b.findings.size(), 1u);
+            EXPECT_EQ(b.findings[0].check, "response_framing");
+            EXPECT_EQ(b.findings[0].level, Level::informational);
+        }
+    }
 }
 
 }  // namespace

@@ -182,6 +182,7 @@ int run_main(int argc, char** argv) {
     co.total_timeout = co.read_timeout + co.connect_timeout;
     co.verify_tls = !o.insecure;
     co.ca_file = o.ca_file;
+    co.stray_bytes_grace = std::chrono::milliseconds(o.stray_grace_ms);
     HttpClient client(*base, co);
     if (auto failure = client.connect()) {
         std::cerr << "kmsconf: target unreachable: " << failure->error_detail << "\n";

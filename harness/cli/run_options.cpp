@@ -21,6 +21,7 @@ struct NumberTexts {
     std::string timeout_ms = "10000";
     std::string connect_timeout_ms = "5000";
     std::string max_response_time_ms = "0";
+    std::string stray_grace_ms = "20";
     std::string seed = "1";
     std::string generated = "24";
 };
@@ -35,6 +36,8 @@ bool read_numbers(const NumberTexts& t, RunOptions& o, std::string* error) {
     if (!connect) return false;
     auto budget = parse_bounded_integer("--max-response-time-ms", t.max_response_time_ms, 0, kMaxTimeoutMs, error);
     if (!budget) return false;
+    auto grace = parse_bounded_integer("--stray-grace-ms", t.stray_grace_ms, 0, kMaxStrayGraceMs, error);
+    if (!grace) return false;
     auto seed = parse_bounded_unsigned("--seed", t.seed, UINT64_MAX, error);
     if (!seed) return false;
     auto generated = parse_bounded_integer("--generated", t.generated, 0, kMaxGenerated, error);
@@ -43,6 +46,7 @@ bool read_numbers(const NumberTexts& t, RunOptions& o, std::string* error) {
     o.timeout_ms = static_cast<int>(*timeout);
     o.connect_timeout_ms = static_cast<int>(*connect);
     o.max_response_time_ms = static_cast<int>(*budget);
+    o.stray_grace_ms = static_cast<int>(*grace);
     o.seed = *seed;
     o.generated = static_cast<std::size_t>(*generated);
     return true;
@@ -106,6 +110,9 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         ("connect-timeout-ms", po::value(&n.connect_timeout_ms)->default_value(n.connect_timeout_ms), "connect + TLS handshake deadline, 1 to 600000")
         ("max-response-time-ms", po::value(&n.max_response_time_ms)->default_value(n.max_response_time_ms),
          "a slower response is a MUST finding max_response_time, 0 to 600000 (0: no budget)")
+        ("stray-grace-ms", po::value(&n.stray_grace_ms)->default_value(n.stray_grace_ms),
+         "how long each kept-alive connection is watched after a response for bytes nobody asked for "
+         "(response_framing), 0 to 5000 (0: only bytes already received)")
         ("strict", po::bool_switch(&o.strict), "SHOULD-level (non-strict) findings fail the run too")
         ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where junit.xml, summary.json and report.html are written")
         ("ca-file", po::value(&o.ca_file), "PEM file of extra trust anchors for HTTPS (at least one certificate)")

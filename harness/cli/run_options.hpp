@@ -17,6 +17,7 @@ namespace kms::cli {
 inline constexpr std::int64_t kMaxGenerated = 10000;
 inline constexpr double kMaxRate = 10000;                // requests per second
 inline constexpr std::int64_t kMaxTimeoutMs = 600000;    // 10 minutes, any deadline
+inline constexpr std::int64_t kMaxStrayGraceMs = 5000;   // a longer watch only slows every case
 
 struct RunOptions {
     std::string base_url;            // empty: start the embedded reference server
@@ -32,6 +33,7 @@ struct RunOptions {
     int timeout_ms = 10000;          // read deadline per request
     int connect_timeout_ms = 5000;
     int max_response_time_ms = 0;    // 0: no latency budget
+    int stray_grace_ms = 20;         // ClientOptions::stray_bytes_grace
     bool strict = false;
     std::string report_dir = "reports";
     std::string ca_file;

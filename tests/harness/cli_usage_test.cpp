@@ -45,6 +45,8 @@ TEST(CliUsage, NumbersOutOfRangeOrNotFinite) {
         {"--connect-timeout-ms 1e9", "--connect-timeout-ms must be an integer"},
         {"--max-response-time-ms -1", "--max-response-time-ms must be an integer from 0 to 600000"},
         {"--max-response-time-ms nan", "--max-response-time-ms must be an integer from 0 to 600000"},
+        {"--stray-grace-ms 5001", "--stray-grace-ms must be an integer from 0 to 5000"},
+        {"--stray-grace-ms -1", "--stray-grace-ms must be an integer from 0 to 5000"},
     };
     for (const auto& b : bad) expect_refused(b);
 }
@@ -55,7 +57,7 @@ TEST(CliUsage, TheBoundsThemselvesAreAccepted) {
                      60);
     EXPECT_EQ(r.code, 0) << r.output.substr(0, 2000);
     EXPECT_NE(r.output.find("generated."), std::string::npos);
-    EXPECT_EQ(kmsconf("--list --generated 0 --rate 0.5 --max-response-time-ms 0").code, 0);
+    EXPECT_EQ(kmsconf("--list --generated 0 --rate 0.5 --max-response-time-ms 0 --stray-grace-ms 0").code, 0);
 }
 
 TEST(CliUsage, TargetsThatAreNoHttpUrl) {

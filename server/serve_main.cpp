@@ -5,6 +5,7 @@
 // address cannot be bound.
 #include "reference_server.hpp"
 
+#include "command_line.hpp"
 #include "credentials.hpp"
 
 #include <boost/program_options.hpp>
@@ -140,19 +141,10 @@ int serve_main(int argc, char** argv) {
     po::variables_map vm;
     ServerOptions options;
     try {
-        // No prefix guessing (`--thr` is not --threads) and no positional words: both would
-        // make a typo run something the user did not ask for.
-        po::options_description hidden;
-        hidden.add_options()("stray", po::value<std::vector<std::string>>());
-        po::options_description all;
-        all.add(desc).add(hidden);
-        po::positional_options_description stray;
-        stray.add("stray", -1);
-        const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(argc, argv).options(all).positional(stray).style(style).run(), vm);
+        CommandLine line = parse_command_line(argc, argv, desc);
+        vm = std::move(line.values);
         po::notify(vm);
-        if (vm.count("stray"))
-            throw UsageError("unexpected argument '" + vm["stray"].as<std::vector<std::string>>().front() + "'");
+        if (!line.stray.empty()) throw UsageError("unexpected argument '" + line.stray.front() + "'");
         if (vm.count("help")) {
             std::cout << desc << "\n";
             return kExitOk;

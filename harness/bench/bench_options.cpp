@@ -1,5 +1,7 @@
 #include "bench_options.hpp"
 
+#include "command_line.hpp"
+
 #include "base_url.hpp"
 #include "bounded_number.hpp"
 #include "text.hpp"
@@ -114,19 +116,10 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
 
     po::variables_map vm;
     try {
-        // A stray word is a mistake, not something to ignore; and no prefix guessing
-        // (`--dur` is not --duration).
-        po::options_description hidden;
-        hidden.add_options()("stray", po::value<std::vector<std::string>>());
-        po::options_description all;
-        all.add(desc).add(hidden);
-        po::positional_options_description stray;
-        stray.add("stray", -1);
-        const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(argc, argv).options(all).positional(stray).style(style).run(), vm);
+        CommandLine line = parse_command_line(argc, argv, desc);
+        vm = std::move(line.values);
         po::notify(vm);
-        if (vm.count("stray"))
-            throw po::error("unexpected argument '" + vm["stray"].as<std::vector<std::string>>().front() + "'");
+        if (!line.stray.empty()) throw po::error("unexpected argument '" + line.stray.front() + "'");
     } catch (const std::exception& e) {
         err << "kmsconf bench: " << e.what() << " (see kmsconf bench --help)\n";
         *exit_code = 2;

@@ -2,6 +2,7 @@
 
 #include "base_url.hpp"
 #include "bounded_number.hpp"
+#include "command_line.hpp"
 #include "text.hpp"
 
 #include <boost/program_options.hpp>
@@ -128,18 +129,12 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         *exit_code = 2;
         return std::nullopt;
     };
-    // Words that are not options are collected to be refused, not dropped; and no prefix
-    // guessing: `--fil` is not --filter.
-    po::options_description hidden;
-    hidden.add_options()("stray", po::value<std::vector<std::string>>());
-    po::options_description all;
-    all.add(desc).add(hidden);
-    po::positional_options_description stray;
-    stray.add("stray", -1);
-    const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
     po::variables_map vm;
+    std::vector<std::string> stray;  // refused below, once the report folder is known
     try {
-        po::store(po::command_line_parser(argc, argv).options(all).positional(stray).style(style).run(), vm);
+        CommandLine line = parse_command_line(argc, argv, desc);
+        vm = std::move(line.values);
+        stray = std::move(line.stray);
         if (vm.count("help")) {
             std::cout << desc << "\n";
             *exit_code = 0;
@@ -155,7 +150,7 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
                 "list", po::bool_switch(&lenient.list))("list-checks", po::bool_switch(&lenient.list_checks))(
                 "dry-run", po::bool_switch(&lenient.dry_run))("help,h", "");
             po::variables_map lvm;
-            po::store(po::command_line_parser(argc, argv).options(dirs).style(style).allow_unregistered().run(), lvm);
+            po::store(po::command_line_parser(argc, argv).options(dirs).style(strict_command_line_style()).allow_unregistered().run(), lvm);
             po::notify(lvm);
             if (lenient.sends() && !lvm.count("help")) *report_dir = lenient.report_dir;
         } catch (const po::error&) {
@@ -163,9 +158,8 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         return usage(e.what());
     }
     if (o.sends()) *report_dir = o.report_dir;
-    if (vm.count("stray"))
-        return usage("unexpected argument '" + vm["stray"].as<std::vector<std::string>>().front() +
-                     "' (commands: run, serve, bench; options start with --)");
+    if (!stray.empty())
+        return usage("unexpected argument '" + stray.front() + "' (commands: run, serve, bench; options start with --)");
     std::string error;
     if (!read_numbers(n, o, &error) || !check_values(vm, o, &error)) return usage(error);
     return o;

@@ -1,6 +1,6 @@
-#include "base_url.hpp"
+#include "harness/base_url.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <arpa/inet.h>
 

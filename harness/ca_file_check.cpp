@@ -1,6 +1,6 @@
-#include "ca_file_check.hpp"
+#include "harness/ca_file_check.hpp"
 
-#include "openssl_error.hpp"
+#include "common/openssl_error.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>

@@ -1,4 +1,4 @@
-#include "case_filter.hpp"
+#include "harness/case_filter.hpp"
 
 namespace kms {
 

@@ -1,6 +1,6 @@
-#include "case_generator.hpp"
+#include "harness/case_generator.hpp"
 
-#include "json_text.hpp"
+#include "harness/json_text.hpp"
 
 #include <cstdio>
 #include <functional>

@@ -4,7 +4,7 @@
 // Values come from a seeded generator, so a seed gives the same cases, ids and bytes each run.
 #pragma once
 
-#include "suite.hpp"
+#include "harness/suite.hpp"
 
 #include <rapidjson/document.h>
 

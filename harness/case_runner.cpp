@@ -1,8 +1,8 @@
-#include "case_runner.hpp"
+#include "harness/case_runner.hpp"
 
-#include "curl_command.hpp"
-#include "json_text.hpp"
-#include "retry_after.hpp"
+#include "harness/curl_command.hpp"
+#include "harness/json_text.hpp"
+#include "harness/retry_after.hpp"
 
 #include <algorithm>
 #include <iterator>

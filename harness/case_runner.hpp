@@ -3,11 +3,11 @@
 // the same runner serves the CLI, --dry-run and the harness's own tests.
 #pragma once
 
-#include "checks.hpp"
-#include "contract.hpp"
-#include "http_client.hpp"
-#include "request_builder.hpp"
-#include "suite.hpp"
+#include "harness/checks.hpp"
+#include "harness/contract.hpp"
+#include "harness/http_client.hpp"
+#include "harness/request_builder.hpp"
+#include "harness/suite.hpp"
 
 #include <chrono>
 #include <string>

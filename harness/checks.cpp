@@ -1,8 +1,8 @@
-#include "checks.hpp"
+#include "harness/checks.hpp"
 
-#include "formats.hpp"
-#include "json_text.hpp"
-#include "text.hpp"
+#include "harness/formats.hpp"
+#include "harness/json_text.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <cctype>

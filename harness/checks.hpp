@@ -3,9 +3,9 @@
 // Finding; a response that keeps the contract yields none.
 #pragma once
 
-#include "contract.hpp"
-#include "http_client.hpp"
-#include "suite.hpp"
+#include "harness/contract.hpp"
+#include "harness/http_client.hpp"
+#include "harness/suite.hpp"
 
 #include <chrono>
 #include <string>

@@ -1,6 +1,6 @@
-#include "contract.hpp"
+#include "harness/contract.hpp"
 
-#include "json_text.hpp"
+#include "harness/json_text.hpp"
 
 #include <cstdlib>
 #include <fstream>

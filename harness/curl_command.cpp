@@ -1,6 +1,6 @@
-#include "curl_command.hpp"
+#include "harness/curl_command.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <cstdio>
 

@@ -3,8 +3,8 @@
 // re-signing it, and the signature must not end up in CI logs.
 #pragma once
 
-#include "base_url.hpp"
-#include "http_types.hpp"
+#include "harness/base_url.hpp"
+#include "common/http_types.hpp"
 
 #include <string>
 

@@ -1,7 +1,7 @@
-#include "formats.hpp"
+#include "harness/formats.hpp"
 
-#include "json_text.hpp"
-#include "text.hpp"
+#include "harness/json_text.hpp"
+#include "common/text.hpp"
 
 #include <cctype>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "gtest_cases.hpp"
+#include "harness/gtest_cases.hpp"
 
 #include <gtest/gtest.h>
 

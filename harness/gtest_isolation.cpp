@@ -1,4 +1,4 @@
-#include "gtest_isolation.hpp"
+#include "harness/gtest_isolation.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
-#include "html_report.hpp"
+#include "harness/html_report.hpp"
 
-#include "curl_command.hpp"
-#include "json_text.hpp"
+#include "harness/curl_command.hpp"
+#include "harness/json_text.hpp"
 
 #include <fstream>
 #include <sstream>

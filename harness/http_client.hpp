@@ -3,8 +3,8 @@
 // or sends bytes no request asked for. The request bytes are written by hand (request_wire.hpp).
 #pragma once
 
-#include "base_url.hpp"
-#include "http_types.hpp"
+#include "harness/base_url.hpp"
+#include "common/http_types.hpp"
 
 #include <chrono>
 #include <cstddef>

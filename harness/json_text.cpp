@@ -1,6 +1,6 @@
-#include "json_text.hpp"
+#include "harness/json_text.hpp"
 
-#include "strict_json.hpp"
+#include "common/strict_json.hpp"
 
 #include <rapidjson/pointer.h>
 #include <rapidjson/stringbuffer.h>

@@ -3,7 +3,7 @@
 // of values in messages is bounded.
 #pragma once
 
-#include "text.hpp"  // printable(): raw bytes in messages
+#include "common/text.hpp"  // printable(): raw bytes in messages
 
 #include <rapidjson/document.h>
 

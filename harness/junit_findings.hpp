@@ -6,8 +6,8 @@
 // stays well-formed XML.
 #pragma once
 
-#include "base_url.hpp"
-#include "run_tally.hpp"
+#include "harness/base_url.hpp"
+#include "harness/run_tally.hpp"
 
 #include <filesystem>
 

@@ -1,4 +1,4 @@
-#include "report_files.hpp"
+#include "harness/report_files.hpp"
 
 #include <cerrno>
 #include <cstdio>

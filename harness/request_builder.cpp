@@ -1,6 +1,6 @@
-#include "request_builder.hpp"
+#include "harness/request_builder.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <chrono>
 #include <charconv>

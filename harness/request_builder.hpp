@@ -3,10 +3,10 @@
 // corruption, for the auth cases) added.
 #pragma once
 
-#include "base_url.hpp"
-#include "exo2_signature.hpp"
-#include "http_types.hpp"
-#include "suite.hpp"
+#include "harness/base_url.hpp"
+#include "common/exo2_signature.hpp"
+#include "common/http_types.hpp"
+#include "harness/suite.hpp"
 
 #include <cstdint>
 #include <functional>

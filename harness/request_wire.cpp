@@ -1,6 +1,6 @@
-#include "request_wire.hpp"
+#include "harness/request_wire.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <array>

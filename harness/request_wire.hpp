@@ -4,7 +4,7 @@
 // a server reads as a second request. Plain C++, no Beast/Asio.
 #pragma once
 
-#include "http_types.hpp"
+#include "common/http_types.hpp"
 
 #include <string>
 #include <string_view>

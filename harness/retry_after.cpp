@@ -1,6 +1,6 @@
-#include "retry_after.hpp"
+#include "harness/retry_after.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <charconv>
 #include <ctime>

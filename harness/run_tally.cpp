@@ -1,4 +1,4 @@
-#include "run_tally.hpp"
+#include "harness/run_tally.hpp"
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>

@@ -2,8 +2,8 @@
 // exit code, and reports/summary.json with every case's verdict and findings.
 #pragma once
 
-#include "base_url.hpp"
-#include "case_runner.hpp"
+#include "harness/base_url.hpp"
+#include "harness/case_runner.hpp"
 
 #include <filesystem>
 #include <string>

@@ -1,6 +1,6 @@
-#include "schema_validator.hpp"
+#include "harness/schema_validator.hpp"
 
-#include "json_text.hpp"
+#include "harness/json_text.hpp"
 
 #include <valijson/adapters/rapidjson_adapter.hpp>
 #include <valijson/schema.hpp>

@@ -1,6 +1,6 @@
-#include "suite.hpp"
+#include "harness/suite.hpp"
 
-#include "json_text.hpp"
+#include "harness/json_text.hpp"
 
 #include <algorithm>
 #include <cstdlib>

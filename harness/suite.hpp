@@ -3,8 +3,8 @@
 // SuiteError naming the file and the JSON pointer.
 #pragma once
 
-#include "http_types.hpp"
-#include "schema_validator.hpp"
+#include "common/http_types.hpp"
+#include "harness/schema_validator.hpp"
 
 #include <filesystem>
 #include <optional>

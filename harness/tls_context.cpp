@@ -1,6 +1,6 @@
-#include "tls_context.hpp"
+#include "harness/tls_context.hpp"
 
-#include "openssl_error.hpp"
+#include "common/openssl_error.hpp"
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>

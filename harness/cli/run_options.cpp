@@ -1,8 +1,8 @@
-#include "run_options.hpp"
+#include "harness/cli/run_options.hpp"
 
-#include "base_url.hpp"
-#include "bounded_number.hpp"
-#include "text.hpp"
+#include "harness/base_url.hpp"
+#include "common/bounded_number.hpp"
+#include "common/text.hpp"
 
 #include <boost/program_options.hpp>
 

@@ -1,4 +1,4 @@
-#include "curl_command.hpp"
+#include "harness/curl_command.hpp"
 
 #include <gtest/gtest.h>
 

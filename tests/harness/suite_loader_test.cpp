@@ -1,6 +1,6 @@
 // Suite files: the shipped ones load, and a bad one is refused naming the file and the pointer.
-#include "case_filter.hpp"
-#include "suite.hpp"
+#include "harness/case_filter.hpp"
+#include "harness/suite.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The request serializer (harness/request_wire): the bytes a case declares, and nothing else.
-#include "request_wire.hpp"
+#include "harness/request_wire.hpp"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 
 #include "harness/checks.hpp"
 #include "harness/contract.hpp"
-#include "harness/http_client.hpp"
+#include "harness/transport/http_client.hpp"
 #include "harness/request_builder.hpp"
 #include "harness/suite.hpp"
 

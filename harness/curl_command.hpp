@@ -3,7 +3,7 @@
 // re-signing it, and the signature must not end up in CI logs.
 #pragma once
 
-#include "harness/base_url.hpp"
+#include "harness/transport/base_url.hpp"
 #include "common/http_types.hpp"
 
 #include <string>

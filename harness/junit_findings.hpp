@@ -6,7 +6,7 @@
 // stays well-formed XML.
 #pragma once
 
-#include "harness/base_url.hpp"
+#include "harness/transport/base_url.hpp"
 #include "harness/run_tally.hpp"
 
 #include <filesystem>

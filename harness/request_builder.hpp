@@ -3,7 +3,7 @@
 // corruption, for the auth cases) added.
 #pragma once
 
-#include "harness/base_url.hpp"
+#include "harness/transport/base_url.hpp"
 #include "common/exo2_signature.hpp"
 #include "common/http_types.hpp"
 #include "harness/suite.hpp"

@@ -2,7 +2,7 @@
 // exit code, and reports/summary.json with every case's verdict and findings.
 #pragma once
 
-#include "harness/base_url.hpp"
+#include "harness/transport/base_url.hpp"
 #include "harness/case_runner.hpp"
 
 #include <filesystem>

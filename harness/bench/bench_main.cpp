@@ -11,12 +11,12 @@
 // client_cpu_us_per_request. Every other figure is a counter (latencies in microseconds).
 #include "harness/bench/bench_main.hpp"
 
-#include "harness/base_url.hpp"
+#include "harness/transport/base_url.hpp"
 #include "harness/bench/bench_options.hpp"
 #include "harness/bench/bench_report.hpp"
-#include "harness/ca_file_check.hpp"
+#include "harness/transport/ca_file_check.hpp"
 #include "common/credentials.hpp"
-#include "harness/http_client.hpp"
+#include "harness/transport/http_client.hpp"
 #include "harness/bench/load_engine.hpp"
 #include "server/reference_server.hpp"
 #include "harness/report_files.hpp"

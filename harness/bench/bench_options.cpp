@@ -1,6 +1,6 @@
 #include "harness/bench/bench_options.hpp"
 
-#include "harness/base_url.hpp"
+#include "harness/transport/base_url.hpp"
 #include "common/bounded_number.hpp"
 #include "common/text.hpp"
 

@@ -14,7 +14,7 @@
 #include "harness/bench/load_engine.hpp"
 
 #include "harness/bench/response_parser.hpp"
-#include "harness/tls_context.hpp"
+#include "harness/transport/tls_context.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>

@@ -14,7 +14,7 @@
 // max_requests, in count. The header is plain C++: Asio stays in load_engine.cpp.
 #pragma once
 
-#include "harness/base_url.hpp"
+#include "harness/transport/base_url.hpp"
 #include "harness/bench/latency_histogram.hpp"
 #include "harness/bench/wire_request.hpp"
 

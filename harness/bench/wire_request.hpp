@@ -5,7 +5,7 @@
 // carries a valid signature of its own content.
 #pragma once
 
-#include "harness/base_url.hpp"
+#include "harness/transport/base_url.hpp"
 #include "common/exo2_signature.hpp"
 
 #include <cstdint>

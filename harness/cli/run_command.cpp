@@ -4,7 +4,7 @@
 #include "harness/case_generator.hpp"
 #include "harness/case_runner.hpp"
 #include "harness/contract.hpp"
-#include "harness/ca_file_check.hpp"
+#include "harness/transport/ca_file_check.hpp"
 #include "common/credentials.hpp"
 #include "harness/curl_command.hpp"
 #include "harness/gtest_cases.hpp"

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "harness/contract.hpp"
-#include "harness/http_client.hpp"
+#include "harness/transport/http_client.hpp"
 #include "harness/suite.hpp"
 
 #include <filesystem>

@@ -3,7 +3,7 @@
 // one complete HTTP/1.1 message, nothing after it, and in it exactly what the case declared.
 #include "tests/wire/wire_cases.hpp"
 
-#include "harness/http_client.hpp"
+#include "harness/transport/http_client.hpp"
 #include "harness/request_builder.hpp"
 #include "tests/client/test_server.hpp"
 #include "common/text.hpp"

@@ -7,7 +7,7 @@
 #include "tests/wire/wire_cases.hpp"
 
 #include "harness/request_builder.hpp"
-#include "harness/request_wire.hpp"
+#include "harness/transport/request_wire.hpp"
 
 #include <rapidjson/document.h>
 

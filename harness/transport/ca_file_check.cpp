@@ -1,4 +1,4 @@
-#include "harness/ca_file_check.hpp"
+#include "harness/transport/ca_file_check.hpp"
 
 #include "common/openssl_error.hpp"
 

@@ -4,11 +4,11 @@
 // handler has run. The request's write is the exception: it runs alongside the response's reads
 // (one read and one write may be outstanding on a TCP or TLS stream), so that an early response
 // is read (RFC 9112 §9.5).
-#include "harness/http_client.hpp"
+#include "harness/transport/http_client.hpp"
 
-#include "harness/request_wire.hpp"
+#include "harness/transport/request_wire.hpp"
 #include "common/text.hpp"
-#include "harness/tls_context.hpp"
+#include "harness/transport/tls_context.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>

@@ -1,4 +1,4 @@
-#include "harness/tls_context.hpp"
+#include "harness/transport/tls_context.hpp"
 
 #include "common/openssl_error.hpp"
 

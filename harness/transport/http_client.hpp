@@ -3,7 +3,7 @@
 // or sends bytes no request asked for. The request bytes are written by hand (request_wire.hpp).
 #pragma once
 
-#include "harness/base_url.hpp"
+#include "harness/transport/base_url.hpp"
 #include "common/http_types.hpp"
 
 #include <chrono>

@@ -1,6 +1,6 @@
 #include "harness/case_generator.hpp"
 
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 
 #include <cstdio>
 #include <functional>

@@ -1,7 +1,7 @@
 #include "harness/case_runner.hpp"
 
 #include "harness/curl_command.hpp"
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 #include "harness/retry_after.hpp"
 
 #include <algorithm>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "harness/checks.hpp"
-#include "harness/contract.hpp"
+#include "harness/contract/contract.hpp"
 #include "harness/transport/http_client.hpp"
 #include "harness/request_builder.hpp"
 #include "harness/suite.hpp"

@@ -1,7 +1,7 @@
 #include "harness/checks.hpp"
 
-#include "harness/formats.hpp"
-#include "harness/json_text.hpp"
+#include "harness/contract/formats.hpp"
+#include "harness/contract/json_text.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>

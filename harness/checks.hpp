@@ -3,7 +3,7 @@
 // Finding; a response that keeps the contract yields none.
 #pragma once
 
-#include "harness/contract.hpp"
+#include "harness/contract/contract.hpp"
 #include "harness/transport/http_client.hpp"
 #include "harness/suite.hpp"
 

@@ -1,7 +1,7 @@
 #include "harness/html_report.hpp"
 
 #include "harness/curl_command.hpp"
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 
 #include <fstream>
 #include <sstream>

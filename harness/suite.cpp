@@ -1,6 +1,6 @@
 #include "harness/suite.hpp"
 
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 
 #include <algorithm>
 #include <cstdlib>

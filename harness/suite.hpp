@@ -4,7 +4,7 @@
 #pragma once
 
 #include "common/http_types.hpp"
-#include "harness/schema_validator.hpp"
+#include "harness/contract/schema_validator.hpp"
 
 #include <filesystem>
 #include <optional>

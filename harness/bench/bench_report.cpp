@@ -1,6 +1,6 @@
 #include "harness/bench/bench_report.hpp"
 
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 #include "harness/bench/slo.hpp"
 
 #include <rapidjson/stringbuffer.h>

@@ -4,7 +4,7 @@
 // [low, high] has (high - low + 1) / low < 1/1024 < 0.1%.
 #include "harness/bench/latency_histogram.hpp"
 
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -3,7 +3,7 @@
 #include "harness/case_filter.hpp"
 #include "harness/case_generator.hpp"
 #include "harness/case_runner.hpp"
-#include "harness/contract.hpp"
+#include "harness/contract/contract.hpp"
 #include "harness/transport/ca_file_check.hpp"
 #include "common/credentials.hpp"
 #include "harness/curl_command.hpp"

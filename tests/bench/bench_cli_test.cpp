@@ -2,7 +2,7 @@
 // format, with the fields compare.py reads; bench-histograms.json), the SLO gate's exit codes,
 // usage errors and an unreachable target. Each run lasts about a second.
 #include "harness/bench/bench_report.hpp"
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 #include "server/reference_server.hpp"
 #include "tests/bench/stall_server.hpp"
 

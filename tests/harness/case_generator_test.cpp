@@ -1,7 +1,7 @@
 // Generated cases: reproducible per seed, and each one really is what it claims: every
 // "rejected" body violates the contract's request schema, every "accepted" one satisfies it.
 #include "harness/case_generator.hpp"
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 #include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>

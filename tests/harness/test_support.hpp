@@ -1,7 +1,7 @@
 // Helpers shared by the harness tests: the real seed contract and quick response builders.
 #pragma once
 
-#include "harness/contract.hpp"
+#include "harness/contract/contract.hpp"
 #include "harness/transport/http_client.hpp"
 #include "harness/suite.hpp"
 

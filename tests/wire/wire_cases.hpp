@@ -3,7 +3,7 @@
 #pragma once
 
 #include "harness/case_generator.hpp"
-#include "harness/contract.hpp"
+#include "harness/contract/contract.hpp"
 #include "harness/suite.hpp"
 
 #include <vector>

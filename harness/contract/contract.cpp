@@ -1,6 +1,6 @@
-#include "harness/contract.hpp"
+#include "harness/contract/contract.hpp"
 
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 
 #include <cstdlib>
 #include <fstream>

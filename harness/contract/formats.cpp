@@ -1,6 +1,6 @@
-#include "harness/formats.hpp"
+#include "harness/contract/formats.hpp"
 
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 #include "common/text.hpp"
 
 #include <cctype>

@@ -1,6 +1,6 @@
-#include "harness/schema_validator.hpp"
+#include "harness/contract/schema_validator.hpp"
 
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 
 #include <valijson/adapters/rapidjson_adapter.hpp>
 #include <valijson/schema.hpp>

@@ -2,7 +2,7 @@
 // schemas it names: which statuses the operation declares, the content type and schema of each.
 #pragma once
 
-#include "harness/schema_validator.hpp"
+#include "harness/contract/schema_validator.hpp"
 
 #include <filesystem>
 #include <map>

@@ -1,4 +1,4 @@
-#include "harness/json_text.hpp"
+#include "harness/contract/json_text.hpp"
 
 #include "common/strict_json.hpp"
 

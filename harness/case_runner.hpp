@@ -6,8 +6,8 @@
 #include "harness/checks.hpp"
 #include "harness/contract/contract.hpp"
 #include "harness/transport/http_client.hpp"
-#include "harness/request_builder.hpp"
-#include "harness/suite.hpp"
+#include "harness/cases/request_builder.hpp"
+#include "harness/cases/suite.hpp"
 
 #include <chrono>
 #include <string>

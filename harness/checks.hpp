@@ -5,7 +5,7 @@
 
 #include "harness/contract/contract.hpp"
 #include "harness/transport/http_client.hpp"
-#include "harness/suite.hpp"
+#include "harness/cases/suite.hpp"
 
 #include <chrono>
 #include <string>

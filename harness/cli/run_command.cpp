@@ -1,7 +1,7 @@
 #include "harness/cli/run_command.hpp"
 
-#include "harness/case_filter.hpp"
-#include "harness/case_generator.hpp"
+#include "harness/cases/case_filter.hpp"
+#include "harness/cases/case_generator.hpp"
 #include "harness/case_runner.hpp"
 #include "harness/contract/contract.hpp"
 #include "harness/transport/ca_file_check.hpp"
@@ -15,7 +15,7 @@
 #include "harness/report_files.hpp"
 #include "harness/cli/run_options.hpp"
 #include "harness/run_tally.hpp"
-#include "harness/suite.hpp"
+#include "harness/cases/suite.hpp"
 #include "common/text.hpp"
 
 #include <gtest/gtest.h>

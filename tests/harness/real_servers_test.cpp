@@ -1,7 +1,7 @@
 // Each level or allowed status changed in suites/*.json, shown with the exact response a
 // conforming server people run sends (Go net/http, nginx in front, Spring/Jackson, Python,
 // Starlette, the real API), graded as CaseRunner grades it: no conforming answer fails a MUST.
-#include "harness/case_generator.hpp"
+#include "harness/cases/case_generator.hpp"
 #include "tests/harness/grading_support.hpp"
 
 #include <gtest/gtest.h>

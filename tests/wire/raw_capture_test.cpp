@@ -4,7 +4,7 @@
 #include "tests/wire/wire_cases.hpp"
 
 #include "harness/transport/http_client.hpp"
-#include "harness/request_builder.hpp"
+#include "harness/cases/request_builder.hpp"
 #include "tests/client/test_server.hpp"
 #include "common/text.hpp"
 

@@ -2,9 +2,9 @@
 // loads them), for the wire tests.
 #pragma once
 
-#include "harness/case_generator.hpp"
+#include "harness/cases/case_generator.hpp"
 #include "harness/contract/contract.hpp"
-#include "harness/suite.hpp"
+#include "harness/cases/suite.hpp"
 
 #include <vector>
 

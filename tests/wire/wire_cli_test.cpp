@@ -6,7 +6,7 @@
 #include "tests/wire/test_origin.hpp"
 #include "tests/wire/wire_cases.hpp"
 
-#include "harness/request_builder.hpp"
+#include "harness/cases/request_builder.hpp"
 #include "harness/transport/request_wire.hpp"
 
 #include <rapidjson/document.h>

@@ -4,7 +4,7 @@
 // Values come from a seeded generator, so a seed gives the same cases, ids and bytes each run.
 #pragma once
 
-#include "harness/suite.hpp"
+#include "harness/cases/suite.hpp"
 
 #include <rapidjson/document.h>
 

@@ -1,4 +1,4 @@
-#include "harness/case_filter.hpp"
+#include "harness/cases/case_filter.hpp"
 
 namespace kms {
 

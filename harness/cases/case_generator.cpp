@@ -1,4 +1,4 @@
-#include "harness/case_generator.hpp"
+#include "harness/cases/case_generator.hpp"
 
 #include "harness/contract/json_text.hpp"
 

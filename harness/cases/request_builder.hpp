@@ -6,7 +6,7 @@
 #include "harness/transport/base_url.hpp"
 #include "common/exo2_signature.hpp"
 #include "common/http_types.hpp"
-#include "harness/suite.hpp"
+#include "harness/cases/suite.hpp"
 
 #include <cstdint>
 #include <functional>

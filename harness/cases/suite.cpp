@@ -1,4 +1,4 @@
-#include "harness/suite.hpp"
+#include "harness/cases/suite.hpp"
 
 #include "harness/contract/json_text.hpp"
 

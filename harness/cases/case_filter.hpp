@@ -2,7 +2,7 @@
 // a pattern starting with '-' excludes. No positive pattern means "every case".
 #pragma once
 
-#include "harness/suite.hpp"
+#include "harness/cases/suite.hpp"
 
 #include <string>
 #include <string_view>

@@ -1,4 +1,4 @@
-#include "harness/request_builder.hpp"
+#include "harness/cases/request_builder.hpp"
 
 #include "common/text.hpp"
 

@@ -3,8 +3,8 @@
 // case. The tests run the case through CaseRunner and record the graded result in the tally.
 #pragma once
 
-#include "harness/case_runner.hpp"
-#include "harness/run_tally.hpp"
+#include "harness/run/case_runner.hpp"
+#include "harness/run/run_tally.hpp"
 
 #include <vector>
 

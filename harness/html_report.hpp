@@ -3,7 +3,7 @@
 // simply pass its findings, the response and a curl reproducer. Self-contained, no scripts.
 #pragma once
 
-#include "harness/run_tally.hpp"
+#include "harness/run/run_tally.hpp"
 
 #include <filesystem>
 

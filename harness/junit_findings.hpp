@@ -7,7 +7,7 @@
 #pragma once
 
 #include "harness/transport/base_url.hpp"
-#include "harness/run_tally.hpp"
+#include "harness/run/run_tally.hpp"
 
 #include <filesystem>
 

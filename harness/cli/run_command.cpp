@@ -2,7 +2,7 @@
 
 #include "harness/cases/case_filter.hpp"
 #include "harness/cases/case_generator.hpp"
-#include "harness/case_runner.hpp"
+#include "harness/run/case_runner.hpp"
 #include "harness/contract/contract.hpp"
 #include "harness/transport/ca_file_check.hpp"
 #include "common/credentials.hpp"
@@ -14,7 +14,7 @@
 #include "server/reference_server.hpp"
 #include "harness/report_files.hpp"
 #include "harness/cli/run_options.hpp"
-#include "harness/run_tally.hpp"
+#include "harness/run/run_tally.hpp"
 #include "harness/cases/suite.hpp"
 #include "common/text.hpp"
 

@@ -1,6 +1,6 @@
 // Each response check, seen failing on a response that breaks it and silent on one that keeps it.
-#include "harness/case_runner.hpp"
-#include "harness/checks.hpp"
+#include "harness/run/case_runner.hpp"
+#include "harness/checks/checks.hpp"
 #include "harness/contract/json_text.hpp"
 #include "tests/harness/test_support.hpp"
 

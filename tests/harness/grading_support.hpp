@@ -2,7 +2,7 @@
 // capped exactly as CaseRunner::run judges a live one.
 #pragma once
 
-#include "harness/case_runner.hpp"
+#include "harness/run/case_runner.hpp"
 #include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,8 +1,8 @@
-#include "harness/case_runner.hpp"
+#include "harness/run/case_runner.hpp"
 
 #include "harness/curl_command.hpp"
 #include "harness/contract/json_text.hpp"
-#include "harness/retry_after.hpp"
+#include "harness/run/retry_after.hpp"
 
 #include <algorithm>
 #include <iterator>

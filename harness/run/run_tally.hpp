@@ -3,7 +3,7 @@
 #pragma once
 
 #include "harness/transport/base_url.hpp"
-#include "harness/case_runner.hpp"
+#include "harness/run/case_runner.hpp"
 
 #include <filesystem>
 #include <string>

@@ -3,7 +3,7 @@
 // the same runner serves the CLI, --dry-run and the harness's own tests.
 #pragma once
 
-#include "harness/checks.hpp"
+#include "harness/checks/checks.hpp"
 #include "harness/contract/contract.hpp"
 #include "harness/transport/http_client.hpp"
 #include "harness/cases/request_builder.hpp"

@@ -1,4 +1,4 @@
-#include "harness/run_tally.hpp"
+#include "harness/run/run_tally.hpp"
 
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>

@@ -1,4 +1,4 @@
-#include "harness/checks.hpp"
+#include "harness/checks/checks.hpp"
 
 #include "harness/contract/formats.hpp"
 #include "harness/contract/json_text.hpp"

@@ -19,7 +19,7 @@
 #include "harness/transport/http_client.hpp"
 #include "harness/bench/load_engine.hpp"
 #include "server/reference_server.hpp"
-#include "harness/report_files.hpp"
+#include "harness/report/report_files.hpp"
 #include "harness/bench/slo.hpp"
 #include "harness/bench/wire_request.hpp"
 

@@ -1,5 +1,5 @@
 // The HTML report lists every case and never lets what a server sent become markup.
-#include "harness/html_report.hpp"
+#include "harness/report/html_report.hpp"
 
 #include "tests/harness/test_support.hpp"
 

@@ -1,4 +1,4 @@
-#include "harness/curl_command.hpp"
+#include "harness/report/curl_command.hpp"
 
 #include "common/text.hpp"
 

@@ -1,6 +1,6 @@
-#include "harness/html_report.hpp"
+#include "harness/report/html_report.hpp"
 
-#include "harness/curl_command.hpp"
+#include "harness/report/curl_command.hpp"
 #include "harness/contract/json_text.hpp"
 
 #include <fstream>

@@ -1,4 +1,4 @@
-#include "harness/gtest_cases.hpp"
+#include "harness/report/gtest_cases.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/gtest_isolation.hpp"
+#include "harness/report/gtest_isolation.hpp"
 
 #include <gtest/gtest.h>
 

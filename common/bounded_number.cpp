@@ -1,4 +1,4 @@
-#include "bounded_number.hpp"
+#include "common/bounded_number.hpp"
 
 #include <cerrno>
 #include <charconv>

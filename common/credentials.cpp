@@ -1,6 +1,6 @@
-#include "credentials.hpp"
+#include "common/credentials.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <cerrno>
 #include <cstdlib>

@@ -4,7 +4,7 @@
 // EXOSCALE_API_KEY / EXOSCALE_API_SECRET, as the official clients do. Never printed.
 #pragma once
 
-#include "exo2_signature.hpp"
+#include "common/exo2_signature.hpp"
 
 #include <optional>
 #include <stdexcept>

@@ -1,6 +1,6 @@
-#include "exo2_signature.hpp"
+#include "common/exo2_signature.hpp"
 
-#include "http_types.hpp"
+#include "common/http_types.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -1,6 +1,6 @@
-#include "http_types.hpp"
+#include "common/http_types.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 namespace kms {
 

@@ -1,4 +1,4 @@
-#include "openssl_error.hpp"
+#include "common/openssl_error.hpp"
 
 #include <openssl/err.h>
 

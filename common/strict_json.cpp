@@ -1,6 +1,6 @@
-#include "strict_json.hpp"
+#include "common/strict_json.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <rapidjson/error/en.h>
 

@@ -1,6 +1,6 @@
 // Names of the injectable faults (`kmsconf serve --fault NAME`): the enum's identifiers in
 // kebab case, so that a name on the command line maps to exactly one deviation.
-#include "replicate_service.hpp"
+#include "server/replicate_service.hpp"
 
 #include <array>
 #include <utility>

@@ -4,11 +4,11 @@
 // error_code checked at every I/O boundary. Hostile input ends in a 4xx and a close, never a
 // crash. With a certificate the same Session runs over a beast::ssl_stream: a TLS handshake under
 // header_timeout first, a close_notify exchange (bounded) at a graceful close.
-#include "reference_server.hpp"
+#include "server/reference_server.hpp"
 
-#include "json_responses.hpp"
-#include "text.hpp"
-#include "tls_server_context.hpp"
+#include "server/json_responses.hpp"
+#include "common/text.hpp"
+#include "server/tls_server_context.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>

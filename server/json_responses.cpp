@@ -1,4 +1,4 @@
-#include "json_responses.hpp"
+#include "server/json_responses.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>

@@ -3,7 +3,7 @@
 // *whether* to deviate, and this file alone decides *how* the bytes look.
 #pragma once
 
-#include "http_types.hpp"
+#include "common/http_types.hpp"
 
 #include <cstddef>
 #include <string>

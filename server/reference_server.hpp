@@ -2,7 +2,7 @@
 // listener on its own I/O thread(s). Beast stays inside http_server.cpp; this header is plain.
 #pragma once
 
-#include "replicate_service.hpp"
+#include "server/replicate_service.hpp"
 
 #include <chrono>
 #include <cstdint>

@@ -8,11 +8,11 @@
 //   POST     /_reference/reset            admin, never signed: forget replicas and operations, 204
 //            (also under the base URL, /v2/_reference/reset, for clients that only know that)
 // A known path with another method: 405 + Allow. Anything else: 404 problem.
-#include "replicate_service.hpp"
+#include "server/replicate_service.hpp"
 
-#include "json_responses.hpp"
-#include "request_body.hpp"
-#include "text.hpp"
+#include "server/json_responses.hpp"
+#include "server/request_body.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <ctime>

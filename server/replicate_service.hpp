@@ -4,8 +4,8 @@
 // tests call it directly. Thread-safe.
 #pragma once
 
-#include "exo2_signature.hpp"
-#include "http_types.hpp"
+#include "common/exo2_signature.hpp"
+#include "common/http_types.hpp"
 
 #include <chrono>
 #include <cstdint>

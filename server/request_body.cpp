@@ -1,6 +1,6 @@
-#include "request_body.hpp"
+#include "server/request_body.hpp"
 
-#include "strict_json.hpp"
+#include "common/strict_json.hpp"
 
 namespace kms::server::detail {
 

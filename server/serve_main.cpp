@@ -3,10 +3,10 @@
 // --tls-cert/--tls-key), once bound (scripts parse it); everything else goes to stderr. Exit
 // codes: 0 after SIGINT/SIGTERM, 2 for bad flags or an unusable certificate or key, 3 when the
 // address cannot be bound.
-#include "reference_server.hpp"
+#include "server/reference_server.hpp"
 
-#include "command_line.hpp"
-#include "credentials.hpp"
+#include "common/command_line.hpp"
+#include "common/credentials.hpp"
 
 #include <boost/program_options.hpp>
 

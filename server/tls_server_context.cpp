@@ -1,8 +1,8 @@
-#include "tls_server_context.hpp"
+#include "server/tls_server_context.hpp"
 
-#include "reference_server.hpp"
+#include "server/reference_server.hpp"
 
-#include "openssl_error.hpp"
+#include "common/openssl_error.hpp"
 
 #include <openssl/err.h>
 

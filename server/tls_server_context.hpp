@@ -1,6 +1,6 @@
 // The OpenSSL side of the reference server's HTTPS: certificate chain and key from PEM files,
 // TLS 1.2 as the floor, no renegotiation. Plain OpenSSL, no Asio, so that http_server.cpp keeps
-// only the I/O. (Named apart from harness/tls_context.hpp: kmsconf sees both include dirs.)
+// only the I/O (the harness's client side is harness/transport/tls_context.hpp).
 #pragma once
 
 #include <openssl/ssl.h>

@@ -9,19 +9,19 @@
 // start, connecting the keep-alive connections) and the warm-up. cpu_time is GB's measure of
 // the benchmark thread, which only waits: the client's own CPU cost is the counter
 // client_cpu_us_per_request. Every other figure is a counter (latencies in microseconds).
-#include "bench_main.hpp"
+#include "harness/bench/bench_main.hpp"
 
-#include "base_url.hpp"
-#include "bench_options.hpp"
-#include "bench_report.hpp"
-#include "ca_file_check.hpp"
-#include "credentials.hpp"
-#include "http_client.hpp"
-#include "load_engine.hpp"
-#include "reference_server.hpp"
-#include "report_files.hpp"
-#include "slo.hpp"
-#include "wire_request.hpp"
+#include "harness/transport/base_url.hpp"
+#include "harness/bench/bench_options.hpp"
+#include "harness/bench/bench_report.hpp"
+#include "harness/transport/ca_file_check.hpp"
+#include "common/credentials.hpp"
+#include "harness/transport/http_client.hpp"
+#include "harness/bench/load_engine.hpp"
+#include "server/reference_server.hpp"
+#include "harness/report/report_files.hpp"
+#include "harness/bench/slo.hpp"
+#include "harness/bench/wire_request.hpp"
 
 #include <benchmark/benchmark.h>
 #include <rapidjson/stringbuffer.h>

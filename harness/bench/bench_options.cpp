@@ -1,10 +1,10 @@
-#include "bench_options.hpp"
+#include "harness/bench/bench_options.hpp"
 
-#include "command_line.hpp"
+#include "common/command_line.hpp"
 
-#include "base_url.hpp"
-#include "bounded_number.hpp"
-#include "text.hpp"
+#include "harness/transport/base_url.hpp"
+#include "common/bounded_number.hpp"
+#include "common/text.hpp"
 
 #include <boost/program_options.hpp>
 

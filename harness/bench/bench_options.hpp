@@ -2,8 +2,8 @@
 // is sent: a run with a typo in an SLO must not pass by measuring nothing.
 #pragma once
 
-#include "load_engine.hpp"
-#include "slo.hpp"
+#include "harness/bench/load_engine.hpp"
+#include "harness/bench/slo.hpp"
 
 #include <cstdint>
 #include <optional>

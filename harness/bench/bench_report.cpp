@@ -1,7 +1,7 @@
-#include "bench_report.hpp"
+#include "harness/bench/bench_report.hpp"
 
-#include "json_text.hpp"
-#include "slo.hpp"
+#include "harness/contract/json_text.hpp"
+#include "harness/bench/slo.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>

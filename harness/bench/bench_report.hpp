@@ -3,8 +3,8 @@
 // merging runs). bench.json itself is written by Google Benchmark's JSON reporter.
 #pragma once
 
-#include "latency_histogram.hpp"
-#include "load_engine.hpp"
+#include "harness/bench/latency_histogram.hpp"
+#include "harness/bench/load_engine.hpp"
 
 #include <optional>
 #include <string>

@@ -2,9 +2,9 @@
 // digits: 2048 linear sub-buckets (2 * 10^3 rounded up to a power of two), so values below
 // 2048 us are exact, and each further power of two halves the resolution. Every bucket
 // [low, high] has (high - low + 1) / low < 1/1024 < 0.1%.
-#include "latency_histogram.hpp"
+#include "harness/bench/latency_histogram.hpp"
 
-#include "json_text.hpp"
+#include "harness/contract/json_text.hpp"
 
 #include <algorithm>
 #include <cmath>

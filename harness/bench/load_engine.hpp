@@ -14,9 +14,9 @@
 // max_requests, in count. The header is plain C++: Asio stays in load_engine.cpp.
 #pragma once
 
-#include "base_url.hpp"
-#include "latency_histogram.hpp"
-#include "wire_request.hpp"
+#include "harness/transport/base_url.hpp"
+#include "harness/bench/latency_histogram.hpp"
+#include "harness/bench/wire_request.hpp"
 
 #include <array>
 #include <chrono>

@@ -2,9 +2,9 @@
 // transfer coding; else Content-Length; else the body runs to the close. Anything ambiguous
 // (conflicting lengths, obsolete line folding, a bad chunk size) is an error, because a wrong
 // guess would misframe every later response on the connection.
-#include "response_parser.hpp"
+#include "harness/bench/response_parser.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <cstring>

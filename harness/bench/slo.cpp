@@ -1,6 +1,6 @@
-#include "slo.hpp"
+#include "harness/bench/slo.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <cmath>
 #include <cstdio>

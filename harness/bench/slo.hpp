@@ -9,7 +9,7 @@
 //   rate:     rps     >= | >  N (responses per second)
 #pragma once
 
-#include "latency_histogram.hpp"
+#include "harness/bench/latency_histogram.hpp"
 
 #include <cstdint>
 #include <optional>

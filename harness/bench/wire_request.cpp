@@ -1,6 +1,6 @@
-#include "wire_request.hpp"
+#include "harness/bench/wire_request.hpp"
 
-#include "request_wire.hpp"
+#include "harness/transport/request_wire.hpp"
 
 namespace kms::bench {
 

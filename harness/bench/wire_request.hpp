@@ -5,8 +5,8 @@
 // carries a valid signature of its own content.
 #pragma once
 
-#include "base_url.hpp"
-#include "exo2_signature.hpp"
+#include "harness/transport/base_url.hpp"
+#include "common/exo2_signature.hpp"
 
 #include <cstdint>
 #include <memory>

@@ -2,9 +2,9 @@
 //   kmsconf [run] [options]   run the suites (default command)
 //   kmsconf serve [options]   run the reference server in the foreground
 //   kmsconf bench [options]   latency benchmark
-#include "bench_main.hpp"
-#include "reference_server.hpp"
-#include "run_command.hpp"
+#include "harness/bench/bench_main.hpp"
+#include "server/reference_server.hpp"
+#include "harness/cli/run_command.hpp"
 
 #include <cstring>
 #include <exception>

@@ -1,9 +1,9 @@
-#include "run_options.hpp"
+#include "harness/cli/run_options.hpp"
 
-#include "base_url.hpp"
-#include "bounded_number.hpp"
-#include "command_line.hpp"
-#include "text.hpp"
+#include "harness/transport/base_url.hpp"
+#include "common/bounded_number.hpp"
+#include "common/command_line.hpp"
+#include "common/text.hpp"
 
 #include <boost/program_options.hpp>
 

@@ -1,10 +1,10 @@
 // `kmsconf bench` end to end, as a user runs it: the reports (bench.json in Google Benchmark's
 // format, with the fields compare.py reads; bench-histograms.json), the SLO gate's exit codes,
 // usage errors and an unreachable target. Each run lasts about a second.
-#include "bench_report.hpp"
-#include "json_text.hpp"
-#include "reference_server.hpp"
-#include "stall_server.hpp"
+#include "harness/bench/bench_report.hpp"
+#include "harness/contract/json_text.hpp"
+#include "server/reference_server.hpp"
+#include "tests/bench/stall_server.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // LatencyHistogram: percentiles against exact nearest-rank values on known distributions,
 // merging, JSON round trip, and bounded memory with ten million samples.
-#include "latency_histogram.hpp"
+#include "harness/bench/latency_histogram.hpp"
 
 #include <gtest/gtest.h>
 

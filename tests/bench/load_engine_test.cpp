@@ -1,11 +1,11 @@
 // The load engine against the reference server (in this process, one I/O thread) and against
 // StallServer, which can pause once, close after each response, answer 500 or speak TLS.
 // Runs are short (well under a second each, except the stall and rate checks).
-#include "load_engine.hpp"
+#include "harness/bench/load_engine.hpp"
 
-#include "reference_server.hpp"
-#include "slo.hpp"
-#include "stall_server.hpp"
+#include "server/reference_server.hpp"
+#include "harness/bench/slo.hpp"
+#include "tests/bench/stall_server.hpp"
 
 #include <gtest/gtest.h>
 

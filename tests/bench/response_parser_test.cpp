@@ -1,7 +1,7 @@
 // ResponseParser: framing by Content-Length, chunked and close; interim responses; keep-alive
 // decisions; and refusal of ambiguous framing. Every case is also fed one byte at a time,
 // since TCP may split a response anywhere.
-#include "response_parser.hpp"
+#include "harness/bench/response_parser.hpp"
 
 #include <gtest/gtest.h>
 

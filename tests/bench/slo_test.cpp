@@ -1,6 +1,6 @@
 // SLO expressions: what parses, what is refused (with a message), and how a threshold below or
 // above a measured figure decides.
-#include "slo.hpp"
+#include "harness/bench/slo.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // WireRequest: the bytes on the wire, and signatures that the server-side check accepts,
 // re-made when the second changes and only then.
-#include "wire_request.hpp"
+#include "harness/bench/wire_request.hpp"
 
-#include "response_parser.hpp"
+#include "harness/bench/response_parser.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "base_url.hpp"
+#include "harness/transport/base_url.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // Small helpers shared by the client test files.
 #pragma once
 
-#include "base_url.hpp"
-#include "http_client.hpp"
+#include "harness/transport/base_url.hpp"
+#include "harness/transport/http_client.hpp"
 
 #include <gtest/gtest.h>
 

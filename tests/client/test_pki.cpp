@@ -1,6 +1,6 @@
-#include "test_pki.hpp"
+#include "tests/client/test_pki.hpp"
 
-#include "test_ca.hpp"
+#include "tests/support/test_ca.hpp"
 
 #include <memory>
 

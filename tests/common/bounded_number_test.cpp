@@ -1,5 +1,5 @@
 // Command-line numbers: decimal only, within bounds, never wrapped or non-finite.
-#include "bounded_number.hpp"
+#include "common/bounded_number.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The one credential reader of harness and server: a secret file means one secret, and a file
 // that could mean two is refused, naming it.
-#include "credentials.hpp"
+#include "common/credentials.hpp"
 
 #include <gtest/gtest.h>
 

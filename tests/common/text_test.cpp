@@ -1,5 +1,5 @@
-#include "http_types.hpp"
-#include "text.hpp"
+#include "common/http_types.hpp"
+#include "common/text.hpp"
 
 #include <gtest/gtest.h>
 

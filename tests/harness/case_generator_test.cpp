@@ -1,8 +1,8 @@
 // Generated cases: reproducible per seed, and each one really is what it claims: every
 // "rejected" body violates the contract's request schema, every "accepted" one satisfies it.
-#include "case_generator.hpp"
-#include "json_text.hpp"
-#include "test_support.hpp"
+#include "harness/cases/case_generator.hpp"
+#include "harness/contract/json_text.hpp"
+#include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 // MUST finding, and the latency budget sees a slow answer, both on cases whose own level is
 // lower. The origin is a few lines of POSIX sockets: it answers every request with the same
 // bytes, after a delay, and counts what it was sent. Every wait is bounded.
-#include "grading_support.hpp"
-#include "text.hpp"
+#include "tests/harness/grading_support.hpp"
+#include "common/text.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,8 +1,8 @@
 // Each response check, seen failing on a response that breaks it and silent on one that keeps it.
-#include "case_runner.hpp"
-#include "checks.hpp"
-#include "json_text.hpp"
-#include "test_support.hpp"
+#include "harness/run/case_runner.hpp"
+#include "harness/checks/checks.hpp"
+#include "harness/contract/json_text.hpp"
+#include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // ServeMux, nginx in front, Spring/Jackson, Starlette and Python do (fixtures/quirky_origin.py
 // lists each behaviour). A conforming server must pass: exit 0, no MUST finding, and the
 // SHOULD findings (problem+json, the lenient parsers) visible, failing only under --strict.
-#include "cli_support.hpp"
+#include "tests/harness/cli_support.hpp"
 
 #include <rapidjson/document.h>
 

@@ -1,4 +1,4 @@
-#include "curl_command.hpp"
+#include "harness/report/curl_command.hpp"
 
 #include <gtest/gtest.h>
 

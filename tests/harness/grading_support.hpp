@@ -2,8 +2,8 @@
 // capped exactly as CaseRunner::run judges a live one.
 #pragma once
 
-#include "case_runner.hpp"
-#include "test_support.hpp"
+#include "harness/run/case_runner.hpp"
+#include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>
 

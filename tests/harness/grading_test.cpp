@@ -2,7 +2,7 @@
 // framing fault, the latency budget and a 429 that outlasted the retries; a case of scope http
 // holds the body's shape at SHOULD. One place caps (CaseRunner), so the checks report the level
 // the contract gives a breach and the case decides how far it counts.
-#include "grading_support.hpp"
+#include "tests/harness/grading_support.hpp"
 
 #include <gtest/gtest.h>
 

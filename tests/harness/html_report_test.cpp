@@ -1,7 +1,7 @@
 // The HTML report lists every case and never lets what a server sent become markup.
-#include "html_report.hpp"
+#include "harness/report/html_report.hpp"
 
-#include "test_support.hpp"
+#include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>
 

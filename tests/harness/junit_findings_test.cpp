@@ -1,8 +1,8 @@
 // Non-failing findings reach junit.xml as <system-out>, which stays well-formed whatever the
 // server sent.
-#include "junit_findings.hpp"
+#include "harness/report/junit_findings.hpp"
 
-#include "test_support.hpp"
+#include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // Each level or allowed status changed in suites/*.json, shown with the exact response a
 // conforming server people run sends (Go net/http, nginx in front, Spring/Jackson, Python,
 // Starlette, the real API), graded as CaseRunner grades it: no conforming answer fails a MUST.
-#include "case_generator.hpp"
-#include "grading_support.hpp"
+#include "harness/cases/case_generator.hpp"
+#include "tests/harness/grading_support.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The report files of a run: the previous run's go (only they), and writability is known
 // before anything is sent.
-#include "report_files.hpp"
+#include "harness/report/report_files.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "request_builder.hpp"
-#include "text.hpp"
+#include "harness/cases/request_builder.hpp"
+#include "common/text.hpp"
 
 #include <gtest/gtest.h>
 

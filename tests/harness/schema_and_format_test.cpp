@@ -1,8 +1,8 @@
 // The seed contract's schemas and the harness's own format checks, seen failing on responses
 // that break them and passing on ones that keep them.
-#include "formats.hpp"
-#include "json_text.hpp"
-#include "test_support.hpp"
+#include "harness/contract/formats.hpp"
+#include "harness/contract/json_text.hpp"
+#include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Suite files: the shipped ones load, and a bad one is refused naming the file and the pointer.
-#include "case_filter.hpp"
-#include "suite.hpp"
+#include "harness/cases/case_filter.hpp"
+#include "harness/cases/suite.hpp"
 
 #include <gtest/gtest.h>
 

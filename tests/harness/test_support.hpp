@@ -1,9 +1,9 @@
 // Helpers shared by the harness tests: the real seed contract and quick response builders.
 #pragma once
 
-#include "contract.hpp"
-#include "http_client.hpp"
-#include "suite.hpp"
+#include "harness/contract/contract.hpp"
+#include "harness/transport/http_client.hpp"
+#include "harness/cases/suite.hpp"
 
 #include <filesystem>
 #include <string>

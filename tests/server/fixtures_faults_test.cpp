@@ -1,6 +1,6 @@
 // The fixtures, zones and fault names other areas rely on (docs, suites, --fault).
-#include "replicate_service.hpp"
-#include "text.hpp"
+#include "server/replicate_service.hpp"
+#include "common/text.hpp"
 
 #include <gtest/gtest.h>
 

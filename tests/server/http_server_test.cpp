@@ -1,7 +1,7 @@
 // ReferenceServer over real sockets on 127.0.0.1 (port 0), driven by a raw POSIX client so
 // that framing, limits, timeouts and hostile bytes are judged on the wire.
-#include "reference_server.hpp"
-#include "test_support.hpp"
+#include "server/reference_server.hpp"
+#include "tests/server/test_support.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // ReplicateService without sockets: routing, the replicate checks in contract order, the
 // state (conflicts, operations, reset) and thread safety.
-#include "replicate_service.hpp"
-#include "test_support.hpp"
-#include "text.hpp"
+#include "server/replicate_service.hpp"
+#include "tests/server/test_support.hpp"
+#include "common/text.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The body checker classifies each failure (the faults accept-malformed and
 // server-error-on-garbage depend on the class, not just on "400").
-#include "request_body.hpp"
+#include "server/request_body.hpp"
 
 #include <gtest/gtest.h>
 

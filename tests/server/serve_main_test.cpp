@@ -1,7 +1,7 @@
 // `kmsconf serve` flag handling and exit codes (2: usage, 3: bind). The run-until-signal path
 // is not exercised here: it blocks SIGINT/SIGTERM and waits, which belongs in a process test.
-#include "reference_server.hpp"
-#include "test_ca.hpp"
+#include "server/reference_server.hpp"
+#include "tests/support/test_ca.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // EXO2-HMAC-SHA256 enforcement when ServiceOptions::credentials is set (contract digest §7).
-#include "replicate_service.hpp"
-#include "test_support.hpp"
+#include "server/replicate_service.hpp"
+#include "tests/server/test_support.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Each Fault changes exactly what its comment says, and the rest stays conforming: the
 // harness's own tests rely on that to show each of its checks failing where it should.
-#include "replicate_service.hpp"
-#include "test_support.hpp"
+#include "server/replicate_service.hpp"
+#include "tests/server/test_support.hpp"
 
 #include <gtest/gtest.h>
 

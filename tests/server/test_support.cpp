@@ -1,6 +1,6 @@
-#include "test_support.hpp"
+#include "tests/server/test_support.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

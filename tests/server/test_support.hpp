@@ -3,7 +3,7 @@
 // the server's bytes on the wire by themselves).
 #pragma once
 
-#include "http_types.hpp"
+#include "common/http_types.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>

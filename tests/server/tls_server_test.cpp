@@ -2,9 +2,9 @@
 // client written here with plain blocking OpenSSL (not Beast, not the harness client), so that
 // the handshake, the HTTP exchange and the close_notify are judged on the wire. Hostile
 // connections (plain HTTP, garbage, a stalled handshake) must end without taking the server down.
-#include "reference_server.hpp"
-#include "test_ca.hpp"
-#include "test_support.hpp"
+#include "server/reference_server.hpp"
+#include "tests/support/test_ca.hpp"
+#include "tests/server/test_support.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/err.h>

@@ -1,6 +1,6 @@
-#include "test_origin.hpp"
+#include "tests/wire/test_origin.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <boost/beast/http.hpp>
 

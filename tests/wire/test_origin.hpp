@@ -6,8 +6,8 @@
 // unsolicited extra response after each 400 it answers.
 #pragma once
 
-#include "replicate_service.hpp"
-#include "test_server.hpp"
+#include "server/replicate_service.hpp"
+#include "tests/client/test_server.hpp"
 
 #include <atomic>
 #include <memory>

@@ -2,9 +2,9 @@
 // loads them), for the wire tests.
 #pragma once
 
-#include "case_generator.hpp"
-#include "contract.hpp"
-#include "suite.hpp"
+#include "harness/cases/case_generator.hpp"
+#include "harness/contract/contract.hpp"
+#include "harness/cases/suite.hpp"
 
 #include <vector>
 

@@ -2,12 +2,12 @@
 // what it cannot parse as Go's net/http does (a late plain-text 400 and a close), and one that
 // sends an unsolicited response after each 400. Runs go four at a time: with the 20 ms grace
 // after every kept-alive response a run takes ~3 s, and the grace is spent waiting, not computing.
-#include "cli_support.hpp"
-#include "test_origin.hpp"
-#include "wire_cases.hpp"
+#include "tests/harness/cli_support.hpp"
+#include "tests/wire/test_origin.hpp"
+#include "tests/wire/wire_cases.hpp"
 
-#include "request_builder.hpp"
-#include "request_wire.hpp"
+#include "harness/cases/request_builder.hpp"
+#include "harness/transport/request_wire.hpp"
 
 #include <rapidjson/document.h>
 

@@ -1,0 +1,84 @@
+#include "harness/contract/contract.hpp"
+
+#include "harness/contract/json_text.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace kms {
+
+namespace {
+
+std::string read_file(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error(file.string() + ": cannot open");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string string_member(const rapidjson::Value& obj, const char* name, const std::filesystem::path& file,
+                          const std::string& where) {
+    auto it = obj.FindMember(name);
+    if (it == obj.MemberEnd() || !it->value.IsString())
+        throw std::runtime_error(file.string() + ": " + where + "/" + name + " must be a string");
+    return it->value.GetString();
+}
+
+}  // namespace
+
+Contract Contract::load(const std::filesystem::path& dir) {
+    const auto file = dir / "contract.json";
+    std::string error;
+    auto doc = parse_json(read_file(file), &error);
+    if (!doc) throw std::runtime_error(file.string() + ": not JSON: " + error);
+    if (!doc->IsObject()) throw std::runtime_error(file.string() + ": must be an object");
+
+    Contract c;
+    c.revision_ = string_member(*doc, "revision", file, "");
+    c.method_ = string_member(*doc, "method", file, "");
+    c.path_ = string_member(*doc, "path", file, "");
+
+    auto body = doc->FindMember("requestBody");
+    if (body == doc->MemberEnd() || !body->value.IsObject())
+        throw std::runtime_error(file.string() + ": /requestBody must be an object");
+    c.request_schema_ = SchemaValidator::from_file(dir / string_member(body->value, "schema", file, "/requestBody"));
+
+    auto responses = doc->FindMember("responses");
+    if (responses == doc->MemberEnd() || !responses->value.IsObject() || responses->value.MemberCount() == 0)
+        throw std::runtime_error(file.string() + ": /responses must be a non-empty object");
+    for (const auto& r : responses->value.GetObject()) {
+        std::string key = r.name.GetString();
+        std::string where = "/responses/" + key;
+        int status = std::atoi(key.c_str());
+        if (status < 100 || status > 599 || std::to_string(status) != key || !r.value.IsObject())
+            throw std::runtime_error(file.string() + ": " + where + " is not a status code with an object");
+        ResponseSpec spec;
+        spec.status = status;
+        spec.content_type = string_member(r.value, "contentType", file, where);
+        spec.kind = string_member(r.value, "kind", file, where);
+        spec.schema = SchemaValidator::from_file(dir / string_member(r.value, "schema", file, where));
+        c.responses_[status] = std::move(spec);
+    }
+    return c;
+}
+
+const ResponseSpec* Contract::response(int status) const {
+    auto it = responses_.find(status);
+    return it == responses_.end() ? nullptr : &it->second;
+}
+
+std::vector<int> Contract::declared_statuses() const {
+    std::vector<int> out;
+    for (const auto& [status, spec] : responses_) out.push_back(status);
+    return out;
+}
+
+std::filesystem::path default_schemas_dir() {
+    if (const char* env = std::getenv("KMSCONF_SCHEMAS_DIR"); env && *env) return env;
+    return std::filesystem::path(KMSCONF_SOURCE_DIR) / "schemas";
+}
+
+}  // namespace kms

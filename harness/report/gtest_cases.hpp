@@ -1,0 +1,20 @@
+// Registers each selected case as its own GoogleTest test (suite name = suite file's `suite`,
+// test name = case id), so that GoogleTest's own XML writer produces one JUnit <testcase> per
+// case. The tests run the case through CaseRunner and record the graded result in the tally.
+#pragma once
+
+#include "harness/run/case_runner.hpp"
+#include "harness/run/run_tally.hpp"
+
+#include <vector>
+
+namespace kms {
+
+struct GtestRunOptions {
+    bool strict = false;   // non-strict (SHOULD) findings fail the test too
+    bool verbose = false;  // print non-failing findings as they happen
+};
+
+void register_case_tests(const std::vector<Case>& cases, CaseRunner& runner, RunTally& tally, GtestRunOptions options);
+
+}  // namespace kms

@@ -1,0 +1,174 @@
+#include "harness/run/case_runner.hpp"
+
+#include "harness/report/curl_command.hpp"
+#include "harness/contract/json_text.hpp"
+#include "harness/run/retry_after.hpp"
+
+#include <algorithm>
+#include <iterator>
+#include <thread>
+
+namespace kms {
+
+const char* to_string(Verdict v) {
+    switch (v) {
+        case Verdict::pass: return "pass";
+        case Verdict::fail: return "fail";
+        case Verdict::non_strict: return "non-strict";
+        case Verdict::informational: return "informational";
+        case Verdict::skipped: return "skipped";
+    }
+    return "?";
+}
+
+Verdict grade(const std::vector<Finding>& findings) {
+    Verdict v = Verdict::pass;
+    for (const auto& f : findings) {
+        if (f.level == Level::must) return Verdict::fail;
+        if (f.level == Level::should) v = Verdict::non_strict;
+        else if (v == Verdict::pass) v = Verdict::informational;
+    }
+    return v;
+}
+
+namespace {
+
+// Level is ordered from most to least severe: the milder of two is the later one.
+Level milder(Level a, Level b) { return static_cast<int>(a) > static_cast<int>(b) ? a : b; }
+
+bool is_uncapped(const std::string& check) {
+    static const char* const kUncapped[] = {"response_in_time", "no_server_error", "response_framing",
+                                            "max_response_time", "rate_limited"};
+    return std::find(std::begin(kUncapped), std::end(kUncapped), check) != std::end(kUncapped);
+}
+
+bool is_body_shape(const std::string& check) {
+    return check == "content_type" || check == "body_schema" || check == "formats" || check == "problem_status";
+}
+
+}  // namespace
+
+Level level_ceiling(const Case& c, const std::string& check) {
+    if (is_uncapped(check)) return Level::must;
+    if (c.scope == Scope::http && is_body_shape(check)) return milder(c.level, Level::should);
+    return c.level;
+}
+
+void cap_to_case_level(const Case& c, std::vector<Finding>& findings) {
+    for (auto& f : findings) f.level = milder(f.level, level_ceiling(c, f.check));
+}
+
+std::vector<Finding> judge_exchange(const Contract& contract, const Case& c, const HttpRequest& request,
+                                    const Exchange& exchange, const std::string& base_path,
+                                    std::chrono::milliseconds max_response_time, bool last, int resent_429) {
+    std::vector<Finding> out;
+    if (exchange.response && exchange.response->status == 429) {
+        // Still refused after the retries: the request was never processed (RFC 6585 §4), so
+        // the case tested nothing. A visible failure, not a silent pass, nor an "undeclared
+        // status" blamed on the operation.
+        out = check_framing(exchange);
+        out.push_back({"rate_limited", Level::must,
+                       "429 Too Many Requests still there after " + std::to_string(resent_429) +
+                           " resend(s) (Retry-After: " + exchange.response->header("Retry-After").value_or("none") +
+                           "): the request was not processed, so this case was not tested; lower --rate or retry later"});
+        return out;
+    }
+    out = check_response(contract, c, request, exchange, base_path);
+    for (auto& f : check_response_time(exchange, max_response_time)) out.push_back(std::move(f));
+    if (last && exchange.response)
+        for (auto& f : check_expectation(c, *exchange.response)) out.push_back(std::move(f));
+    return out;
+}
+
+CaseRunner::CaseRunner(const Contract& contract, HttpClient& client, BaseUrl base, RunSettings settings)
+    : contract_(contract), client_(client), base_(std::move(base)), settings_(std::move(settings)) {}
+
+void CaseRunner::pace() {
+    if (settings_.rate_per_second <= 0) return;
+    auto now = std::chrono::steady_clock::now();
+    if (next_send_ > now) std::this_thread::sleep_until(next_send_);
+    auto interval = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(1.0 / settings_.rate_per_second));
+    next_send_ = std::max(now, next_send_) + interval;
+}
+
+CaseResult CaseRunner::run(const Case& c) {
+    CaseResult result;
+    if (!auth_mode_runnable(c.request.auth, settings_.signer)) {
+        result.verdict = Verdict::skipped;
+        result.skip_reason = std::string("needs credentials (auth: ") + to_string(c.request.auth) +
+                             "); set EXOSCALE_API_KEY and EXOSCALE_API_SECRET";
+        return result;
+    }
+    if (settings_.max_consecutive_transport_failures > 0 &&
+        consecutive_transport_failures_ >= settings_.max_consecutive_transport_failures) {
+        result.findings.push_back({"response_in_time", Level::must,
+                                   "not sent: the target stopped answering (" +
+                                       std::to_string(consecutive_transport_failures_) +
+                                       " cases in a row got no response)"});
+        result.verdict = Verdict::fail;
+        return result;
+    }
+    auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < c.request.times; ++i) {
+        // Built anew for every send: ${random-uuid} and the signature's expiry are per request.
+        HttpRequest request = build_request(c, settings_.vars, base_, settings_.signer);
+        pace();
+        Exchange exchange = client_.send(request);
+        int resent = 0;
+        for (; resent < settings_.retries_on_429 && exchange.response && exchange.response->status == 429; ++resent) {
+            auto wait = parse_retry_after(exchange.response->header("Retry-After").value_or("1"),
+                                          std::chrono::system_clock::now())
+                            .value_or(std::chrono::seconds(1));
+            if (wait > settings_.max_retry_after) break;
+            result.findings.push_back({"rate_limited", Level::informational,
+                                       "429 Too Many Requests: resent after " + std::to_string(wait.count()) + " s"});
+            // The wait is spent watching the connection: bytes arriving now followed the 429.
+            const auto resend_at = std::chrono::steady_clock::now() + wait;
+            std::string stray = client_.watch_idle_until(resend_at);
+            if (!stray.empty()) result.findings.push_back({"response_framing", Level::must, stray});
+            std::this_thread::sleep_until(resend_at);
+            request = build_request(c, settings_.vars, base_, settings_.signer);  // fresh signature
+            exchange = client_.send(request);
+        }
+        const bool last = i + 1 == c.request.times;
+        for (auto& f : judge_exchange(contract_, c, request, exchange, base_.path, settings_.max_response_time, last, resent))
+            result.findings.push_back(std::move(f));
+        // Under a rate cap the pause before the next request is spent watching this exchange's
+        // connection, so that bytes the server sends meanwhile are blamed on this exchange
+        // (RFC 9112 §9.2), not found before the next case's request and left unattributed.
+        if (settings_.rate_per_second > 0) {
+            std::string stray = client_.watch_idle_until(next_send_);
+            if (!stray.empty()) result.findings.push_back({"response_framing", Level::must, stray});
+        }
+        result.requests.push_back(std::move(request));
+        const bool stop = exchange.error != TransportError::none ||
+                          (exchange.response && exchange.response->status == 429);
+        result.exchanges.push_back(std::move(exchange));
+        if (stop) break;  // later sends would only repeat the transport failure or the 429
+    }
+    result.elapsed = std::chrono::steady_clock::now() - started;
+    const bool answered = !result.exchanges.empty() && result.exchanges.back().response.has_value();
+    consecutive_transport_failures_ = answered ? 0 : consecutive_transport_failures_ + 1;
+    cap_to_case_level(c, result.findings);
+    result.verdict = grade(result.findings);
+    return result;
+}
+
+std::string describe_result(const Case& c, const CaseResult& result, const BaseUrl& base) {
+    std::string out = c.full_name() + " [" + to_string(c.level) + "] " + to_string(result.verdict) + "\n";
+    out += "  requirement: " + c.requirement + "\n";
+    for (const auto& f : result.findings)
+        out += "  " + std::string(to_string(f.level)) + " " + f.check + ": " + f.message + "\n";
+    if (!result.exchanges.empty() && result.exchanges.back().response) {
+        const HttpResponse& r = *result.exchanges.back().response;
+        out += "  actual: HTTP " + std::to_string(r.status) + ", Content-Type: " +
+               r.header("Content-Type").value_or("(none)") + ", " + std::to_string(r.body.size()) +
+               " bytes: " + printable(r.body, 300) + "\n";
+    }
+    if (!result.requests.empty())
+        out += "  reproduce:\n    " + curl_command(base, result.requests.back()) + "\n";
+    return out;
+}
+
+}  // namespace kms

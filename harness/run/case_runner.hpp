@@ -1,0 +1,90 @@
+// Runs one case against the target: builds each request, sends it, applies every check to each
+// response and the expectation to the last, and grades the outcome. No GoogleTest here, so
+// the same runner serves the CLI, --dry-run and the harness's own tests.
+#pragma once
+
+#include "harness/checks/checks.hpp"
+#include "harness/contract/contract.hpp"
+#include "harness/transport/http_client.hpp"
+#include "harness/cases/request_builder.hpp"
+#include "harness/cases/suite.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace kms {
+
+enum class Verdict { pass, fail, non_strict, informational, skipped };
+const char* to_string(Verdict v);
+
+struct CaseResult {
+    Verdict verdict = Verdict::pass;
+    std::vector<Finding> findings;
+    std::vector<HttpRequest> requests;
+    std::vector<Exchange> exchanges;
+    std::string skip_reason;
+    std::chrono::nanoseconds elapsed{0};
+};
+
+struct RunSettings {
+    Variables vars;
+    Signer signer;
+    double rate_per_second = 0;  // 0: no cap
+    // After this many cases in a row got no response, the target is taken as gone: later
+    // cases are not sent (each would wait out its deadline) and fail as not answered.
+    int max_consecutive_transport_failures = 5;
+    // A 429 means the request was not processed (RFC 6585 §4), so resending it is safe even
+    // for a POST: wait as Retry-After says (1 s without one), at most this often and this long.
+    int retries_on_429 = 3;
+    std::chrono::seconds max_retry_after{60};
+    // --max-response-time-ms: a response slower than this is a MUST finding max_response_time.
+    // 0: no budget (the contract says nothing about latency).
+    std::chrono::milliseconds max_response_time{0};
+};
+
+// Every finding on one exchange of case `c`, before capping: the response checks, the latency
+// budget (0: none), and the expectation when it is the case's `last` send. A 429 still there
+// after `resent_429` resends is judged as that alone (rate_limited, MUST): nothing was tested.
+std::vector<Finding> judge_exchange(const Contract& contract, const Case& c, const HttpRequest& request,
+                                    const Exchange& exchange, const std::string& base_path,
+                                    std::chrono::milliseconds max_response_time, bool last, int resent_429 = 0);
+
+class CaseRunner {
+public:
+    CaseRunner(const Contract& contract, HttpClient& client, BaseUrl base, RunSettings settings);
+
+    CaseResult run(const Case& c);
+    const BaseUrl& base() const { return base_; }
+    const RunSettings& settings() const { return settings_; }
+
+private:
+    void pace();
+
+    const Contract& contract_;
+    HttpClient& client_;
+    BaseUrl base_;
+    RunSettings settings_;
+    std::chrono::steady_clock::time_point next_send_{};
+    int consecutive_transport_failures_ = 0;
+};
+
+// The grade of a set of findings: any MUST finding fails; SHOULD findings are non-strict;
+// informational ones never fail.
+Verdict grade(const std::vector<Finding>& findings);
+
+// The highest level a finding of `check` may have on case `c` (../shared/DESIGN.md "Grading
+// against the servers people run"): the case's level, and at most SHOULD for the body's shape
+// in a case of scope http. Not capped: response_in_time, no_server_error, response_framing,
+// max_response_time and rate_limited: they say the exchange itself failed, whatever was asked.
+Level level_ceiling(const Case& c, const std::string& check);
+
+// Lowers every finding above its ceiling to it; never raises one. The one place where case
+// levels apply to findings: the checks report the level the contract gives a breach.
+void cap_to_case_level(const Case& c, std::vector<Finding>& findings);
+
+// The multi-line text printed (and put in the JUnit failure) for a case that did not pass:
+// requirement, each finding, and a curl reproducer.
+std::string describe_result(const Case& c, const CaseResult& result, const BaseUrl& base);
+
+}  // namespace kms

@@ -1,0 +1,47 @@
+// The graded results of a run, collected as cases finish: counts for the console line and the
+// exit code, and reports/summary.json with every case's verdict and findings.
+#pragma once
+
+#include "harness/transport/base_url.hpp"
+#include "harness/run/case_runner.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace kms {
+
+struct RunInfo {
+    BaseUrl base;  // where requests went; its reproducers
+    std::string contract_revision;
+    bool strict = false;
+    // The target as the user knows it: the --base-url, or "embedded reference server (URL)"
+    // (its ephemeral URL would read as if a server had been named). Empty: base.to_string().
+    // Defaulted, so that RunInfo{base, revision, strict} still compiles under -Werror.
+    std::string target = {};
+    std::string target_label() const { return target.empty() ? base.to_string() : target; }
+};
+
+class RunTally {
+public:
+    void add(const Case& c, const CaseResult& result);
+
+    int passed(bool strict) const;  // pass + informational, and non-strict unless strict
+    int failed(bool strict) const;
+    int count(Verdict v) const;
+    int total() const { return static_cast<int>(entries_.size()); }
+    int transport_failures() const;  // cases that never got a response
+
+    void write_json(const std::filesystem::path& file, const RunInfo& info) const;
+
+    struct Entry {
+        Case c;
+        CaseResult result;
+    };
+    const std::vector<Entry>& entries() const { return entries_; }
+
+private:
+    std::vector<Entry> entries_;
+};
+
+}  // namespace kms

@@ -17,7 +17,7 @@
 #include "harness/transport/ca_file_check.hpp"
 #include "common/credentials.hpp"
 #include "harness/transport/http_client.hpp"
-#include "harness/bench/load_engine.hpp"
+#include "harness/bench/engine/load_engine.hpp"
 #include "server/reference_server.hpp"
 #include "harness/report/report_files.hpp"
 #include "harness/bench/slo.hpp"

@@ -2,7 +2,7 @@
 // is sent: a run with a typo in an SLO must not pass by measuring nothing.
 #pragma once
 
-#include "harness/bench/load_engine.hpp"
+#include "harness/bench/engine/load_engine.hpp"
 #include "harness/bench/slo.hpp"
 
 #include <cstdint>

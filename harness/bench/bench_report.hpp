@@ -4,7 +4,7 @@
 #pragma once
 
 #include "harness/bench/latency_histogram.hpp"
-#include "harness/bench/load_engine.hpp"
+#include "harness/bench/engine/load_engine.hpp"
 
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
 // The load engine against the reference server (in this process, one I/O thread) and against
 // StallServer, which can pause once, close after each response, answer 500 or speak TLS.
 // Runs are short (well under a second each, except the stall and rate checks).
-#include "harness/bench/load_engine.hpp"
+#include "harness/bench/engine/load_engine.hpp"
 
 #include "server/reference_server.hpp"
 #include "harness/bench/slo.hpp"

@@ -11,7 +11,7 @@
 //  - Connection objects live until the shard's io_context has stopped, so handlers capture
 //    `this`. Each connection has at most one operation outstanding; closing the socket (on a
 //    deadline) makes that operation complete with an error, which ends the request.
-#include "harness/bench/load_engine.hpp"
+#include "harness/bench/engine/load_engine.hpp"
 
 #include "harness/bench/response_parser.hpp"
 #include "harness/transport/tls_context.hpp"

@@ -3,11 +3,11 @@
 # command, so that the ratio means something on a shared machine. Also hammers the server with
 # malformed bodies and counts 5xx answers (there must be none) and socket errors.
 #
-#   bench/wrk-vs-nginx.sh [seconds=5] [connections=16] [threads=2]
+#   scripts/bench/wrk-vs-nginx.sh [seconds=5] [connections=16] [threads=2]
 #
 # Loopback only; each wrk run is bounded by -d. Needs wrk and nginx-light (scripts/setup.sh).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 secs=${1:-5}; conns=${2:-16}; threads=${3:-2}
 kmsconf=build/harness/kmsconf
 [ -x "$kmsconf" ] || ./scripts/build.sh >&2
@@ -74,14 +74,14 @@ run_wrk() {  # name url script
 }
 
 echo "wrk -t$threads -c$conns -d${secs}s, POST a valid replicate body; reference server and nginx in one run"
-run_wrk reference "$ref_origin/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate" bench/wrk/post-valid.lua
-run_wrk nginx "http://127.0.0.1:$port/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate" bench/wrk/post-valid.lua
+run_wrk reference "$ref_origin/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate" scripts/bench/wrk/post-valid.lua
+run_wrk nginx "http://127.0.0.1:$port/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate" scripts/bench/wrk/post-valid.lua
 awk -v a="$(cat "$work/reference.rps")" -v b="$(cat "$work/nginx.rps")" \
     'BEGIN { if (b > 0) printf "ratio reference/nginx: %.2f\n", a / b }'
 echo "(the reference server answers 400 Conflict once a zone is replicated: that is its contract, and the steady state under load)"
 
 echo
 echo "malformed bodies, reference server (5xx must be 0):"
-run_wrk malformed "$ref_origin/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate" bench/wrk/post-malformed.lua
+run_wrk malformed "$ref_origin/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate" scripts/bench/wrk/post-malformed.lua
 grep -E '^(5xx|statuses)' "$work/malformed.txt" || true
 if ! grep -q '^5xx: 0$' "$work/malformed.txt"; then echo "FAIL: 5xx answers to malformed input" >&2; exit 1; fi

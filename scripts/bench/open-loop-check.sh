@@ -8,12 +8,12 @@
 #     intended send) rises to the pause while the uncorrected p99 (timed from the actual send,
 #     as wrk2's --u_latency) stays where it was without the pause: coordinated omission.
 #
-#   bench/open-loop-check.sh [rate=2000] [stall-rate=200]
+#   scripts/bench/open-loop-check.sh [rate=2000] [stall-rate=200]
 #
 # Exits 1 when a claim does not hold. Loopback only; every run is bounded by its duration.
 # KMSCONF=path/to/kmsconf overrides build/harness/kmsconf.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 rate=${1:-2000}; stall_rate=${2:-200}; secs=10
 kmsconf=${KMSCONF:-build/harness/kmsconf}
 [ -x "$kmsconf" ] || ./scripts/build.sh >&2

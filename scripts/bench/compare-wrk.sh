@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # kmsconf bench against wrk, in one go, on the same reference server (`kmsconf serve --threads 1`,
 # a separate process for both clients), the same request bytes (POST a valid replicate body with
-# the same headers: bench/wrk/post-valid-same-headers.lua), the same connection counts (1 and
+# the same headers: scripts/bench/wrk/post-valid-same-headers.lua), the same connection counts (1 and
 # 16), the same duration and the same number of client threads.
 # Prints requests/s, p50 and p99 of both (medians over the rounds) and the ratio kmsconf/wrk
 # (the median of each round's ratio). Each round runs both tools back to back, alternating
 # which goes first, so that a neighbour's build on a shared machine hits both alike.
 #
-#   bench/compare-wrk.sh [seconds=3] [rounds=5]        THREADS=1 (client threads, both tools)
+#   scripts/bench/compare-wrk.sh [seconds=3] [rounds=5]        THREADS=1 (client threads, both tools)
 #
 # Goal (issue 4): requests/s ratio >= 1.0 at 1 connection, >= 0.9 at 16. Loopback only; every
 # run is bounded by its duration. Needs wrk and python3 (scripts/setup.sh installs both).
 # KMSCONF=path/to/kmsconf overrides build/harness/kmsconf.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 secs=${1:-3}; rounds=${2:-5}; threads=${THREADS:-1}
 kmsconf=${KMSCONF:-build/harness/kmsconf}
 [ -x "$kmsconf" ] || ./scripts/build.sh >&2
@@ -32,7 +32,7 @@ target="$ref_url/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate"
 
 # "rps p50_us p99_us" of one wrk run (wrk prints latencies with units).
 run_wrk() {
-    wrk -t"$threads" -c"$1" -d"${secs}s" --latency -s bench/wrk/post-valid-same-headers.lua "$target" >"$work/wrk.txt" 2>&1
+    wrk -t"$threads" -c"$1" -d"${secs}s" --latency -s scripts/bench/wrk/post-valid-same-headers.lua "$target" >"$work/wrk.txt" 2>&1
     python3 - "$work/wrk.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -62,7 +62,7 @@ PY
 
 echo "reference server: $ref_url (kmsconf serve --threads 1); POST valid replicate; ${secs} s per run, $rounds rounds, $threads client thread(s)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (a busy machine makes every figure noisy; the ratios are what to read)"
-wrk -t1 -c1 -d1s -s bench/wrk/post-valid-same-headers.lua "$target" >/dev/null 2>&1 || true  # warm the server up
+wrk -t1 -c1 -d1s -s scripts/bench/wrk/post-valid-same-headers.lua "$target" >/dev/null 2>&1 || true  # warm the server up
 for conns in 1 16; do
     : >"$work/rounds.$conns"
     for round in $(seq "$rounds"); do

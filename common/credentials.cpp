@@ -1,5 +1,6 @@
 #include "common/credentials.hpp"
 
+#include "common/file_reading.hpp"
 #include "common/text.hpp"
 
 #include <cerrno>
@@ -11,15 +12,13 @@
 namespace kms {
 
 std::string read_secret_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw CredentialsError("cannot read --api-secret-file " + path + ": " + std::strerror(errno));
-    std::stringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw CredentialsError("cannot read --api-secret-file " + path);
+    std::string why;
+    const auto text = read_whole_file(path, &why);
+    if (!text) throw CredentialsError("cannot read --api-secret-file " + path + ": " + why);
 
     std::string secret;
     int non_empty_lines = 0;
-    std::istringstream lines(text.str());
+    std::istringstream lines(*text);
     for (std::string line; std::getline(lines, line);) {
         const auto content = trim(line);  // also drops the '\r' of CRLF files
         if (content.empty()) continue;

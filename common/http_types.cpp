@@ -10,6 +10,14 @@ std::optional<std::string> find_header(const Headers& headers, std::string_view 
     return std::nullopt;
 }
 
+std::string authority_host(std::string_view host) {
+    return host.find(':') != std::string_view::npos ? "[" + std::string(host) + "]" : std::string(host);
+}
+
+std::string host_and_port(std::string_view host, unsigned port) {
+    return authority_host(host) + ":" + std::to_string(port);
+}
+
 std::string_view target_path(std::string_view target) {
     return target.substr(0, target.find('?'));
 }

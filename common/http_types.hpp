@@ -35,6 +35,11 @@ struct HttpResponse {
     std::optional<std::string> header(std::string_view name) const { return find_header(headers, name); }
 };
 
+// A host as it stands in an authority (RFC 3986 §3.2.2): an IPv6 literal in brackets.
+std::string authority_host(std::string_view host);
+// "host:port" with authority_host().
+std::string host_and_port(std::string_view host, unsigned port);
+
 // The path part of an origin-form target (everything before '?').
 std::string_view target_path(std::string_view target);
 // The query part of an origin-form target (after '?'), empty when there is none.

@@ -6,6 +6,7 @@
 // header_timeout first, a close_notify exchange (bounded) at a graceful close.
 #include "server/reference_server.hpp"
 
+#include "common/http_types.hpp"
 #include "server/json_responses.hpp"
 #include "common/text.hpp"
 #include "server/tls_server_context.hpp"
@@ -60,7 +61,7 @@ using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 std::string host_for_url(const std::string& address) {
-    return address.find(':') != std::string::npos ? "[" + address + "]" : address;
+    return authority_host(address);
 }
 
 // One connection. `Stream` is PlainStream or TlsStream; everything that differs between the two
@@ -307,7 +308,7 @@ private:
 
     void log(const std::string& method, const std::string& target, int status) const {
         if (!ctx_.options.access_log) return;
-        ctx_.options.access_log(detail::printable(method, 20) + " " + detail::printable(target, 200) + " -> " +
+        ctx_.options.access_log(printable(method, 20) + " " + printable(target, 200) + " -> " +
                                 std::to_string(status));
     }
 

@@ -72,14 +72,4 @@ std::string operation_json(const OperationView& op) {
     return std::string(buf.GetString(), buf.GetSize());
 }
 
-std::string printable(std::string_view s, std::size_t max) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size() && i < max; ++i) {
-        auto u = static_cast<unsigned char>(s[i]);
-        out += (u >= 0x20 && u < 0x7f) ? s[i] : '?';
-    }
-    if (s.size() > max) out += "...";
-    return out;
-}
-
 }  // namespace kms::server::detail

@@ -33,8 +33,4 @@ struct OperationView {
 // {"id":..,"state":..,"reference":{"id":..,"link":"/v2/kms-key/<id>","command":"replicate-kms-key"}}
 std::string operation_json(const OperationView& op);
 
-// At most `max` printable ASCII characters of untrusted text, others replaced by '?', and
-// "..." when cut: safe to echo in a detail message and in logs.
-std::string printable(std::string_view s, std::size_t max = 100);
-
 }  // namespace kms::server::detail

@@ -156,7 +156,7 @@ HttpResponse ReplicateService::Handler::json(int status, std::string body) const
 }
 
 HttpResponse ReplicateService::Handler::method_not_allowed(const HttpRequest& req, const char* allow) const {
-    HttpResponse res = fail(405, "method " + detail::printable(req.method, 20) +
+    HttpResponse res = fail(405, "method " + printable(req.method, 20) +
                                      " is not allowed on this resource; allowed: " + allow);
     if (!svc_.has_fault(Fault::no_allow_header)) res.headers.push_back({"Allow", allow});
     return res;
@@ -208,20 +208,20 @@ HttpResponse ReplicateService::Handler::route(const HttpRequest& req) {
             return get_operation(id);
         }
     }
-    return fail(404, "no resource at " + detail::printable(path));
+    return fail(404, "no resource at " + printable(path, 100));
 }
 
 HttpResponse ReplicateService::Handler::replicate(std::string_view raw_id, const HttpRequest& req) {
     if (!is_uuid(raw_id))
         return fail(400, "Invalid Argument: the key id in the path is not a UUID (8-4-4-4-12 hex digits): '" +
-                             detail::printable(raw_id) + "'");
+                             printable(raw_id, 100) + "'");
     const std::string key_id = to_lower(raw_id);
 
     auto content_type = find_header(req.headers, "Content-Type");
     if (!content_type) return fail(400, "Invalid Argument: Content-Type application/json is required");
     if (media_type(*content_type) != "application/json")
         return fail(400, "Invalid Argument: Content-Type must be application/json, got '" +
-                             detail::printable(*content_type) + "'");
+                             printable(*content_type, 100) + "'");
 
     auto body = detail::check_replicate_body(req.body);
     if (body.error == detail::BodyError::unparsable && svc_.has_fault(Fault::server_error_on_garbage))
@@ -233,7 +233,7 @@ HttpResponse ReplicateService::Handler::replicate(std::string_view raw_id, const
 
     const auto& zones = known_zones();
     if (std::find(zones.begin(), zones.end(), body.zone) == zones.end())
-        return fail(400, "Invalid Argument: the target zone is invalid: '" + detail::printable(body.zone) + "'");
+        return fail(400, "Invalid Argument: the target zone is invalid: '" + printable(body.zone, 100) + "'");
     return accept(key_id, body.zone);
 }
 
@@ -273,7 +273,7 @@ HttpResponse ReplicateService::Handler::accept(const std::string& key_id, const 
 HttpResponse ReplicateService::Handler::get_operation(std::string_view raw_id) {
     if (!is_uuid(raw_id))
         return fail(400, "Invalid Argument: the operation id in the path is not a UUID (8-4-4-4-12 hex digits): '" +
-                             detail::printable(raw_id) + "'");
+                             printable(raw_id, 100) + "'");
     const std::string op_id = to_lower(raw_id);
     detail::OperationView view{op_id, "pending", ""};
     {

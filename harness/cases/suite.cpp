@@ -1,5 +1,6 @@
 #include "harness/cases/suite.hpp"
 
+#include "common/file_reading.hpp"
 #include "harness/contract/json_text.hpp"
 
 #include <algorithm>
@@ -54,11 +55,10 @@ SuiteError::SuiteError(const std::string& file_, const std::string& pointer_, co
 namespace {
 
 std::string read_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw SuiteError(file.string(), "", "cannot open");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    std::string why;
+    auto text = read_whole_file(file, &why);
+    if (!text) throw SuiteError(file.string(), "", "cannot open: " + why);
+    return std::move(*text);
 }
 
 std::string base64_decode(const std::string& in, const std::string& file, const std::string& pointer) {

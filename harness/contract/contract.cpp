@@ -1,5 +1,6 @@
 #include "harness/contract/contract.hpp"
 
+#include "common/file_reading.hpp"
 #include "harness/contract/json_text.hpp"
 
 #include <cstdlib>
@@ -12,11 +13,10 @@ namespace kms {
 namespace {
 
 std::string read_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error(file.string() + ": cannot open");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    std::string why;
+    auto text = read_whole_file(file, &why);
+    if (!text) throw std::runtime_error(file.string() + ": cannot open: " + why);
+    return std::move(*text);
 }
 
 std::string string_member(const rapidjson::Value& obj, const char* name, const std::filesystem::path& file,

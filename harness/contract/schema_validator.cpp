@@ -1,5 +1,6 @@
 #include "harness/contract/schema_validator.hpp"
 
+#include "common/file_reading.hpp"
 #include "harness/contract/json_text.hpp"
 
 #include <valijson/adapters/rapidjson_adapter.hpp>
@@ -45,12 +46,10 @@ bool is_summary(const std::string& message) { return message.rfind("Failed to va
 }  // namespace
 
 std::shared_ptr<const SchemaValidator> SchemaValidator::from_file(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw std::runtime_error(file.string() + ": cannot open schema");
-    std::stringstream text;
-    text << in.rdbuf();
     std::string error;
-    auto doc = parse_json(text.str(), &error);
+    const auto text = read_whole_file(file, &error);
+    if (!text) throw std::runtime_error(file.string() + ": cannot open schema: " + error);
+    auto doc = parse_json(*text, &error);
     if (!doc) throw std::runtime_error(file.string() + ": schema is not JSON: " + error);
 
     std::shared_ptr<SchemaValidator> v(new SchemaValidator());

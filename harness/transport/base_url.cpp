@@ -1,5 +1,6 @@
 #include "harness/transport/base_url.hpp"
 
+#include "common/http_types.hpp"
 #include "common/text.hpp"
 
 #include <arpa/inet.h>
@@ -123,7 +124,7 @@ std::optional<BaseUrl> parse_base_url(std::string_view text, std::string* error)
 }
 
 std::string BaseUrl::host_header() const {
-    std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::string out = authority_host(host);
     if (port != (tls ? 443 : 80)) out += ":" + std::to_string(port);
     return out;
 }

@@ -64,8 +64,7 @@ constexpr std::size_t kStrayShownBytes = 120;
 
 std::string endpoint_text(const tcp::endpoint& ep) {
     auto addr = ep.address();
-    std::string host = addr.is_v6() ? "[" + addr.to_string() + "]" : addr.to_string();
-    return host + ":" + std::to_string(ep.port());
+    return host_and_port(addr.to_string(), ep.port());
 }
 
 // The deadline of one stage: its own limit or the send()'s overall one, whichever comes first.
@@ -165,8 +164,7 @@ struct HttpClient::Impl {
         else f(*plain);
     }
     std::string authority() const {
-        return (target.host.find(':') != std::string::npos ? "[" + target.host + "]" : target.host) +
-               ":" + std::to_string(target.port);
+        return host_and_port(target.host, target.port);
     }
 
     // Starts one asynchronous operation and runs handlers until its own has run; the operation's

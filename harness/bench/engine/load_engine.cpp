@@ -13,6 +13,7 @@
 //    deadline) makes that operation complete with an error, which ends the request.
 #include "harness/bench/engine/load_engine.hpp"
 
+#include "common/http_types.hpp"
 #include "harness/bench/response_parser.hpp"
 #include "harness/transport/tls_context.hpp"
 
@@ -587,8 +588,7 @@ LoadResult run_load(const LoadTarget& target, const WireRequest& request, const 
     Plan plan;
     plan.target = &target;
     plan.spec = &spec;
-    plan.authority = (target.url.host.find(':') != std::string::npos ? "[" + target.url.host + "]" : target.url.host) +
-                     ":" + std::to_string(target.url.port);
+    plan.authority = host_and_port(target.url.host, target.url.port);
     // The watchdog's resolution: fine enough for the deadline, rare enough to cost nothing.
     plan.tick = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(spec.timeout / 10),
                            std::chrono::milliseconds(1), std::chrono::milliseconds(20));

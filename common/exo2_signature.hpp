@@ -1,5 +1,5 @@
-// EXO2-HMAC-SHA256 request signing, as Exoscale API v2 defines it (see
-// ../shared/ref/kms-replicate-contract.md §7 and the upstream test vectors in tests/).
+// EXO2-HMAC-SHA256 request signing, as Exoscale API v2 defines it (its "API Request Signature"
+// section; the upstream test vectors are in tests/common/exo2_signature_test.cpp).
 // Used by the harness to sign requests and by the reference server to verify them.
 #pragma once
 
@@ -13,7 +13,7 @@ namespace kms {
 
 struct Exo2Credentials {
     std::string key;
-    std::string secret;  // never printed: redact() everything that may contain it
+    std::string secret;  // never printed: reproducers redact Authorization (harness/report/curl_command)
 };
 
 // The five-line message that is signed: "<METHOD> <path>\n<body>\n<query values>\n\n<expires>".

@@ -1,4 +1,4 @@
-// The checks every response goes through (../shared/DESIGN.md "Verdicts"), one function each,
+// The checks every response goes through (README: "Checks applied to every response"), one function each,
 // and the expectation check that judges a case's last response. Each check that fails yields a
 // Finding; a response that keeps the contract yields none.
 #pragma once

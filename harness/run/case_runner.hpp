@@ -73,8 +73,8 @@ private:
 // informational ones never fail.
 Verdict grade(const std::vector<Finding>& findings);
 
-// The highest level a finding of `check` may have on case `c` (../shared/DESIGN.md "Grading
-// against the servers people run"): the case's level, and at most SHOULD for the body's shape
+// The highest level a finding of `check` may have on case `c` (README: "How findings are
+// graded"): the case's level, and at most SHOULD for the body's shape
 // in a case of scope http. Not capped: response_in_time, no_server_error, response_framing,
 // max_response_time and rate_limited: they say the exchange itself failed, whatever was asked.
 Level level_ceiling(const Case& c, const std::string& check);

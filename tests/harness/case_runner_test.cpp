@@ -1,7 +1,9 @@
-// CaseRunner end to end against a canned origin on 127.0.0.1: the 429 loop ends in a visible
-// MUST finding, and the latency budget sees a slow answer, both on cases whose own level is
-// lower. The origin is a few lines of POSIX sockets: it answers every request with the same
-// bytes, after a delay, and counts what it was sent. Every wait is bounded.
+// CaseRunner end to end against a canned origin on 127.0.0.1: a 429 waited out as Retry-After
+// says and resent at most retries_on_429 times, the 429 loop ending in a visible MUST finding,
+// the latency budget, pacing under a rate cap, and the give-up after five cases in a row with
+// no response (against a port that refuses connections). The origin is a few lines of POSIX
+// sockets: it answers each request with canned bytes, after a delay, and counts what it was
+// sent. Every wait is bounded.
 #include "tests/harness/grading_support.hpp"
 #include "common/text.hpp"
 
@@ -11,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -26,7 +29,11 @@ public:
     // request outstanding, later than the client's grace.
     CannedOrigin(std::string response, std::chrono::milliseconds delay, std::string late = {},
                  std::chrono::milliseconds late_after = {})
-        : response_(std::move(response)), delay_(delay), late_(std::move(late)), late_after_(late_after) {
+        : CannedOrigin(std::vector<std::string>{std::move(response)}, delay, std::move(late), late_after) {}
+    // Request k (from 0) is answered with responses[k], the last one once they run out.
+    CannedOrigin(std::vector<std::string> responses, std::chrono::milliseconds delay, std::string late = {},
+                 std::chrono::milliseconds late_after = {})
+        : responses_(std::move(responses)), delay_(delay), late_(std::move(late)), late_after_(late_after) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
@@ -71,9 +78,10 @@ private:
                 if (auto at = head.find("content-length:"); at != std::string::npos) body = std::stoul(head.substr(at + 15));
                 if (in.size() >= end + 4 + body) {
                     in.erase(0, end + 4 + body);
-                    ++requests_;
+                    const auto k = static_cast<std::size_t>(requests_++);
+                    const std::string& response = responses_[std::min(k, responses_.size() - 1)];
                     std::this_thread::sleep_for(delay_);
-                    if (::send(conn, response_.data(), response_.size(), MSG_NOSIGNAL) < 0) break;
+                    if (::send(conn, response.data(), response.size(), MSG_NOSIGNAL) < 0) break;
                     if (!late_.empty() && requests_ == 1) {
                         std::this_thread::sleep_for(late_after_);
                         if (::send(conn, late_.data(), late_.size(), MSG_NOSIGNAL) < 0) break;
@@ -93,7 +101,7 @@ private:
         ::close(conn);
     }
 
-    std::string response_;
+    std::vector<std::string> responses_;
     std::chrono::milliseconds delay_;
     std::string late_;
     std::chrono::milliseconds late_after_;
@@ -190,6 +198,146 @@ TEST(CaseRunnerLive, BytesAfterTheGraceAreBlamedOnTheExchangeTheyFollowedUnderAR
             ASSERT_EQ(b.findings.size(), 1u);
             EXPECT_EQ(b.findings[0].check, "response_framing");
             EXPECT_EQ(b.findings[0].level, Level::informational);
+        }
+    }
+}
+
+// Findings looked up by check name in one place, so that only these two change when a
+// finding's check becomes a typed id.
+const Finding* finding_of(const CaseResult& r, const std::string& check) {
+    for (const auto& f : r.findings)
+        if (f.check == check) return &f;
+    return nullptr;
+}
+bool has_finding(const CaseResult& r, const std::string& check) { return finding_of(r, check) != nullptr; }
+
+// Durations, verdicts and levels as numbers and names, so that a failure reads as text.
+long long ms(std::chrono::steady_clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+std::string verdict(const CaseResult& r) { return to_string(r.verdict); }
+std::string level(const Finding* f) { return f ? to_string(f->level) : "(no finding)"; }
+
+// One client and one runner over several cases, as a run uses them: pacing and the count of
+// unanswered cases live in the runner.
+struct LiveRunner {
+    LiveRunner(std::uint16_t port, RunSettings settings, std::chrono::milliseconds connect_timeout = 2s)
+        : base{false, "127.0.0.1", port, "/v2"}, client(base, options(connect_timeout)),
+          runner(test::seed_contract(), client, base, with_vars(std::move(settings))) {}
+    static ClientOptions options(std::chrono::milliseconds connect_timeout) {
+        ClientOptions o;
+        o.connect_timeout = connect_timeout;
+        o.read_timeout = 2s;
+        return o;
+    }
+    static RunSettings with_vars(RunSettings s) {
+        s.vars = {"a02baf5a-a3e4-49a0-857b-8a08d276c1c0", "de-fra-1"};
+        return s;
+    }
+    BaseUrl base;
+    HttpClient client;
+    CaseRunner runner;
+};
+
+// A port on 127.0.0.1 nothing listens on: bound to learn a free one, then closed, so that a
+// connect is refused at once.
+std::uint16_t refusing_port() {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+        throw std::runtime_error("cannot find a free port");
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+TEST(CaseRunnerLive, A429IsWaitedOutAsRetryAfterSaysThenResentAndTheAnswerJudged) {
+    CannedOrigin origin({http("429 Too Many Requests", "Retry-After: 1\r\n", R"({"error":"slow down"})"),
+                         http("200 OK", "", test::kGoodOperation)},
+                        0ms);
+    const auto started = std::chrono::steady_clock::now();
+    CaseResult r = run_once(origin, shipped("valid.replicate-to-de-fra-1"), RunSettings{});
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(origin.requests(), 2) << "sent, refused, resent";
+    EXPECT_GE(ms(took), 1000) << "Retry-After: 1 was honoured";
+    EXPECT_LT(ms(took), 5000);
+    ASSERT_EQ(r.exchanges.size(), 1u) << "only the resent exchange is kept";
+    ASSERT_TRUE(r.exchanges[0].response.has_value()) << r.exchanges[0].error_detail;
+    EXPECT_EQ(r.exchanges[0].response->status, 200);
+    EXPECT_EQ(verdict(r), "informational") << "the 200 passed; the wait is only noted";
+    ASSERT_TRUE(has_finding(r, "rate_limited"));
+    EXPECT_EQ(level(finding_of(r, "rate_limited")), "informational");
+    EXPECT_NE(finding_of(r, "rate_limited")->message.find("resent after 1 s"), std::string::npos)
+        << finding_of(r, "rate_limited")->message;
+}
+
+TEST(CaseRunnerLive, A429IsResentAtMostRetriesOn429TimesAndNeverPastMaxRetryAfter) {
+    const std::string refused = http("429 Too Many Requests", "Retry-After: 0\r\n", R"({"error":"slow down"})");
+    const Case& c = shipped("valid.replicate-to-de-fra-1");
+    {
+        SCOPED_TRACE("retries_on_429 = 0");
+        CannedOrigin origin(refused, 0ms);
+        RunSettings settings;
+        settings.retries_on_429 = 0;
+        CaseResult r = run_once(origin, c, settings);
+        EXPECT_EQ(origin.requests(), 1) << "not resent";
+        EXPECT_EQ(verdict(r), "fail");
+        ASSERT_TRUE(has_finding(r, "rate_limited"));
+        EXPECT_EQ(level(finding_of(r, "rate_limited")), "MUST");
+    }
+    {
+        SCOPED_TRACE("Retry-After: 120 over max_retry_after 60 s");
+        CannedOrigin origin(http("429 Too Many Requests", "Retry-After: 120\r\n", R"({"error":"slow down"})"), 0ms);
+        const auto started = std::chrono::steady_clock::now();
+        CaseResult r = run_once(origin, c, RunSettings{});
+        EXPECT_LT(ms(std::chrono::steady_clock::now() - started), 5000) << "not waited out";
+        EXPECT_EQ(origin.requests(), 1) << "not resent";
+        EXPECT_EQ(verdict(r), "fail");
+        ASSERT_TRUE(has_finding(r, "rate_limited"));
+        EXPECT_EQ(level(finding_of(r, "rate_limited")), "MUST");
+        EXPECT_NE(finding_of(r, "rate_limited")->message.find("Retry-After: 120"), std::string::npos)
+            << finding_of(r, "rate_limited")->message;
+    }
+}
+
+TEST(CaseRunnerLive, UnderARateCapNRequestsTakeAtLeastNMinusOneIntervals) {
+    CannedOrigin origin(http("200 OK", "", test::kGoodOperation), 0ms);
+    RunSettings settings;
+    settings.rate_per_second = 20;  // 50 ms between requests
+    LiveRunner live(origin.port(), settings);
+    const Case& c = shipped("valid.replicate-to-de-fra-1");
+    const auto started = std::chrono::steady_clock::now();
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(to_string(live.runner.run(c).verdict), std::string("pass")) << "case " << i;
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(origin.requests(), 5);
+    EXPECT_GE(ms(took), 200) << "5 requests at 20/s: 4 intervals of 50 ms";
+    EXPECT_LT(ms(took), 3000);
+}
+
+TEST(CaseRunnerLive, AfterFiveCasesInARowWithNoResponseLaterCasesAreNotSent) {
+    RunSettings settings;
+    ASSERT_EQ(settings.max_consecutive_transport_failures, 5) << "the default this test is about";
+    LiveRunner live(refusing_port(), settings, 500ms);
+    const Case& c = shipped("valid.replicate-to-de-fra-1");
+    for (int i = 0; i < 7; ++i) {
+        SCOPED_TRACE("case " + std::to_string(i + 1));
+        CaseResult r = live.runner.run(c);
+        EXPECT_EQ(verdict(r), "fail");
+        ASSERT_TRUE(has_finding(r, "response_in_time"));
+        const std::string& message = finding_of(r, "response_in_time")->message;
+        if (i < 5) {
+            EXPECT_EQ(r.requests.size(), 1u) << "sent";
+            ASSERT_EQ(r.exchanges.size(), 1u);
+            EXPECT_FALSE(r.exchanges[0].response.has_value());
+            EXPECT_EQ(message.find("not sent"), std::string::npos) << message;
+        } else {
+            EXPECT_TRUE(r.requests.empty()) << "not sent";
+            EXPECT_TRUE(r.exchanges.empty());
+            EXPECT_EQ(message.rfind("not sent", 0), 0u) << message;
+            EXPECT_NE(message.find("5 cases in a row"), std::string::npos) << message;
         }
     }
 }

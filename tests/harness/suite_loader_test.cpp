@@ -3,6 +3,7 @@
 #include "harness/cases/suite.hpp"
 #include "harness/checks/check_catalogue.hpp"
 
+#include <rapidjson/pointer.h>
 
 #include <gtest/gtest.h>
 
@@ -100,6 +101,17 @@ TEST_F(TempSuite, UnknownCheckFailsAtLoadNamingFileAndPointer) {
         {"id":"bad","requirement":"r","level":"MUST","request":{},"expect":{"outcome":"rejected","check":"body_shcema"}}]})");
     EXPECT_EQ(e.pointer, "/cases/1/expect/check") << e.what();
     EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos) << e.what();
+}
+
+// The schema's expect.check enum is the catalogue's names, in its order: a check added to the
+// table and not to the schema (or the reverse) fails here, not in a user's suite file.
+TEST(SuiteSchema, CheckEnumIsTheCatalogue) {
+    const auto* list = rapidjson::Pointer("/definitions/expect/properties/check/enum").Get(suite_schema().document());
+    ASSERT_TRUE(list && list->IsArray());
+    std::vector<std::string> in_schema, in_table;
+    for (const auto& v : list->GetArray()) in_schema.emplace_back(v.GetString());
+    for (const auto& row : check_catalogue()) in_table.emplace_back(row.name);
+    EXPECT_EQ(in_schema, in_table);
 }
 
 TEST(CheckCatalogue, RowsInIdOrderAndNamesRoundTrip) {

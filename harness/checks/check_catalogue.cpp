@@ -8,9 +8,9 @@ namespace kms {
 
 namespace {
 
-// One row per check, in CheckId order (check_info indexes it; a static_assert and a unit test
-// hold the order).
-const CheckInfo kCatalogue[] = {
+// One row per check, in CheckId order: check_info indexes it, and the static_asserts below
+// refuse a row out of order or a CheckId without its row.
+constexpr CheckInfo kCatalogue[] = {
     {CheckId::response_in_time, "response_in_time",
      "A response arrives, complete, within the connect and read deadlines (MUST whatever the case's level).",
      LevelRule::uncapped},
@@ -64,6 +64,13 @@ const CheckInfo kCatalogue[] = {
      LevelRule::case_level},
 };
 
+constexpr bool rows_in_id_order() {
+    for (std::size_t i = 0; i < std::size(kCatalogue); ++i)
+        if (static_cast<std::size_t>(kCatalogue[i].id) != i) return false;
+    return true;
+}
+static_assert(rows_in_id_order(), "kCatalogue's rows are in CheckId order");
+// The last enumerator: a check appended to CheckId moves this line with it.
 static_assert(std::size(kCatalogue) == static_cast<std::size_t>(CheckId::ignored_auth) + 1,
               "one row per CheckId");
 

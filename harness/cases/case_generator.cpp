@@ -181,9 +181,9 @@ Suite generate_cases(const rapidjson::Value& request_schema, const GeneratorOpti
         c.expect.outcome = m.outcome;
         if (m.outcome == Outcome::rejected) {
             c.expect.statuses = {400};
-            c.expect.check = "malformed_rejected";
+            c.expect.check = CheckId::malformed_rejected;
         } else {
-            c.expect.check = "valid_accepted";
+            c.expect.check = CheckId::valid_accepted;
         }
         suite.cases.push_back(std::move(c));
     }

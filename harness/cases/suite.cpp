@@ -101,14 +101,14 @@ Outcome parse_outcome(const std::string& s) {
     return Outcome::either;
 }
 
-std::string default_check(Outcome outcome) {
+CheckId default_check(Outcome outcome) {
     switch (outcome) {
-        case Outcome::accepted: return "valid_accepted";
-        case Outcome::rejected: return "malformed_rejected";
-        case Outcome::conflict: return "conflict_reported";
-        case Outcome::either: return "expected_status";
+        case Outcome::accepted: return CheckId::valid_accepted;
+        case Outcome::rejected: return CheckId::malformed_rejected;
+        case Outcome::conflict: return CheckId::conflict_reported;
+        case Outcome::either: return CheckId::expected_status;
     }
-    return "expected_status";
+    return CheckId::expected_status;
 }
 
 RequestTemplate read_request(const rapidjson::Value& r, const std::string& file, const std::string& pointer) {
@@ -169,8 +169,16 @@ Suite read_suite(const std::filesystem::path& path, const SchemaValidator& schem
         k.expect.outcome = parse_outcome(e["outcome"].GetString());
         if (auto s = e.FindMember("status"); s != e.MemberEnd())
             for (const auto& st : s->value.GetArray()) k.expect.statuses.push_back(st.GetInt());
-        auto check = e.FindMember("check");
-        k.expect.check = check != e.MemberEnd() ? check->value.GetString() : default_check(k.expect.outcome);
+        k.expect.check = default_check(k.expect.outcome);
+        if (auto check = e.FindMember("check"); check != e.MemberEnd()) {
+            // The schema's enum already refused an unknown name; this keeps the loader honest
+            // should the two ever drift.
+            auto id = check_by_name(check->value.GetString());
+            if (!id)
+                throw SuiteError(file, pointer + "/expect/check",
+                                 std::string("unknown check \"") + check->value.GetString() + "\"");
+            k.expect.check = *id;
+        }
         suite.cases.push_back(std::move(k));
     }
     return suite;

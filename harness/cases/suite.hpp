@@ -4,6 +4,7 @@
 #pragma once
 
 #include "common/http_types.hpp"
+#include "harness/checks/check_catalogue.hpp"
 #include "harness/contract/schema_validator.hpp"
 
 #include <filesystem>
@@ -45,7 +46,7 @@ struct RequestTemplate {
 struct Expectation {
     Outcome outcome = Outcome::either;
     std::vector<int> statuses;  // empty: decided by outcome alone
-    std::string check;          // check name reported on failure
+    CheckId check = CheckId::expected_status;  // reported on failure; suites name it by name_of
 };
 
 struct Case {

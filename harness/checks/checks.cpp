@@ -13,27 +13,7 @@ namespace kms {
 
 namespace {
 
-const CheckInfo kCatalogue[] = {
-    {"response_in_time", "A response arrives, complete, within the connect and read deadlines (MUST whatever the case's level)."},
-    {"max_response_time", "With --max-response-time-ms N: every response arrives within N ms of its request being written (MUST whatever the case's level; off by default, the contract says nothing about latency)."},
-    {"response_framing", "RFC 9112 §9.2 and RFC 9110 §9.3.2: no bytes follow a complete response while no request is outstanding, and a response to HEAD carries no content (MUST, on the exchange they followed; the next case only gets an informational note)."},
-    {"status_valid", "RFC 9110 §15: a status code is a three-digit integer from 100 to 599."},
-    {"no_server_error", "No input, however malformed, makes the server answer 5xx, unless the case lists it (501 for an unknown method, RFC 9110 §15.6.2); MUST whatever the case's level."},
-    {"status_declared", "The operation answers only with a status its contract declares (200, 400), or one the case allows."},
-    {"content_type", "A declared response carries the declared media type (application/json); a +json type such as application/problem+json (RFC 6839 §3.1, RFC 9457 §3) is a SHOULD finding, and its body is still validated."},
-    {"body_schema", "A declared response's body is JSON valid against the contract's schema for that status (a lone surrogate escape, RFC 8259 §8.2, is an informational note, not \"not JSON\")."},
-    {"formats", "Strings with format uuid or uri-reference in a declared response are in that format."},
-    {"problem_status", "RFC 9457 §3.1.2: a problem's `status` member equals the HTTP status code."},
-    {"allow_header", "RFC 9110 §15.5.6: a 405 response carries an Allow header listing the allowed methods."},
-    {"valid_accepted", "A valid replicate is accepted: 200 operation, or 400 Conflict when already replicated."},
-    {"malformed_rejected", "A malformed or invalid request is rejected with 4xx (400 error-response for the operation), or a status the case lists (a 301 path clean-up, say), and never answered Conflict."},
-    {"conflict_reported", "Replicating a key again to the same zone is a 400 problem meaning Conflict: title or type naming conflict, or a detail opening with \"Conflict\" or saying \"already replicated\" (latest spec: 'Conflict (already replicated in the target zone)')."},
-    {"expected_status", "The status is one the case allows."},
-    {"rate_limited", "A 429 is honoured (Retry-After waited, request resent: informational); one still there after the retries is a MUST finding whatever the case's level: the case was not tested."},
-    {"ignored_auth", "A request without a valid EXO2-HMAC-SHA256 signature is rejected (4xx) when credentials are required."},
-};
-
-Finding must(const char* check, std::string message) { return {check, Level::must, std::move(message)}; }
+Finding must(CheckId check, std::string message) { return {check, Level::must, std::move(message)}; }
 
 std::string statuses_text(const std::vector<int>& statuses) {
     std::string out;
@@ -64,7 +44,7 @@ bool is_json_suffix_of(const std::string& got, const std::string& declared) {
 void check_content_type(const ResponseSpec& spec, const HttpResponse& r, std::vector<Finding>& out) {
     auto ct = r.header("Content-Type");
     if (!ct) {
-        out.push_back(must("content_type", "expected Content-Type " + spec.content_type + ", got none"));
+        out.push_back(must(CheckId::content_type, "expected Content-Type " + spec.content_type + ", got none"));
         return;
     }
     const std::string got = media_type(*ct);
@@ -72,12 +52,12 @@ void check_content_type(const ResponseSpec& spec, const HttpResponse& r, std::ve
     if (is_json_suffix_of(got, spec.content_type)) {
         // Generated clients (openapi-generator's isJsonMime, oapi-codegen, egoscale) read it as
         // JSON, and its body is still validated: a SHOULD, not a MUST.
-        out.push_back({"content_type", Level::should,
+        out.push_back({CheckId::content_type, Level::should,
                        "expected Content-Type " + spec.content_type + ", got '" + printable(*ct) +
                            "': JSON by its +json suffix (RFC 6839 §3.1), but not the declared media type"});
         return;
     }
-    out.push_back(must("content_type", "expected Content-Type " + spec.content_type + ", got '" + printable(*ct) + "'"));
+    out.push_back(must(CheckId::content_type, "expected Content-Type " + spec.content_type + ", got '" + printable(*ct) + "'"));
 }
 
 // `doc` is the body parsed once by check_response (nullopt with `error` when it is not JSON).
@@ -86,15 +66,15 @@ using ParsedBody = std::optional<rapidjson::Document>;
 void check_declared_body(const ResponseSpec& spec, const HttpResponse& r, const ParsedBody& doc,
                          const std::string& error, std::vector<Finding>& out) {
     if (!doc) {
-        out.push_back(must("body_schema", "the " + std::to_string(r.status) + " body must be JSON (" +
+        out.push_back(must(CheckId::body_schema, "the " + std::to_string(r.status) + " body must be JSON (" +
                                               spec.schema->name() + "), but it is not: " + error +
                                               "; body: " + printable(r.body)));
         return;
     }
     for (const auto& v : spec.schema->validate(*doc))
-        out.push_back(must("body_schema", spec.schema->name() + " at '" + v.pointer + "': " + v.message));
+        out.push_back(must(CheckId::body_schema, spec.schema->name() + " at '" + v.pointer + "': " + v.message));
     for (const auto& v : check_formats(spec.schema->document(), *doc))
-        out.push_back(must("formats", spec.schema->name() + " at '" + v.pointer + "': \"" + v.value +
+        out.push_back(must(CheckId::formats, spec.schema->name() + " at '" + v.pointer + "': \"" + v.value +
                                           "\" is not a valid " + v.format));
 }
 
@@ -103,16 +83,11 @@ void check_problem_status(const HttpResponse& r, const ParsedBody& doc, std::vec
     auto status = doc->FindMember("status");
     if (status == doc->MemberEnd()) return;
     if (!status->value.IsInt() || status->value.GetInt() != r.status)
-        out.push_back(must("problem_status", "problem body status " + render_short(status->value) +
+        out.push_back(must(CheckId::problem_status, "problem body status " + render_short(status->value) +
                                                  " differs from the HTTP status " + std::to_string(r.status)));
 }
 
 }  // namespace
-
-const std::vector<CheckInfo>& check_catalogue() {
-    static const std::vector<CheckInfo> all(std::begin(kCatalogue), std::end(kCatalogue));
-    return all;
-}
 
 bool targets_operation(const Contract& contract, const HttpRequest& request, const std::string& base_path) {
     if (request.method != contract.method()) return false;
@@ -129,11 +104,11 @@ bool targets_operation(const Contract& contract, const HttpRequest& request, con
 std::vector<Finding> check_framing(const Exchange& exchange) {
     std::vector<Finding> out;
     // Found after the response was complete: the server's fault on this exchange, whatever the case.
-    if (!exchange.framing_violation.empty()) out.push_back(must("response_framing", exchange.framing_violation));
+    if (!exchange.framing_violation.empty()) out.push_back(must(CheckId::response_framing, exchange.framing_violation));
     // Found before this request was written: they followed the previous exchange, so they say
     // nothing about this case; the client dropped them with the connection.
     if (!exchange.stray_before.empty())
-        out.push_back({"response_framing", Level::informational,
+        out.push_back({CheckId::response_framing, Level::informational,
                        "bytes arrived after the previous exchange, with no request outstanding (RFC 9112 §9.2); "
                        "they were not read as this response, and the connection was replaced: " +
                            printable(exchange.stray_before, 120)});
@@ -145,7 +120,7 @@ std::vector<Finding> check_response_time(const Exchange& exchange, std::chrono::
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(exchange.elapsed);
     char ms[32];
     std::snprintf(ms, sizeof ms, "%.1f", static_cast<double>(took.count()) / 1000.0);
-    return {must("max_response_time", std::string("the response took ") + ms + " ms, over the budget of " +
+    return {must(CheckId::max_response_time, std::string("the response took ") + ms + " ms, over the budget of " +
                                           std::to_string(budget.count()) + " ms (--max-response-time-ms)")};
 }
 
@@ -153,18 +128,18 @@ std::vector<Finding> check_response(const Contract& contract, const Case& c, con
                                     const Exchange& exchange, const std::string& base_path) {
     std::vector<Finding> out = check_framing(exchange);
     if (exchange.error != TransportError::none || !exchange.response) {
-        out.push_back(must("response_in_time", std::string("no response (") + to_string(exchange.error) +
+        out.push_back(must(CheckId::response_in_time, std::string("no response (") + to_string(exchange.error) +
                                                    "): " + exchange.error_detail));
         return out;
     }
     const HttpResponse& r = *exchange.response;
     if (r.status < 100 || r.status > 599) {
-        out.push_back(must("status_valid", "status " + std::to_string(r.status) + " is outside 100-599"));
+        out.push_back(must(CheckId::status_valid, "status " + std::to_string(r.status) + " is outside 100-599"));
         return out;
     }
     // A case may list a 5xx itself: RFC 9110 §15.6.2 recommends 501 for an unknown method.
     if (r.status >= 500 && std::find(c.expect.statuses.begin(), c.expect.statuses.end(), r.status) == c.expect.statuses.end())
-        out.push_back(must("no_server_error", "the server answered " + std::to_string(r.status) +
+        out.push_back(must(CheckId::no_server_error, "the server answered " + std::to_string(r.status) +
                                                   "; body: " + printable(r.body)));
 
     const ResponseSpec* spec = contract.response(r.status);
@@ -172,7 +147,7 @@ std::vector<Finding> check_response(const Contract& contract, const Case& c, con
     bool allowed_by_case = std::find(c.expect.statuses.begin(), c.expect.statuses.end(), r.status) != c.expect.statuses.end();
     if (operation && !spec && !allowed_by_case && r.status < 500) {
         auto declared = contract.declared_statuses();
-        out.push_back(must("status_declared", "status " + std::to_string(r.status) + " is not declared by the " +
+        out.push_back(must(CheckId::status_declared, "status " + std::to_string(r.status) + " is not declared by the " +
                                                   contract.revision() + " contract (declared: " +
                                                   statuses_text(declared) + ")"));
     }
@@ -186,14 +161,14 @@ std::vector<Finding> check_response(const Contract& contract, const Case& c, con
         check_declared_body(*spec, r, body, parse_error, out);
     }
     if (body && lone_surrogates > 0)
-        out.push_back({"body_schema", Level::informational,
+        out.push_back({CheckId::body_schema, Level::informational,
                        "the body escapes " + std::to_string(lone_surrogates) +
                            " lone surrogate(s) (e.g. a client's \\ud800 echoed, as Python's json.dumps writes it): "
                            "grammatical JSON (RFC 8259 §7) whose string holds no valid Unicode (§8.2; I-JSON, "
                            "RFC 7493 §2.1, forbids it); read as U+FFFD"});
     check_problem_status(r, body, out);
     if (r.status == 405 && !r.header("Allow"))
-        out.push_back(must("allow_header", "405 Method Not Allowed without an Allow header"));
+        out.push_back(must(CheckId::allow_header, "405 Method Not Allowed without an Allow header"));
     return out;
 }
 
@@ -251,7 +226,7 @@ std::vector<Finding> check_expectation(const Case& c, const HttpResponse& r) {
     switch (c.expect.outcome) {
         case Outcome::accepted:
             if (r.status == 400 && is_conflict_problem(r)) {
-                out.push_back({"valid_accepted", Level::informational,
+                out.push_back({CheckId::valid_accepted, Level::informational,
                                "answered 400 Conflict (already replicated): conforming for a stateful server"});
             } else if (r.status != 200 || !listed) {
                 fail("expected 200 operation (or 400 Conflict), " + got);

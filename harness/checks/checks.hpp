@@ -3,6 +3,7 @@
 // Finding; a response that keeps the contract yields none.
 #pragma once
 
+#include "harness/checks/check_catalogue.hpp"
 #include "harness/contract/contract.hpp"
 #include "harness/transport/http_client.hpp"
 #include "harness/cases/suite.hpp"
@@ -14,17 +15,10 @@
 namespace kms {
 
 struct Finding {
-    std::string check;     // stable name: "body_schema", "problem_status", ...
+    CheckId check;         // its row in the catalogue; reports print name_of(check)
     Level level;           // MUST findings fail the case; SHOULD are non-strict; informational never fail
     std::string message;   // what was expected and what came, one or more lines
 };
-
-// Every check name with the requirement it enforces (for --list-checks and the docs).
-struct CheckInfo {
-    const char* name;
-    const char* requirement;
-};
-const std::vector<CheckInfo>& check_catalogue();
 
 // True when the request is the contract's operation (method and path template), whatever the
 // values in the path: such responses must use a declared status.

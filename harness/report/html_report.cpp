@@ -35,7 +35,7 @@ void details(std::ostream& out, const RunTally::Entry& e, const RunInfo& info) {
     out << "<tr><td></td><td colspan=\"4\">";
     for (const auto& f : e.result.findings)
         out << "<div class=\"" << to_string(f.level) << "\">" << to_string(f.level) << " <b>"
-            << html_escape(f.check) << "</b>: " << html_escape(f.message) << "</div>";
+            << html_escape(name_of(f.check)) << "</b>: " << html_escape(f.message) << "</div>";
     if (!e.result.skip_reason.empty()) out << "<div>" << html_escape(e.result.skip_reason) << "</div>";
     if (!e.result.exchanges.empty() && e.result.exchanges.back().response) {
         const HttpResponse& r = *e.result.exchanges.back().response;

@@ -36,21 +36,14 @@ namespace {
 // Level is ordered from most to least severe: the milder of two is the later one.
 Level milder(Level a, Level b) { return static_cast<int>(a) > static_cast<int>(b) ? a : b; }
 
-bool is_uncapped(const std::string& check) {
-    static const char* const kUncapped[] = {"response_in_time", "no_server_error", "response_framing",
-                                            "max_response_time", "rate_limited"};
-    return std::find(std::begin(kUncapped), std::end(kUncapped), check) != std::end(kUncapped);
-}
-
-bool is_body_shape(const std::string& check) {
-    return check == "content_type" || check == "body_schema" || check == "formats" || check == "problem_status";
-}
-
 }  // namespace
 
-Level level_ceiling(const Case& c, const std::string& check) {
-    if (is_uncapped(check)) return Level::must;
-    if (c.scope == Scope::http && is_body_shape(check)) return milder(c.level, Level::should);
+Level level_ceiling(const Case& c, CheckId check) {
+    switch (check_info(check).rule) {
+        case LevelRule::uncapped: return Level::must;
+        case LevelRule::body_shape: return c.scope == Scope::http ? milder(c.level, Level::should) : c.level;
+        case LevelRule::case_level: return c.level;
+    }
     return c.level;
 }
 
@@ -67,7 +60,7 @@ std::vector<Finding> judge_exchange(const Contract& contract, const Case& c, con
         // the case tested nothing. A visible failure, not a silent pass, nor an "undeclared
         // status" blamed on the operation.
         out = check_framing(exchange);
-        out.push_back({"rate_limited", Level::must,
+        out.push_back({CheckId::rate_limited, Level::must,
                        "429 Too Many Requests still there after " + std::to_string(resent_429) +
                            " resend(s) (Retry-After: " + exchange.response->header("Retry-After").value_or("none") +
                            "): the request was not processed, so this case was not tested; lower --rate or retry later"});
@@ -102,7 +95,7 @@ CaseResult CaseRunner::run(const Case& c) {
     }
     if (settings_.max_consecutive_transport_failures > 0 &&
         consecutive_transport_failures_ >= settings_.max_consecutive_transport_failures) {
-        result.findings.push_back({"response_in_time", Level::must,
+        result.findings.push_back({CheckId::response_in_time, Level::must,
                                    "not sent: the target stopped answering (" +
                                        std::to_string(consecutive_transport_failures_) +
                                        " cases in a row got no response)"});
@@ -121,12 +114,12 @@ CaseResult CaseRunner::run(const Case& c) {
                                           std::chrono::system_clock::now())
                             .value_or(std::chrono::seconds(1));
             if (wait > settings_.max_retry_after) break;
-            result.findings.push_back({"rate_limited", Level::informational,
+            result.findings.push_back({CheckId::rate_limited, Level::informational,
                                        "429 Too Many Requests: resent after " + std::to_string(wait.count()) + " s"});
             // The wait is spent watching the connection: bytes arriving now followed the 429.
             const auto resend_at = std::chrono::steady_clock::now() + wait;
             std::string stray = client_.watch_idle_until(resend_at);
-            if (!stray.empty()) result.findings.push_back({"response_framing", Level::must, stray});
+            if (!stray.empty()) result.findings.push_back({CheckId::response_framing, Level::must, stray});
             std::this_thread::sleep_until(resend_at);
             request = build_request(c, settings_.vars, base_, settings_.signer);  // fresh signature
             exchange = client_.send(request);
@@ -139,7 +132,7 @@ CaseResult CaseRunner::run(const Case& c) {
         // (RFC 9112 §9.2), not found before the next case's request and left unattributed.
         if (settings_.rate_per_second > 0) {
             std::string stray = client_.watch_idle_until(next_send_);
-            if (!stray.empty()) result.findings.push_back({"response_framing", Level::must, stray});
+            if (!stray.empty()) result.findings.push_back({CheckId::response_framing, Level::must, stray});
         }
         result.requests.push_back(std::move(request));
         const bool stop = exchange.error != TransportError::none ||
@@ -159,7 +152,7 @@ std::string describe_result(const Case& c, const CaseResult& result, const BaseU
     std::string out = c.full_name() + " [" + to_string(c.level) + "] " + to_string(result.verdict) + "\n";
     out += "  requirement: " + c.requirement + "\n";
     for (const auto& f : result.findings)
-        out += "  " + std::string(to_string(f.level)) + " " + f.check + ": " + f.message + "\n";
+        out += "  " + std::string(to_string(f.level)) + " " + name_of(f.check) + ": " + f.message + "\n";
     if (!result.exchanges.empty() && result.exchanges.back().response) {
         const HttpResponse& r = *result.exchanges.back().response;
         out += "  actual: HTTP " + std::to_string(r.status) + ", Content-Type: " +

@@ -74,10 +74,10 @@ private:
 Verdict grade(const std::vector<Finding>& findings);
 
 // The highest level a finding of `check` may have on case `c` (README: "How findings are
-// graded"): the case's level, and at most SHOULD for the body's shape
-// in a case of scope http. Not capped: response_in_time, no_server_error, response_framing,
-// max_response_time and rate_limited: they say the exchange itself failed, whatever was asked.
-Level level_ceiling(const Case& c, const std::string& check);
+// graded"): the case's level, and at most SHOULD for the body's shape in a case of scope
+// http. The rule is the check's row in the catalogue (LevelRule): uncapped checks say the
+// exchange itself failed, whatever was asked.
+Level level_ceiling(const Case& c, CheckId check);
 
 // Lowers every finding above its ceiling to it; never raises one. The one place where case
 // levels apply to findings: the checks report the level the contract gives a breach.

@@ -27,7 +27,7 @@ int RunTally::transport_failures() const {
     int n = 0;
     for (const auto& e : entries_)
         for (const auto& f : e.result.findings)
-            if (f.check == "response_in_time") {
+            if (f.check == CheckId::response_in_time) {
                 ++n;
                 break;
             }
@@ -76,7 +76,7 @@ void RunTally::write_json(const std::filesystem::path& file, const RunInfo& info
         w.StartArray();
         for (const auto& f : e.result.findings) {
             w.StartObject();
-            w.Key("check"); w.String(f.check);
+            w.Key("check"); w.String(name_of(f.check));
             w.Key("level"); w.String(to_string(f.level));
             w.Key("message"); w.String(f.message);
             w.EndObject();

@@ -138,7 +138,7 @@ TEST(CaseRunnerLive, A429ThatOutlastsTheRetriesFailsEvenAnInformationalCase) {
     ASSERT_EQ(r.findings.size(), 3u);
     EXPECT_EQ(r.findings[0].level, Level::informational);
     EXPECT_EQ(r.findings[1].level, Level::informational);
-    EXPECT_EQ(r.findings[2].check, "rate_limited");
+    EXPECT_EQ(r.findings[2].check, CheckId::rate_limited);
     EXPECT_EQ(r.findings[2].level, Level::must);
     EXPECT_NE(r.findings[2].message.find("not tested"), std::string::npos) << r.findings[2].message;
 }
@@ -151,7 +151,7 @@ TEST(CaseRunnerLive, ASlowAnswerBreaksTheBudgetAndOnlyWhenOneIsSet) {
     CaseResult slow = run_once(origin, c, settings);
     EXPECT_EQ(slow.verdict, Verdict::fail);
     ASSERT_EQ(slow.findings.size(), 1u);
-    EXPECT_EQ(slow.findings[0].check, "max_response_time");
+    EXPECT_EQ(slow.findings[0].check, CheckId::max_response_time);
     EXPECT_NE(slow.findings[0].message.find("over the budget of 30 ms"), std::string::npos) << slow.findings[0].message;
     settings.max_response_time = 0ms;  // the default: no budget
     EXPECT_EQ(run_once(origin, c, settings).verdict, Verdict::pass);
@@ -189,14 +189,14 @@ TEST(CaseRunnerLive, BytesAfterTheGraceAreBlamedOnTheExchangeTheyFollowedUnderAR
         if (capped) {
             EXPECT_EQ(a.verdict, Verdict::fail);
             ASSERT_EQ(a.findings.size(), 1u);
-            EXPECT_EQ(a.findings[0].check, "response_framing");
+            EXPECT_EQ(a.findings[0].check, CheckId::response_framing);
             EXPECT_NE(a.findings[0].message.find("while the next request waited"), std::string::npos) << a.findings[0].message;
             EXPECT_EQ(b.verdict, Verdict::pass);
         } else {
             EXPECT_EQ(a.verdict, Verdict::pass);
             EXPECT_EQ(b.verdict, Verdict::informational) << "noted, not blamed";
             ASSERT_EQ(b.findings.size(), 1u);
-            EXPECT_EQ(b.findings[0].check, "response_framing");
+            EXPECT_EQ(b.findings[0].check, CheckId::response_framing);
             EXPECT_EQ(b.findings[0].level, Level::informational);
         }
     }

@@ -16,7 +16,7 @@ std::vector<Finding> check(const Exchange& e, const HttpRequest& req = test::rep
 
 std::vector<std::string> names(const std::vector<Finding>& findings) {
     std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.check);
+    for (const auto& f : findings) out.push_back(name_of(f.check));
     return out;
 }
 
@@ -99,7 +99,7 @@ TEST(Checks, TargetsOperation) {
 
 TEST(Expectation, AcceptedTakes200OrConflict) {
     Case c = test::any_case(Outcome::accepted);
-    c.expect.check = "valid_accepted";
+    c.expect.check = CheckId::valid_accepted;
     EXPECT_TRUE(check_expectation(c, *test::json_exchange(200, test::kGoodOperation).response).empty());
     auto conflict = check_expectation(
         c, *test::json_exchange(400, R"({"type":"t","title":"Bad Request","status":400,"detail":"Conflict: already replicated"})").response);
@@ -107,13 +107,13 @@ TEST(Expectation, AcceptedTakes200OrConflict) {
     EXPECT_EQ(conflict[0].level, Level::informational);
     auto rejected = check_expectation(c, *test::json_exchange(400, test::kGoodProblem).response);
     ASSERT_EQ(rejected.size(), 1u);
-    EXPECT_EQ(rejected[0].check, "valid_accepted");
+    EXPECT_EQ(rejected[0].check, CheckId::valid_accepted);
     EXPECT_EQ(rejected[0].level, Level::must);
 }
 
 TEST(Expectation, RejectedNeeds4xxFromTheList) {
     Case c = test::any_case(Outcome::rejected);
-    c.expect.check = "malformed_rejected";
+    c.expect.check = CheckId::malformed_rejected;
     c.expect.statuses = {400};
     EXPECT_TRUE(check_expectation(c, *test::json_exchange(400, test::kGoodProblem).response).empty());
     EXPECT_EQ(check_expectation(c, *test::json_exchange(200, test::kGoodOperation).response).size(), 1u);
@@ -151,9 +151,9 @@ TEST(Expectation, ConflictNeedsAConflictProblem) {
 
 TEST(Grade, WorstFindingWins) {
     EXPECT_EQ(grade({}), Verdict::pass);
-    EXPECT_EQ(grade({{"x", Level::informational, ""}}), Verdict::informational);
-    EXPECT_EQ(grade({{"x", Level::informational, ""}, {"y", Level::should, ""}}), Verdict::non_strict);
-    EXPECT_EQ(grade({{"y", Level::should, ""}, {"z", Level::must, ""}}), Verdict::fail);
+    EXPECT_EQ(grade({{CheckId::formats, Level::informational, ""}}), Verdict::informational);
+    EXPECT_EQ(grade({{CheckId::formats, Level::informational, ""}, {CheckId::content_type, Level::should, ""}}), Verdict::non_strict);
+    EXPECT_EQ(grade({{CheckId::content_type, Level::should, ""}, {CheckId::body_schema, Level::must, ""}}), Verdict::fail);
 }
 
 }  // namespace

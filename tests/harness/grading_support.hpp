@@ -32,13 +32,13 @@ struct Graded {
     std::vector<Finding> findings;
     Level level_of(const std::string& check) const {
         for (const auto& f : findings)
-            if (f.check == check) return f.level;
+            if (name_of(f.check) == check) return f.level;
         ADD_FAILURE() << "no " << check << " finding";
         return Level::informational;
     }
     bool has(const std::string& check) const {
         for (const auto& f : findings)
-            if (f.check == check) return true;
+            if (name_of(f.check) == check) return true;
         return false;
     }
 };
@@ -65,7 +65,7 @@ inline Exchange exchange(int status, std::string body, Headers headers) {
 
 inline std::string all_messages(const Graded& g) {
     std::string out;
-    for (const auto& f : g.findings) out += std::string(to_string(f.level)) + " " + f.check + ": " + f.message + "\n";
+    for (const auto& f : g.findings) out += std::string(to_string(f.level)) + " " + name_of(f.check) + ": " + f.message + "\n";
     return out;
 }
 

@@ -17,11 +17,11 @@ using namespace std::chrono_literals;
 TEST(Capping, NoFindingAboveItsCasesLevel) {
     Case c = test::any_case();
     c.level = Level::informational;
-    std::vector<Finding> f{{"content_type", Level::must, ""}, {"body_schema", Level::should, ""}, {"expected_status", Level::must, ""}};
+    std::vector<Finding> f{{CheckId::content_type, Level::must, ""}, {CheckId::body_schema, Level::should, ""}, {CheckId::expected_status, Level::must, ""}};
     cap_to_case_level(c, f);
-    for (const auto& x : f) EXPECT_EQ(x.level, Level::informational) << x.check;
+    for (const auto& x : f) EXPECT_EQ(x.level, Level::informational) << name_of(x.check);
     c.level = Level::should;
-    f = {{"formats", Level::must, ""}, {"rate_limited", Level::informational, ""}};
+    f = {{CheckId::formats, Level::must, ""}, {CheckId::rate_limited, Level::informational, ""}};
     cap_to_case_level(c, f);
     EXPECT_EQ(f[0].level, Level::should);
     EXPECT_EQ(f[1].level, Level::informational) << "capping never raises a finding";
@@ -30,10 +30,11 @@ TEST(Capping, NoFindingAboveItsCasesLevel) {
 TEST(Capping, TransportServerErrorFramingLatencyAnd429AreNotCapped) {
     Case c = test::any_case();
     c.level = Level::informational;
-    for (const char* check : {"response_in_time", "no_server_error", "response_framing", "max_response_time", "rate_limited"}) {
+    for (CheckId check : {CheckId::response_in_time, CheckId::no_server_error, CheckId::response_framing,
+                          CheckId::max_response_time, CheckId::rate_limited}) {
         std::vector<Finding> f{{check, Level::must, ""}};
         cap_to_case_level(c, f);
-        EXPECT_EQ(f[0].level, Level::must) << check;
+        EXPECT_EQ(f[0].level, Level::must) << name_of(check);
     }
     // A 500 on an informational case still fails the run.
     Case deep = shipped("edge.deep-nesting-balanced-extra-member");
@@ -46,12 +47,12 @@ TEST(Capping, TransportServerErrorFramingLatencyAnd429AreNotCapped) {
 TEST(Capping, ScopeHttpHoldsTheBodyShapeAtShouldButTheStatusAtTheCasesLevel) {
     Case c = test::any_case();
     c.scope = Scope::http;
-    for (const char* check : {"content_type", "body_schema", "formats", "problem_status"})
-        EXPECT_EQ(level_ceiling(c, check), Level::should) << check;
-    EXPECT_EQ(level_ceiling(c, "malformed_rejected"), Level::must);
-    EXPECT_EQ(level_ceiling(c, "allow_header"), Level::must);
+    for (CheckId check : {CheckId::content_type, CheckId::body_schema, CheckId::formats, CheckId::problem_status})
+        EXPECT_EQ(level_ceiling(c, check), Level::should) << name_of(check);
+    EXPECT_EQ(level_ceiling(c, CheckId::malformed_rejected), Level::must);
+    EXPECT_EQ(level_ceiling(c, CheckId::allow_header), Level::must);
     c.scope = Scope::operation;
-    EXPECT_EQ(level_ceiling(c, "body_schema"), Level::must);
+    EXPECT_EQ(level_ceiling(c, CheckId::body_schema), Level::must);
 }
 
 TEST(Capping, InformationalCaseWithABrokenBodyIsNotedNotFailed) {
@@ -67,7 +68,7 @@ TEST(RateLimit, A429ThatOutlastsTheRetriesIsAVisibleFailureEvenOnAnInformational
     auto g = graded(shipped("edge.path-trailing-slash"), limited, 0ms, 3);
     EXPECT_EQ(g.verdict, Verdict::fail) << all_messages(g);
     ASSERT_EQ(g.findings.size(), 1u) << "judged as the 429 alone, not as an undeclared status: " << all_messages(g);
-    EXPECT_EQ(g.findings[0].check, "rate_limited");
+    EXPECT_EQ(g.findings[0].check, CheckId::rate_limited);
     EXPECT_NE(g.findings[0].message.find("after 3 resend(s)"), std::string::npos) << g.findings[0].message;
     EXPECT_NE(g.findings[0].message.find("not tested"), std::string::npos) << g.findings[0].message;
 }

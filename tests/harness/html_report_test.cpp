@@ -28,7 +28,7 @@ TEST(HtmlReport, ListsCasesAndEscapesHostileContent) {
     failing.id = "a-failing-case";
     CaseResult bad;
     bad.verdict = Verdict::fail;
-    bad.findings.push_back({"body_schema", Level::must, "got <img src=x onerror=alert(1)>"});
+    bad.findings.push_back({CheckId::body_schema, Level::must, "got <img src=x onerror=alert(1)>"});
     bad.requests.push_back(test::replicate_request());
     bad.exchanges.push_back(test::json_exchange(200, "<script>alert('x')</script>", "text/html\"><script>"));
     tally.add(failing, bad);

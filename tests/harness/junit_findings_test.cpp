@@ -45,7 +45,7 @@ TEST(JunitFindings, ShouldFindingBecomesSystemOutOnlyWhenItDidNotFail) {
     should.id = "a-should-case";
     CaseResult soft;
     soft.verdict = Verdict::non_strict;
-    soft.findings.push_back({"content_type", Level::should, std::string("sent \x02 <b>application/problem+json</b>")});
+    soft.findings.push_back({CheckId::content_type, Level::should, std::string("sent \x02 <b>application/problem+json</b>")});
     tally.add(should, soft);
     Case passing = test::any_case();
     passing.id = "a-passing-case";

@@ -1,6 +1,9 @@
 // Suite files: the shipped ones load, and a bad one is refused naming the file and the pointer.
 #include "harness/cases/case_filter.hpp"
 #include "harness/cases/suite.hpp"
+#include "harness/checks/check_catalogue.hpp"
+
+#include <rapidjson/pointer.h>
 
 #include <gtest/gtest.h>
 
@@ -57,7 +60,7 @@ TEST_F(TempSuite, ValidFileLoadsWithDefaults) {
     EXPECT_EQ(c.request.method, "POST");
     EXPECT_EQ(c.request.body, std::string("\x00\xff", 2));
     EXPECT_TRUE(c.request.body_is_raw);
-    EXPECT_EQ(c.expect.check, "malformed_rejected");
+    EXPECT_EQ(c.expect.check, CheckId::malformed_rejected);
     EXPECT_EQ(c.line, 2) << "the line of the case's id, for CI annotations";
 }
 
@@ -84,6 +87,43 @@ TEST_F(TempSuite, SchemaViolationNamesPointer) {
         {"id":"ok","requirement":"r","level":"MUST","request":{},"expect":{"outcome":"rejected"}},
         {"id":"bad","requirement":"r","level":"MUST","request":{},"expect":{"outcome":"rejectd"}}]})");
     EXPECT_EQ(e.pointer, "/cases/1/expect/outcome") << e.what();
+}
+
+TEST_F(TempSuite, NamedCheckIsReadFromTheCatalogue) {
+    auto f = write("named.json", R"({"suite":"s","description":"d","cases":[
+        {"id":"a-case","requirement":"r","level":"MUST","request":{},"expect":{"outcome":"rejected","check":"ignored_auth"}}]})");
+    EXPECT_EQ(load_suites({f}, suite_schema()).at(0).cases.at(0).expect.check, CheckId::ignored_auth);
+}
+
+TEST_F(TempSuite, UnknownCheckFailsAtLoadNamingFileAndPointer) {
+    auto e = load_error(R"({"suite":"s","description":"d","cases":[
+        {"id":"ok","requirement":"r","level":"MUST","request":{},"expect":{"outcome":"rejected"}},
+        {"id":"bad","requirement":"r","level":"MUST","request":{},"expect":{"outcome":"rejected","check":"body_shcema"}}]})");
+    EXPECT_EQ(e.pointer, "/cases/1/expect/check") << e.what();
+    EXPECT_NE(std::string(e.what()).find("bad.json"), std::string::npos) << e.what();
+}
+
+// The schema's expect.check enum is the catalogue's names, in its order: a check added to the
+// table and not to the schema (or the reverse) fails here, not in a user's suite file.
+TEST(SuiteSchema, CheckEnumIsTheCatalogue) {
+    const auto* list = rapidjson::Pointer("/definitions/expect/properties/check/enum").Get(suite_schema().document());
+    ASSERT_TRUE(list && list->IsArray());
+    std::vector<std::string> in_schema, in_table;
+    for (const auto& v : list->GetArray()) in_schema.emplace_back(v.GetString());
+    for (const auto& row : check_catalogue()) in_table.emplace_back(row.name);
+    EXPECT_EQ(in_schema, in_table);
+}
+
+TEST(CheckCatalogue, RowsInIdOrderAndNamesRoundTrip) {
+    const auto& all = check_catalogue();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        EXPECT_EQ(static_cast<std::size_t>(all[i].id), i) << all[i].name;
+        EXPECT_EQ(check_by_name(all[i].name), all[i].id) << all[i].name;
+        EXPECT_STREQ(name_of(all[i].id), all[i].name);
+        EXPECT_NE(std::string(all[i].requirement), "") << all[i].name;
+    }
+    EXPECT_EQ(check_by_name("no_such_check"), std::nullopt);
+    EXPECT_EQ(check_by_name(""), std::nullopt);
 }
 
 TEST_F(TempSuite, BadIdAndUnknownMember) {

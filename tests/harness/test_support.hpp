@@ -36,7 +36,7 @@ inline Case any_case(Outcome outcome = Outcome::either) {
     c.id = "test-case";
     c.requirement = "test";
     c.expect.outcome = outcome;
-    c.expect.check = "expected_status";
+    c.expect.check = CheckId::expected_status;
     return c;
 }
 

@@ -1,0 +1,53 @@
+// The check catalogue: every check the harness applies, one row each (id, the stable name in
+// reports and suite files, the requirement it enforces, and how a case's level bounds its
+// findings). Adding a check is adding a CheckId and its row; the grading reads the rule from
+// the row, the suite schema's expect.check enum is kept in step by a unit test.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace kms {
+
+enum class CheckId {
+    response_in_time,
+    max_response_time,
+    response_framing,
+    status_valid,
+    no_server_error,
+    status_declared,
+    content_type,
+    body_schema,
+    formats,
+    problem_status,
+    allow_header,
+    valid_accepted,
+    malformed_rejected,
+    conflict_reported,
+    expected_status,
+    rate_limited,
+    ignored_auth,
+};
+
+// How the case's level bounds a finding of the check (../shared/DESIGN.md "Grading").
+enum class LevelRule {
+    case_level,  // capped to the case's level
+    uncapped,    // MUST whatever the case's level: a fault of the target, not of the input
+    body_shape,  // capped to the case's level, and at most SHOULD when the case's scope is http
+};
+
+struct CheckInfo {
+    CheckId id;
+    const char* name;         // stable: reports, suite files' expect.check, --list-checks
+    const char* requirement;  // for --list-checks and the docs
+    LevelRule rule;
+};
+
+// In the order --list-checks prints them.
+const std::vector<CheckInfo>& check_catalogue();
+const CheckInfo& check_info(CheckId id);
+const char* name_of(CheckId id);
+std::optional<CheckId> check_by_name(std::string_view name);
+
+}  // namespace kms

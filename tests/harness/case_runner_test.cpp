@@ -206,7 +206,7 @@ TEST(CaseRunnerLive, BytesAfterTheGraceAreBlamedOnTheExchangeTheyFollowedUnderAR
 // finding's check becomes a typed id.
 const Finding* finding_of(const CaseResult& r, const std::string& check) {
     for (const auto& f : r.findings)
-        if (f.check == check) return &f;
+        if (name_of(f.check) == check) return &f;
     return nullptr;
 }
 bool has_finding(const CaseResult& r, const std::string& check) { return finding_of(r, check) != nullptr; }

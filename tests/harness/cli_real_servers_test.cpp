@@ -12,46 +12,10 @@ namespace kms::cli_test {
 namespace {
 
 // The fixture in its own process; url() is what its "listening on" line announced.
-class QuirkyOrigin {
+class QuirkyOrigin : public ServerProcess {
 public:
-    QuirkyOrigin() {
-        int fds[2];
-        if (pipe(fds) != 0) return;
-        pid_ = fork();
-        if (pid_ == 0) {
-            dup2(fds[1], STDOUT_FILENO);
-            close(fds[0]);
-            close(fds[1]);
-            execlp("python3", "python3", KMSCONF_SOURCE_DIR "/tests/harness/fixtures/quirky_origin.py", "0",
-                   static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        close(fds[1]);
-        if (pid_ < 0) {
-            close(fds[0]);
-            return;
-        }
-        std::string line;
-        char ch = 0;
-        pollfd p{fds[0], POLLIN, 0};
-        while (line.size() < 200 && ::poll(&p, 1, 10000) > 0 && ::read(fds[0], &ch, 1) == 1 && ch != '\n') line += ch;
-        close(fds[0]);
-        if (line.rfind("listening on ", 0) == 0) url_ = line.substr(13);
-    }
-    ~QuirkyOrigin() {
-        if (pid_ > 0) {
-            kill(pid_, SIGTERM);
-            int status = 0;
-            waitpid(pid_, &status, 0);
-        }
-    }
-    QuirkyOrigin(const QuirkyOrigin&) = delete;
-    QuirkyOrigin& operator=(const QuirkyOrigin&) = delete;
-    const std::string& url() const { return url_; }
-
-private:
-    pid_t pid_ = -1;
-    std::string url_;
+    QuirkyOrigin()
+        : ServerProcess(ShellCommand{"exec python3 " KMSCONF_SOURCE_DIR "/tests/harness/fixtures/quirky_origin.py 0"}) {}
 };
 
 struct Verdicts {

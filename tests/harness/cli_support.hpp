@@ -59,9 +59,17 @@ inline Result kmsconf(const std::string& args, int timeout = 60, const std::stri
 // A reference server in its own process (`kmsconf serve --port 0 ARGS`), so that the harness
 // judges it only over HTTP. url() is what its "listening on" line announced (http:// or
 // https://), empty when no such line came within 10 s; the process is then stopped.
+struct ShellCommand {
+    std::string text;  // run with sh -c; should `exec` the server so that SIGTERM reaches it
+};
+
 class ServerProcess {
 public:
-    explicit ServerProcess(const std::string& args) {
+    explicit ServerProcess(const std::string& args)
+        : ServerProcess(ShellCommand{"exec " KMSCONF_BINARY " serve --port 0 " + args}) {}
+    // Any server that announces "listening on http(s)://..." on its first stdout line (a
+    // scripted test origin, say).
+    explicit ServerProcess(const ShellCommand& command) {
         int fds[2];
         if (pipe(fds) != 0) return;
         pid_ = fork();
@@ -69,8 +77,7 @@ public:
             dup2(fds[1], STDOUT_FILENO);
             close(fds[0]);
             close(fds[1]);
-            std::string cmd = "exec " KMSCONF_BINARY " serve --port 0 " + args;
-            execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+            execl("/bin/sh", "sh", "-c", command.text.c_str(), static_cast<char*>(nullptr));
             _exit(127);
         }
         close(fds[1]);

@@ -5,32 +5,13 @@
 // computing), each bounded by 60 s.
 #include "tests/harness/cli_support.hpp"
 
-#include <rapidjson/document.h>
-
-#include <map>
-
 namespace kms::cli_test {
 namespace {
-
-// suite.id -> "verdict statuses checks", from one run's summary.json.
-std::map<std::string, std::string> outcomes(const fs::path& summary) {
-    std::map<std::string, std::string> out;
-    rapidjson::Document d;
-    d.Parse(read_file(summary).c_str());
-    if (!d.IsObject() || !d.HasMember("cases") || !d["cases"].IsArray()) return out;
-    for (const auto& c : d["cases"].GetArray()) {
-        std::string o = c["verdict"].GetString();
-        for (const auto& s : c["statuses"].GetArray()) o += " " + (s.IsInt() ? std::to_string(s.GetInt()) : "-");
-        for (const auto& f : c["findings"].GetArray()) o += std::string(" ") + f["check"].GetString();
-        out[std::string(c["suite"].GetString()) + "." + c["id"].GetString()] = o;
-    }
-    return out;
-}
 
 TEST(CliRepeat, TwentyRunsAgainstTheEmbeddedServerGiveIdenticalVerdicts) {
     constexpr int kRuns = 20, kAtOnce = 4;
     const auto dir = temp_dir("repeat");
-    std::map<std::string, std::string> first;
+    std::map<std::string, CaseOutcome> first;
     for (int batch = 0; batch < kRuns / kAtOnce; ++batch) {
         std::string script;
         for (int i = 0; i < kAtOnce; ++i) {
@@ -44,13 +25,17 @@ TEST(CliRepeat, TwentyRunsAgainstTheEmbeddedServerGiveIdenticalVerdicts) {
             const std::string n = std::to_string(batch * kAtOnce + i);
             SCOPED_TRACE("run " + n);
             EXPECT_EQ(read_file(dir / ("rc" + n)), "0\n") << read_file(dir / ("out" + n));
-            auto got = outcomes(dir / ("r" + n) / "summary.json");
+            auto got = read_case_outcomes(dir / ("r" + n) / "summary.json");
             ASSERT_GT(got.size(), 100u) << read_file(dir / ("out" + n));
             if (first.empty()) {
                 first = got;
                 continue;
             }
-            for (const auto& [id, outcome] : first) EXPECT_EQ(got[id], outcome) << id;
+            for (const auto& [id, outcome] : first) {
+                EXPECT_EQ(got[id].verdict, outcome.verdict) << id;
+                EXPECT_EQ(got[id].statuses, outcome.statuses) << id;
+                EXPECT_EQ(got[id].checks, outcome.checks) << id;
+            }
             EXPECT_EQ(got.size(), first.size());
         }
     }

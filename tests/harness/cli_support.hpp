@@ -4,6 +4,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include <chrono>
 #include <csignal>
@@ -11,9 +12,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <poll.h>
 #include <sys/wait.h>
@@ -54,6 +58,30 @@ inline Result kmsconf(const std::string& args, int timeout = 60, const std::stri
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.output = read_file(out);
     return r;
+}
+
+// One case's outcome in a run, as summary.json records it.
+struct CaseOutcome {
+    std::string verdict;
+    std::vector<int> statuses;     // one per exchange; -1 where no response came
+    std::set<std::string> checks;  // of its findings
+};
+
+// Every case of a run's summary.json by "suite.id"; empty when the file is missing or not
+// the expected shape (the caller's size assertion then fails).
+inline std::map<std::string, CaseOutcome> read_case_outcomes(const fs::path& summary) {
+    std::map<std::string, CaseOutcome> out;
+    rapidjson::Document d;
+    d.Parse(read_file(summary).c_str());
+    if (!d.IsObject() || !d.HasMember("cases") || !d["cases"].IsArray()) return out;
+    for (const auto& c : d["cases"].GetArray()) {
+        CaseOutcome o;
+        o.verdict = c["verdict"].GetString();
+        for (const auto& s : c["statuses"].GetArray()) o.statuses.push_back(s.IsInt() ? s.GetInt() : -1);
+        for (const auto& f : c["findings"].GetArray()) o.checks.insert(f["check"].GetString());
+        out[std::string(c["suite"].GetString()) + "." + c["id"].GetString()] = std::move(o);
+    }
+    return out;
 }
 
 // A reference server in its own process (`kmsconf serve --port 0 ARGS`), so that the harness

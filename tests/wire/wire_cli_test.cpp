@@ -9,8 +9,6 @@
 #include "harness/cases/request_builder.hpp"
 #include "harness/transport/request_wire.hpp"
 
-#include <rapidjson/document.h>
-
 #include <map>
 #include <set>
 
@@ -18,37 +16,18 @@ namespace kms::test {
 namespace {
 
 namespace fs = std::filesystem;
+using cli_test::CaseOutcome;
+using cli_test::read_case_outcomes;
 using cli_test::read_file;
 using cli_test::temp_dir;
 
 const Exo2Credentials kCredentials{"EXOwirecli", "wire-cli-secret"};
-
-struct CaseOutcome {
-    std::string verdict;
-    std::vector<int> statuses;
-    std::set<std::string> checks;  // of its findings
-};
 
 struct RunResult {
     int code = -1;
     std::string output;
     std::map<std::string, CaseOutcome> cases;  // by suite.id, from summary.json
 };
-
-std::map<std::string, CaseOutcome> read_summary(const fs::path& file) {
-    std::map<std::string, CaseOutcome> out;
-    rapidjson::Document d;
-    d.Parse(read_file(file).c_str());
-    if (!d.IsObject() || !d.HasMember("cases") || !d["cases"].IsArray()) return out;
-    for (const auto& c : d["cases"].GetArray()) {
-        CaseOutcome o;
-        o.verdict = c["verdict"].GetString();
-        for (const auto& s : c["statuses"].GetArray()) o.statuses.push_back(s.GetInt());
-        for (const auto& f : c["findings"].GetArray()) o.checks.insert(f["check"].GetString());
-        out[std::string(c["suite"].GetString()) + "." + c["id"].GetString()] = std::move(o);
-    }
-    return out;
-}
 
 // kmsconf against each origin, all at once, each run bounded by 60 s.
 std::vector<RunResult> run_against(const std::vector<GoLikeOrigin*>& origins, const std::string& tag) {
@@ -71,7 +50,7 @@ std::vector<RunResult> run_against(const std::vector<GoLikeOrigin*>& origins, co
         auto rc = read_file(dir / ("rc" + n));
         runs[i].code = rc.empty() ? -1 : std::stoi(rc);
         runs[i].output = read_file(dir / ("out" + n));
-        runs[i].cases = read_summary(dir / ("r" + n) / "summary.json");
+        runs[i].cases = read_case_outcomes(dir / ("r" + n) / "summary.json");
     }
     return runs;
 }

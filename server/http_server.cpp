@@ -210,10 +210,7 @@ private:
 
     // A transport-level problem (the request never reached the service), then a lingering close.
     void send_error(int status, std::string detail) {
-        const char* title = status == 413   ? "Payload Too Large"
-                            : status == 431 ? "Request Header Fields Too Large"
-                                            : "Bad Request";
-        HttpResponse out = ctx_.service.transport_problem(status, title, std::move(detail));
+        HttpResponse out = ctx_.service.transport_problem(status, std::move(detail));
         // The request line may have been parsed even when the header block was not.
         std::string method = parser_ ? std::string(parser_->get().method_string()) : "";
         std::string target = parser_ ? std::string(parser_->get().target()) : "";

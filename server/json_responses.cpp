@@ -15,6 +15,20 @@ void write_string(Writer& w, std::string_view s) {
 }
 }  // namespace
 
+const char* problem_title_for(int status) {
+    switch (status) {
+        case 400: return "Bad Request";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 413: return "Payload Too Large";
+        case 422: return "Unprocessable Content";
+        case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
+        default: return "Internal Server Error";
+    }
+}
+
 std::string problem_type_for(std::string_view title) {
     std::string out = "#/http-problem-types/";
     for (char c : title) {

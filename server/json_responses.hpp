@@ -17,6 +17,10 @@ struct ProblemStyle {
     bool missing_title = false;    // Fault::problem_missing_title (400 only)
 };
 
+// The reason phrase a problem of this status carries as its title (RFC 9110 §15); the one map
+// of statuses to titles, used by the service and by the transport's own 400/413/431.
+const char* problem_title_for(int status);
+
 // "#/http-problem-types/<kebab-case title>", as Exoscale's own problems look.
 std::string problem_type_for(std::string_view title);
 

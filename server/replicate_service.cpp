@@ -36,20 +36,6 @@ constexpr std::size_t kMaxOperations = 10000;
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-const char* title_for(int status) {
-    switch (status) {
-        case 400: return "Bad Request";
-        case 403: return "Forbidden";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 413: return "Payload Too Large";
-        case 422: return "Unprocessable Content";
-        case 429: return "Too Many Requests";
-        case 431: return "Request Header Fields Too Large";
-        default: return "Internal Server Error";
-    }
-}
-
 }  // namespace
 
 struct ReplicateService::State {
@@ -110,12 +96,12 @@ HttpResponse ReplicateService::problem(int status, std::string title, std::strin
     return detail::make_problem(status, title, detail);
 }
 
-HttpResponse ReplicateService::transport_problem(int status, std::string title, std::string detail) const {
+HttpResponse ReplicateService::transport_problem(int status, std::string detail) const {
     detail::ProblemStyle style;
     style.bad_type = has_fault(Fault::bad_uri_reference);
     style.status_mismatch = has_fault(Fault::problem_status_mismatch);
     style.missing_title = has_fault(Fault::problem_missing_title);
-    HttpResponse res = detail::make_problem(status, title, detail, style);
+    HttpResponse res = detail::make_problem(status, detail::problem_title_for(status), detail, style);
     if (has_fault(Fault::wrong_content_type))
         for (auto& h : res.headers)
             if (iequals(h.name, "Content-Type")) h.value = "text/plain";
@@ -133,7 +119,7 @@ public:
 
 private:
     HttpResponse fail(int status, std::string detail) const {
-        return svc_.transport_problem(status, title_for(status), std::move(detail));
+        return svc_.transport_problem(status, std::move(detail));
     }
     HttpResponse method_not_allowed(const HttpRequest& req, const char* allow) const;
     std::optional<HttpResponse> check_auth(const HttpRequest& req) const;

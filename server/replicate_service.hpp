@@ -97,7 +97,8 @@ public:
     // The same, with this service's faults applied (bad-uri-reference, problem-status-mismatch,
     // problem-missing-title, wrong-content-type), so that the transport's own problems (400
     // on unparsable HTTP, 413, 431) deviate exactly as the service's do.
-    HttpResponse transport_problem(int status, std::string title, std::string detail) const;
+    // The title is the status's reason phrase (json_responses.hpp's problem_title_for).
+    HttpResponse transport_problem(int status, std::string detail) const;
 
     bool has_fault(Fault f) const;
 

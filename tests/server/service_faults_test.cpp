@@ -63,7 +63,7 @@ TEST(FaultTest, UndeclaredStatusAnswers201WithTheSameBody) {
 TEST(FaultTest, WrongContentTypeMakesEveryResponseTextPlain) {
     auto s = with(Fault::wrong_content_type);
     for (const auto& res : {s.handle(valid()), s.handle(invalid()), s.handle(test::get_request("/x")),
-                            s.transport_problem(413, "Payload Too Large", "big")}) {
+                            s.transport_problem(413, "big")}) {
         EXPECT_EQ(res.header("Content-Type").value_or("(none)"), "text/plain") << res.body;
         EXPECT_FALSE(test::parse_json(res.body).IsNull()) << "the body itself stays JSON";
     }
@@ -102,7 +102,7 @@ TEST(FaultTest, ProblemStatusMismatchSays422In400sOnly) {
     EXPECT_EQ(res.status, 400);
     EXPECT_EQ(member(res, "status"), "422");
     EXPECT_TRUE(IsProblem(s.handle(test::get_request("/nowhere")), 404));
-    EXPECT_EQ(member(s.transport_problem(400, "Bad Request", "x"), "status"), "422");
+    EXPECT_EQ(member(s.transport_problem(400, "x"), "status"), "422");
 }
 
 TEST(FaultTest, ProblemMissingTitleDropsTitleIn400sOnly) {
@@ -146,8 +146,8 @@ TEST(FaultTest, NoAllowHeaderDropsAllowFrom405) {
 
 TEST(FaultTest, TransportProblemWithoutFaultsIsConforming) {
     ReplicateService s{ServiceOptions{}};
-    EXPECT_TRUE(IsProblem(s.transport_problem(431, "Request Header Fields Too Large", "big"), 431, "big"));
-    EXPECT_EQ(member(s.transport_problem(431, "Request Header Fields Too Large", "big"), "type"),
+    EXPECT_TRUE(IsProblem(s.transport_problem(431, "big"), 431, "big"));
+    EXPECT_EQ(member(s.transport_problem(431, "big"), "type"),
               "#/http-problem-types/request-header-fields-too-large");
 }
 

@@ -66,7 +66,7 @@ void GoLikeOrigin::serve(Conn& c) {
             bytes.append(buf, static_cast<std::size_t>(got));
         }
         if (ec == http::error::body_limit) {
-            HttpResponse too_large = service_.transport_problem(413, "Payload Too Large", "request body too large");
+            HttpResponse too_large = service_.transport_problem(413, "request body too large");
             c.send_all(serialize_response(too_large, false, true));
             return;
         }

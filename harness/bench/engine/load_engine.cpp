@@ -54,21 +54,10 @@ LoadProgress progress_of(const RunPlan& plan, const std::vector<std::unique_ptr<
     return p;
 }
 
-}  // namespace
-
-LoadResult run_load(const LoadTarget& target, const WireRequest& request, const LoadSpec& spec,
-                    const std::function<void(const LoadProgress&)>& progress) {
-    RunPlan plan = plan_run(spec);
-    std::string error;
-    PeerPtr peer = resolve_peer(target, &error);
-    if (!peer) {
-        LoadResult out;
-        out.setup_error = error;
-        return out;
-    }
-    std::vector<std::unique_ptr<Shard>> shards;
-    for (const ShardShare& share : plan.shards) shards.push_back(std::make_unique<Shard>(*peer, plan, share, request));
-
+// Runs every shard on a thread of its own: set-up, then, once all are connected, the load
+// under one schedule; reports progress from this thread until they have finished.
+void run_shards(RunPlan& plan, const std::vector<std::unique_ptr<Shard>>& shards,
+                const std::function<void(const LoadProgress&)>& progress) {
     StartGate gate;
     std::vector<std::thread> threads;
     const auto count = static_cast<unsigned>(shards.size());
@@ -86,10 +75,26 @@ LoadResult run_load(const LoadTarget& target, const WireRequest& request, const 
     gate.wait_all(count);
     start_schedule(plan, Clock::now());
     gate.open();
-
     while (!gate.wait_done(count, std::chrono::milliseconds(1000)))
         if (progress) progress(progress_of(plan, shards));
     for (auto& t : threads) t.join();
+}
+
+}  // namespace
+
+LoadResult run_load(const LoadTarget& target, const WireRequest& request, const LoadSpec& spec,
+                    const std::function<void(const LoadProgress&)>& progress) {
+    RunPlan plan = plan_run(spec);
+    std::string error;
+    PeerPtr peer = resolve_peer(target, &error);
+    if (!peer) {
+        LoadResult out;
+        out.setup_error = error;
+        return out;
+    }
+    std::vector<std::unique_ptr<Shard>> shards;
+    for (const ShardShare& share : plan.shards) shards.push_back(std::make_unique<Shard>(*peer, plan, share, request));
+    run_shards(plan, shards, progress);
 
     std::vector<ShardOutcome> outcomes;
     for (const auto& s : shards) outcomes.push_back(s->outcome());

@@ -11,7 +11,8 @@
 //               and, separately, from the actual send time (uncorrected, wrk2's --u_latency).
 //
 // Every run is bounded in time (warm-up + duration, plus at most one timeout to drain) and, with
-// max_requests, in count. The header is plain C++: Asio stays in load_engine.cpp.
+// max_requests, in count. The header is plain C++: Asio stays in the engine's connection.cpp and
+// shard.cpp (see run_plan.hpp, shard.hpp and connection.hpp for how the work is divided).
 #pragma once
 
 #include "harness/transport/base_url.hpp"

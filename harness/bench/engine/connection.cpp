@@ -1,0 +1,234 @@
+// Why raw Asio sockets and ResponseParser instead of Beast's message types: the request bytes
+// are serialised once (WireRequest) and the response body is framed but not stored, so a
+// request costs no allocation once the connection is warm.
+#include "harness/bench/engine/connection.hpp"
+
+#include "common/http_types.hpp"
+#include "harness/transport/tls_context.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+
+namespace kms::bench {
+
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+// A keep-alive connection idle for longer than this is checked before reuse (the server may
+// have closed it); a POST written into a dead connection could not be retried safely.
+constexpr auto kIdleCheckAfter = std::chrono::seconds(1);
+
+}  // namespace
+
+void PeerDeleter::operator()(Peer* peer) const { delete peer; }
+
+PeerPtr resolve_peer(const LoadTarget& target, std::string* error) {
+    PeerPtr peer(new Peer{target, {}, host_and_port(target.url.host, target.url.port), std::nullopt});
+    {
+        net::io_context ioc;
+        tcp::resolver resolver(ioc);
+        error_code ec;
+        peer->endpoints = resolver.resolve(target.url.host, std::to_string(target.url.port), ec);
+        if (ec) {
+            *error = "resolve " + peer->authority + ": " + ec.message();
+            return nullptr;
+        }
+    }
+    if (target.url.tls) {
+        std::string why;
+        SSL_CTX* native = make_client_tls_context(target.verify_tls, target.ca_file, &why);
+        if (!native) {
+            *error = "tls setup: " + why;
+            return nullptr;
+        }
+        peer->tls.emplace(native);
+    }
+    return peer;
+}
+
+Connection::Connection(net::io_context& ioc, const Peer& peer, const ConnectionOptions& options,
+                       ConnectionEvents& events)
+    : ioc_(ioc), peer_(peer), options_(options), events_(events), socket_(ioc) {}
+
+void Connection::preconnect() {
+    preconnecting_ = busy_ = true;
+    timed_out_ = false;
+    deadline_ = Clock::now() + options_.timeout;
+    connect();
+}
+
+void Connection::start(Clock::time_point intended, bool measured, std::shared_ptr<const std::string> bytes) {
+    busy_ = true;
+    timed_out_ = false;
+    measured_ = measured;
+    intended_ = intended;
+    started_ = Clock::now();
+    deadline_ = started_ + options_.timeout;
+    out_ = std::move(bytes);
+    parser_.reset();
+    if (open_ && started_ - last_used_ > kIdleCheckAfter && !idle_socket_usable()) close();
+    if (open_) return write();
+    // A fresh handler, so that a TLS stream is never replaced inside its own completion handler.
+    net::post(ioc_, [this] { connect(); });
+}
+
+void Connection::check_deadline(Clock::time_point now) {
+    if (!busy_ || timed_out_ || now < deadline_) return;
+    timed_out_ = true;
+    close();  // the outstanding operation completes with an error, which reports the timeout
+}
+
+void Connection::close() {
+    error_code ignored;
+    if (lowest().is_open()) {
+        lowest().shutdown(tcp::socket::shutdown_both, ignored);
+        lowest().close(ignored);
+    }
+    open_ = false;
+}
+
+std::string Connection::timeout_text() const { return std::to_string(options_.timeout.count()) + " ms"; }
+
+// Readable while idle means EOF, a reset or unsolicited bytes: reconnect rather than risk the
+// POST. Under TLS, pending bytes are most likely post-handshake records (TLS 1.3 session
+// tickets), which cannot be told from a close_notify without decrypting; only an EOF or an
+// error counts there (a close_notify then shows as a read error on the request).
+bool Connection::idle_socket_usable() {
+    pollfd p{lowest().native_handle(), POLLIN, 0};
+    if (::poll(&p, 1, 0) == 0) return true;
+    if (!tls_) return false;
+    char byte;
+    const long n = ::recv(lowest().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n > 0;
+}
+
+void Connection::connect() {
+    if (peer_.tls) {
+        tls_.emplace(ioc_, *peer_.tls);
+        std::string error;
+        if (!prepare_tls_connection(tls_->native_handle(), peer_.target.url.host, peer_.target.verify_tls, &error))
+            return fail(ErrorKind::connect, "tls setup: " + error);
+    }
+    net::async_connect(lowest(), peer_.endpoints, [this](const error_code& ec, const tcp::endpoint&) {
+        if (timed_out_) return fail(ErrorKind::timeout, "connect " + peer_.authority + ": timed out after " + timeout_text());
+        if (ec) return fail(ErrorKind::connect, "connect " + peer_.authority + ": " + ec.message());
+        error_code ignored;
+        lowest().set_option(tcp::no_delay(true), ignored);  // whole requests, then a wait: Nagle only delays
+        events_.connection_opened();
+        if (!tls_) return on_connected();
+        tls_->async_handshake(ssl::stream_base::client, [this](const error_code& hec) {
+            if (timed_out_)
+                return fail(ErrorKind::timeout, "tls handshake " + peer_.authority + ": timed out after " + timeout_text());
+            if (hec) {
+                std::string why = peer_.target.verify_tls ? tls_verify_failure(tls_->native_handle()) : "";
+                return fail(ErrorKind::connect,
+                            "tls handshake " + peer_.authority + ": " + hec.message() + (why.empty() ? "" : ": " + why));
+            }
+            on_connected();
+        });
+    });
+}
+
+void Connection::on_connected() {
+    open_ = true;
+    leftover_ = false;
+    if (preconnecting_) {
+        preconnecting_ = busy_ = false;
+        last_used_ = Clock::now();
+        events_.preconnect_over();
+        return;
+    }
+    write();
+}
+
+void Connection::write() {
+    auto done = [this](const error_code& ec, std::size_t) {
+        if (timed_out_) return fail(ErrorKind::timeout, "write: timed out after " + timeout_text());
+        if (ec) return fail(ErrorKind::read, "write " + peer_.authority + ": " + ec.message());
+        read();
+    };
+    if (tls_) net::async_write(*tls_, net::buffer(*out_), done);
+    else net::async_write(socket_, net::buffer(*out_), done);
+}
+
+void Connection::read() {
+    auto done = [this](const error_code& ec, std::size_t n) { on_read(ec, n); };
+    if (tls_) tls_->async_read_some(net::buffer(buf_), done);
+    else socket_.async_read_some(net::buffer(buf_), done);
+}
+
+void Connection::on_read(const error_code& ec, std::size_t n) {
+    if (timed_out_) return fail(ErrorKind::timeout, "read: no complete response within " + timeout_text());
+    if (ec == net::error::eof || ec == ssl::error::stream_truncated) {
+        // The peer closed: complete only when the body was delimited by the close.
+        const bool started = parser_.started();
+        if (parser_.finish_eof() == ResponseParser::Result::done) {
+            open_ = false;
+            return succeed();
+        }
+        return fail(ErrorKind::read, "read " + peer_.authority + ": connection closed " +
+                                         (started ? "mid-response" : "before any response"));
+    }
+    if (ec) return fail(ErrorKind::read, "read " + peer_.authority + ": " + ec.message());
+    std::size_t consumed = 0;
+    switch (parser_.feed(buf_.data(), n, &consumed)) {
+        case ResponseParser::Result::need_more: return read();
+        case ResponseParser::Result::error: return fail(ErrorKind::read, "read " + peer_.authority + ": " + parser_.error());
+        case ResponseParser::Result::done:
+            leftover_ = consumed < n;
+            return succeed();
+    }
+}
+
+void Connection::succeed() {
+    const auto done = Clock::now();
+    last_used_ = done;
+    events_.response({parser_.status(), intended_, started_, done, measured_});
+    if (open_ && !leftover_ && (!parser_.keep_alive() || options_.one_request_each)) return drain_until_close();
+    if (!parser_.keep_alive() || leftover_) close();
+    busy_ = false;
+    events_.ready(*this);
+}
+
+// After a response that ends the connection (we sent `Connection: close`, or the server said
+// so), wait briefly for the server's FIN before closing: the side that closes first keeps the
+// TIME_WAIT, and on the client that would be an ephemeral port per request, which a long
+// new-connection-per-request run can exhaust. Not timed: the response was already recorded.
+void Connection::drain_until_close() {
+    constexpr auto kDrainLimit = std::chrono::milliseconds(100);
+    deadline_ = std::min(deadline_, Clock::now() + kDrainLimit);
+    auto done = [this](const error_code& ec, std::size_t) {
+        if (!ec && !timed_out_) return drain_until_close();  // bytes after the response: ignored
+        close();
+        busy_ = false;
+        events_.ready(*this);
+    };
+    if (tls_) tls_->async_read_some(net::buffer(buf_), done);
+    else socket_.async_read_some(net::buffer(buf_), done);
+}
+
+void Connection::fail(ErrorKind kind, std::string detail) {
+    close();
+    busy_ = false;
+    if (preconnecting_) {
+        // A set-up failure is not a request: the first request on this connection retries the
+        // connect and, if it fails again, counts.
+        preconnecting_ = false;
+        events_.preconnect_over();
+        return;
+    }
+    events_.failure(kind, std::move(detail), measured_);
+    events_.ready(*this);
+}
+
+}  // namespace kms::bench

@@ -1,0 +1,85 @@
+// One HTTP/1.1 connection of the load engine (raw Asio, TLS via OpenSSL): connect, handshake,
+// write the request bytes, read and frame one response with ResponseParser, keep the
+// connection alive or close it. It reports each request's outcome through ConnectionEvents.
+// Engine-internal: only the engine's Asio translation units include this header.
+#pragma once
+
+#include "harness/bench/engine/connection_events.hpp"
+#include "harness/bench/engine/peer.hpp"
+#include "harness/bench/response_parser.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+
+#include <array>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace kms::bench {
+
+struct Peer {
+    LoadTarget target;
+    boost::asio::ip::tcp::resolver::results_type endpoints;
+    std::string authority;                               // "host:port", for messages
+    // https only. Mutable because Asio's stream takes a non-const context, though SSL_new only
+    // reads it (the shards' threads share it, as OpenSSL allows).
+    mutable std::optional<boost::asio::ssl::context> tls;
+};
+
+struct ConnectionOptions {
+    std::chrono::milliseconds timeout{10000};  // per request, connect included
+    bool one_request_each = false;             // closed-new-conn: the server's close is awaited
+};
+
+// Lives until its io_context has stopped, so handlers capture `this`. At most one operation is
+// outstanding; close() (on a deadline) makes it complete with an error, which ends the request.
+class Connection {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    Connection(boost::asio::io_context& ioc, const Peer& peer, const ConnectionOptions& options,
+               ConnectionEvents& events);
+
+    bool busy() const { return busy_; }
+    // Set-up, untimed: opens the connection before the load starts.
+    void preconnect();
+    // One request of `bytes`, due at `intended` (the actual send time in closed loops).
+    void start(Clock::time_point intended, bool measured, std::shared_ptr<const std::string> bytes);
+    // Watchdog: ends the request if its deadline has passed.
+    void check_deadline(Clock::time_point now);
+    void close();
+
+private:
+    using error_code = boost::system::error_code;
+    using tcp = boost::asio::ip::tcp;
+
+    void connect();
+    void on_connected();
+    void write();
+    void read();
+    void on_read(const error_code& ec, std::size_t n);
+    void succeed();
+    void drain_until_close();
+    void fail(ErrorKind kind, std::string detail);
+    std::string timeout_text() const;  // "N ms"
+    bool idle_socket_usable();
+    tcp::socket& lowest() { return tls_ ? tls_->next_layer() : socket_; }
+
+    boost::asio::io_context& ioc_;
+    const Peer& peer_;
+    ConnectionOptions options_;
+    ConnectionEvents& events_;
+    tcp::socket socket_;                                              // plain http
+    std::optional<boost::asio::ssl::stream<tcp::socket>> tls_;        // https: made anew for every connection
+    bool open_ = false, busy_ = false, timed_out_ = false, measured_ = false, preconnecting_ = false;
+    bool leftover_ = false;  // bytes after a response: never reuse such a connection
+    Clock::time_point intended_, started_, deadline_, last_used_;
+    std::shared_ptr<const std::string> out_;
+    ResponseParser parser_;
+    std::array<char, 16384> buf_;
+};
+
+}  // namespace kms::bench

@@ -1,0 +1,250 @@
+// Deadlines are enforced by one watchdog timer per shard that closes overdue sockets, instead
+// of a timer per operation: re-arming a timer per request would add a timerfd system call to
+// every request.
+#include "harness/bench/engine/shard.hpp"
+
+#include "harness/bench/engine/connection.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <time.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <ctime>
+#include <vector>
+
+namespace kms::bench {
+
+namespace net = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+constexpr int kMaxStatus = 600;
+
+std::uint64_t to_us(Clock::duration d) {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+    return ns <= 0 ? 0 : static_cast<std::uint64_t>((ns + 500) / 1000);
+}
+
+double thread_cpu_seconds() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+}  // namespace
+
+class Shard::Impl final : public ConnectionEvents {
+public:
+    Impl(const Peer& peer, const RunPlan& plan, const ShardShare& share, const WireRequest& request)
+        : plan_(plan),
+          spec_(plan.spec),
+          share_(share),
+          request_(request),
+          next_k_(share.index),
+          watchdog_(ioc_),
+          dispatch_timer_(ioc_) {
+        const ConnectionOptions options{spec_.timeout, spec_.mode == LoadMode::closed_new_connection};
+        for (unsigned i = 0; i < share.connections; ++i)
+            conns_.push_back(std::make_unique<Connection>(ioc_, peer, options, *this));
+    }
+
+    void preconnect() {
+        if (spec_.mode == LoadMode::closed_new_connection) return;
+        preconnect_pending_ = static_cast<unsigned>(conns_.size());
+        for (auto& c : conns_) c->preconnect();
+        arm_watchdog();
+        ioc_.run();
+    }
+
+    void run() {
+        running_ = true;
+        ioc_.restart();
+        const double cpu_start = thread_cpu_seconds();
+        if (spec_.mode == LoadMode::open) {
+            for (auto& c : conns_) idle_.push_back(c.get());
+            net::post(ioc_, [this] { dispatch(); });
+        } else {
+            for (auto& c : conns_) net::post(ioc_, [this, conn = c.get()] { next_closed(*conn); });
+        }
+        arm_watchdog();
+        ioc_.run();
+        result_.client_cpu_seconds = thread_cpu_seconds() - cpu_start;
+        for (int s = 0; s < kMaxStatus; ++s)
+            if (status_counts_[s]) result_.statuses[s] = status_counts_[s];
+        if (spec_.mode != LoadMode::open) result_.uncorrected = result_.latency;
+    }
+
+    ShardProgress progress() const {
+        return {progress_responses_.load(std::memory_order_relaxed), progress_errors_.load(std::memory_order_relaxed)};
+    }
+    ShardOutcome outcome() const { return {result_, cap_reached_, last_measured_done_}; }
+
+    // ConnectionEvents.
+    void connection_opened() override { ++result_.connections_opened; }
+    void preconnect_over() override {
+        if (--preconnect_pending_ == 0) watchdog_.cancel();
+    }
+    void response(const Exchange& x) override {
+        const Schedule& s = plan_.schedule;
+        if (x.done >= s.window_start && x.done <= s.end) ++result_.completed_in_window;
+        if (!x.measured) return;
+        last_measured_done_ = std::max(last_measured_done_, x.done);
+        ++status_counts_[std::clamp(x.status, 0, kMaxStatus - 1)];
+        ++responses_;
+        const auto& ok = spec_.expected_statuses;
+        if (ok.empty() || std::find(ok.begin(), ok.end(), x.status) != ok.end()) {
+            result_.latency.record(to_us(x.done - x.intended));
+            if (spec_.mode == LoadMode::open) result_.uncorrected.record(to_us(x.done - x.started));
+        } else {
+            std::string expected;
+            for (int st : ok) expected += (expected.empty() ? "" : ", ") + std::to_string(st);
+            count_error(ErrorKind::status,
+                        "unexpected status " + std::to_string(x.status) + " (expected " + expected + ")");
+        }
+    }
+    void failure(ErrorKind kind, std::string detail, bool measured) override {
+        if (!measured) return;
+        last_measured_done_ = std::max(last_measured_done_, Clock::now());
+        count_error(kind, std::move(detail));
+    }
+    // The connection is free: its next request (closed loops) or back to the pool (open).
+    void ready(Connection& c) override {
+        --busy_;
+        if (spec_.mode == LoadMode::open) {
+            idle_.push_back(&c);
+            if (!stopping_) dispatch();
+        } else {
+            next_closed(c);
+        }
+        if (stopping_ && busy_ == 0) finish();
+    }
+
+private:
+    void count_error(ErrorKind kind, std::string detail) {
+        auto k = static_cast<std::size_t>(kind);
+        ++result_.errors[k];
+        ++errors_;
+        if (result_.error_examples[k].empty()) result_.error_examples[k] = std::move(detail);
+    }
+
+    void begin(Connection& c, Clock::time_point intended, bool measured) {
+        ++busy_;
+        if (measured) ++result_.sent;
+        c.start(intended, measured, request_.bytes(std::time(nullptr)));
+    }
+
+    // Closed loops: the connection's next request, unless a bound has been reached.
+    void next_closed(Connection& c) {
+        if (stopping_) return;
+        const Schedule& s = plan_.schedule;
+        const auto now = Clock::now();
+        if (now >= s.end) return stop();
+        const bool measured = now >= s.window_start;
+        if (measured && share_.cap && measured_started_ >= share_.cap) {
+            cap_reached_ = true;
+            return stop();
+        }
+        if (measured) ++measured_started_;
+        begin(c, now, measured);
+    }
+
+    // Open loop: sends every request that is due, as long as a connection is free; what is due
+    // while all are busy waits (and its corrected latency grows) until one frees up.
+    void dispatch() {
+        if (stopping_) return;
+        const Schedule& s = plan_.schedule;
+        const auto now = Clock::now();
+        if (now >= s.end) {
+            // Due within the window but never sent: the target or this client fell behind.
+            for (std::uint64_t k = next_k_; k < s.k_end && s.intended(k) < s.end; k += share_.stride)
+                ++result_.backlog_at_end;
+            return stop();
+        }
+        while (next_k_ < s.k_end && s.intended(next_k_) <= now) {
+            if (idle_.empty()) return;  // ready() resumes here
+            Connection* c = idle_.back();
+            idle_.pop_back();
+            begin(*c, s.intended(next_k_), next_k_ >= s.k_first);
+            next_k_ += share_.stride;
+        }
+        if (next_k_ >= s.k_end) {
+            cap_reached_ = s.capped;
+            return stop();
+        }
+        if (timer_armed_) return;
+        timer_armed_ = true;
+        dispatch_timer_.expires_at(s.intended(next_k_));
+        dispatch_timer_.async_wait([this](const error_code& ec) {
+            timer_armed_ = false;
+            if (!ec) dispatch();
+        });
+    }
+
+    void stop() {
+        if (stopping_) return;
+        stopping_ = true;
+        dispatch_timer_.cancel();
+        if (busy_ == 0) finish();
+    }
+
+    void finish() {
+        if (finished_) return;
+        finished_ = true;
+        watchdog_.cancel();
+        dispatch_timer_.cancel();
+        for (auto& c : conns_) c->close();
+        publish_progress();
+    }
+
+    void publish_progress() {
+        progress_responses_.store(responses_, std::memory_order_relaxed);
+        progress_errors_.store(errors_, std::memory_order_relaxed);
+    }
+
+    void arm_watchdog() {
+        watchdog_.expires_after(plan_.tick);
+        watchdog_.async_wait([this](const error_code& ec) {
+            if (ec) return;  // cancelled: the phase is over
+            const auto now = Clock::now();
+            for (auto& c : conns_) c->check_deadline(now);
+            publish_progress();
+            if (preconnect_pending_ == 0 && !running_) return;  // phase 1 is over
+            // A stalled target may keep every connection busy past the end: stop dispatching.
+            if (spec_.mode == LoadMode::open && !stopping_ && now >= plan_.schedule.end) dispatch();
+            if (!finished_) arm_watchdog();
+        });
+    }
+
+    net::io_context ioc_{1};
+    const RunPlan& plan_;
+    const LoadSpec& spec_;
+    ShardShare share_;
+    WireRequest request_;
+    std::uint64_t next_k_;
+    net::steady_timer watchdog_, dispatch_timer_;
+    std::vector<std::unique_ptr<Connection>> conns_;
+    std::vector<Connection*> idle_;
+    LoadResult result_;
+    std::array<std::uint64_t, kMaxStatus> status_counts_{};
+    unsigned preconnect_pending_ = 0;
+    unsigned busy_ = 0;
+    bool running_ = false, stopping_ = false, finished_ = false, timer_armed_ = false, cap_reached_ = false;
+    std::uint64_t measured_started_ = 0, responses_ = 0, errors_ = 0;
+    Clock::time_point last_measured_done_{};
+    std::atomic<std::uint64_t> progress_responses_{0}, progress_errors_{0};
+};
+
+Shard::Shard(const Peer& peer, const RunPlan& plan, const ShardShare& share, const WireRequest& request)
+    : impl_(std::make_unique<Impl>(peer, plan, share, request)) {}
+Shard::~Shard() = default;
+void Shard::preconnect() { impl_->preconnect(); }
+void Shard::run() { impl_->run(); }
+ShardProgress Shard::progress() const { return impl_->progress(); }
+ShardOutcome Shard::outcome() const { return impl_->outcome(); }
+
+}  // namespace kms::bench

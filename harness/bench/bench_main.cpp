@@ -16,6 +16,7 @@
 #include "harness/bench/bench_report.hpp"
 #include "harness/transport/ca_file_check.hpp"
 #include "common/credentials.hpp"
+#include "common/fixture_ids.hpp"
 #include "harness/transport/http_client.hpp"
 #include "harness/bench/engine/load_engine.hpp"
 #include "server/reference_server.hpp"
@@ -188,7 +189,7 @@ int bench_main(int argc, char** argv) {
         }
     }
     // --key-id is a uuid (bench_options.cpp), so it goes into the request line as it is.
-    const std::string key = o.key_id.empty() ? server::kDefaultKeyId : o.key_id;
+    const std::string key = o.key_id.empty() ? kDefaultKeyId : o.key_id;
 
     // The cases first: a filter that selects nothing is a usage error, found before any set-up.
     const bool embedded = o.base_url.empty();

@@ -6,6 +6,7 @@
 #include "harness/contract/contract.hpp"
 #include "harness/transport/ca_file_check.hpp"
 #include "common/credentials.hpp"
+#include "common/fixture_ids.hpp"
 #include "harness/report/curl_command.hpp"
 #include "harness/report/gtest_cases.hpp"
 #include "harness/report/gtest_isolation.hpp"
@@ -119,7 +120,7 @@ int run_main(int argc, char** argv) {
         print_list(cases);
         return kExitOk;
     }
-    settings.vars.key = o.key_id.empty() ? server::kDefaultKeyId : o.key_id;
+    settings.vars.key = o.key_id.empty() ? kDefaultKeyId : o.key_id;
     settings.vars.zone = o.zone;
     settings.rate_per_second = o.rate;
     settings.max_response_time = std::chrono::milliseconds(o.max_response_time_ms);

@@ -2,7 +2,7 @@
 //   kmsconf [run] [options]   run the suites (default command)
 //   kmsconf serve [options]   run the reference server in the foreground
 //   kmsconf bench [options]   latency benchmark
-#include "harness/bench/bench_main.hpp"
+#include "harness/cli/bench_command.hpp"
 #include "server/reference_server.hpp"
 #include "harness/cli/run_command.hpp"
 

@@ -9,7 +9,7 @@
 // start, connecting the keep-alive connections) and the warm-up. cpu_time is GB's measure of
 // the benchmark thread, which only waits: the client's own CPU cost is the counter
 // client_cpu_us_per_request. Every other figure is a counter (latencies in microseconds).
-#include "harness/bench/bench_main.hpp"
+#include "harness/cli/bench_command.hpp"
 
 #include "harness/transport/base_url.hpp"
 #include "harness/bench/bench_options.hpp"

@@ -111,5 +111,12 @@ TEST(Formats, UriReferenceGrammar) {
         EXPECT_FALSE(is_uri_reference(bad)) << bad;
 }
 
+// The bench builds its requests from this, so the contract's path is the one measured.
+TEST(Contract, OperationPathPutsTheKeyInTheTemplate) {
+    EXPECT_EQ(test::seed_contract().method(), "POST");
+    EXPECT_EQ(test::seed_contract().operation_path("a02baf5a-a3e4-49a0-857b-8a08d276c1c0"),
+              "/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate");
+}
+
 }  // namespace
 }  // namespace kms

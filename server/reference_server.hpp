@@ -63,9 +63,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// `kmsconf serve ...`: runs a server in the foreground until SIGINT/SIGTERM.
-// Prints "listening on http://ADDR:PORT/v2" (https:// with --tls-cert/--tls-key) on stdout
-// once bound (scripts parse it).
-int serve_main(int argc, char** argv);
-
 }  // namespace kms::server

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/exo2_signature.hpp"
+#include "common/fixture_ids.hpp"
 #include "common/http_types.hpp"
 
 #include <chrono>
@@ -57,12 +58,7 @@ struct KeyFixture {
     bool is_default = false;  // the account's default key: replication not allowed
 };
 
-// The documented key the suite uses by default: multi-zone, origin ch-gva-2.
-inline constexpr const char* kDefaultKeyId = "a02baf5a-a3e4-49a0-857b-8a08d276c1c0";
-// One key per key-related 400 error case of the latest spec (see fixtures.cpp).
-inline constexpr const char* kSingleZoneKeyId = "5f0c3a1e-7b2d-4c8e-9a41-6d2e8b1f0c35";       // Not Multizone
-inline constexpr const char* kPendingDeletionKeyId = "c7e4b9d2-1a3f-4e6b-8c5d-2f9a0b7e3d18";  // Key is Pending Deletion
-inline constexpr const char* kAccountDefaultKeyId = "0d6a2f8b-94c1-4b7e-a3d5-8e1f6c2b9a47";   // Not on Default
+// Their ids (kDefaultKeyId, ...) are in common/fixture_ids.hpp: the harness names them too.
 std::vector<KeyFixture> default_key_fixtures();
 // The 8 Exoscale zones.
 const std::vector<std::string>& known_zones();

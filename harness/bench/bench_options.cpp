@@ -1,6 +1,7 @@
 #include "harness/bench/bench_options.hpp"
 
 #include "common/command_line.hpp"
+#include "harness/cli/exit_codes.hpp"
 
 #include "harness/transport/base_url.hpp"
 #include "common/bounded_number.hpp"
@@ -74,14 +75,16 @@ std::optional<LoadMode> parse_mode(const std::string& s) {
     return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit_code, std::ostream& out,
-                                                std::ostream& err) {
-    BenchOptions o;
+// The flags read as text, checked by check_flags.
+struct FlagTexts {
     NumberTexts n;
     std::string mode = "closed";
     std::vector<std::string> slos;
+};
+
+// The flags, bound to `o` and `t`.
+po::options_description describe(BenchOptions& o, FlagTexts& t) {
+    NumberTexts& n = t.n;
     po::options_description desc(kUsage);
     // clang-format off
     desc.add_options()
@@ -89,7 +92,7 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
         ("base-url", po::value(&o.base_url), "target, http:// or https://, e.g. https://api-ch-gva-2.exoscale.com/v2 (default: the embedded reference server)")
         ("key-id", po::value(&o.key_id), "key to replicate, a uuid (default: the reference server's documented key)")
         ("zone", po::value(&o.zone)->default_value(o.zone), "zone in the replicate body")
-        ("mode", po::value(&mode)->default_value(mode),
+        ("mode", po::value(&t.mode)->default_value(t.mode),
          "closed: keep-alive connections, next request when the response is in;\n"
          "closed-new-conn: a new TCP (and TLS) connection per request;\n"
          "open: a fixed --rate, latency from the intended send time (coordinated omission corrected)")
@@ -100,7 +103,7 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
         ("requests,n", po::value(&n.requests)->default_value(n.requests), "cap on measured requests per benchmark, 0 to 1000000000 (0: none)")
         ("rate,r", po::value(&n.rate), "open loop: requests per second over all connections, above 0 up to 1000000")
         ("timeout-ms", po::value(&n.timeout_ms)->default_value(n.timeout_ms), "deadline per request (connect when needed, write, response), 1 to 600000")
-        ("slo", po::value(&slos)->composing(),
+        ("slo", po::value(&t.slos)->composing(),
          "threshold that fails the run (repeatable), e.g. p99<=50ms, p99.9<1s, max<=2s, mean<=5ms, errors<=0.1%, errors<=0, rps>=100")
         ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where bench.json and bench-histograms.json go")
         ("allow-mutations", po::bool_switch(&o.allow_mutations),
@@ -113,7 +116,59 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
         ("no-progress", "never print progress lines")
         ("filter", po::value(&o.filter), "only benchmarks whose name matches this regex");
     // clang-format on
+    return desc;
+}
 
+// Empty when the flags hold together and every value is within its bounds; else why not.
+std::string check_flags(const po::variables_map& vm, const FlagTexts& t, BenchOptions& o) {
+    auto m = parse_mode(t.mode);
+    if (!m) return "--mode must be closed, closed-new-conn or open, not '" + t.mode + "'";
+    o.mode = *m;
+    std::string error;
+    if (!read_numbers(t.n, vm, o, &error)) return error;
+    if (o.threads > o.connections) return "--threads must be at most --connections (" + std::to_string(o.connections) + ")";
+    if (vm.count("base-url")) {
+        // An unset CI variable gives `--base-url ""`: measuring the embedded server instead
+        // would report figures for a server nobody asked about.
+        if (trim(o.base_url).empty())
+            return "--base-url is empty (an unset variable?); omit the flag to measure the embedded reference server";
+        std::string why;
+        if (!parse_base_url(o.base_url, &why)) return "--base-url '" + o.base_url + "': " + why;
+    }
+    if (vm.count("key-id") && !is_uuid(o.key_id))
+        return "--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)";
+    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone"})
+        if (vm.count(name) && vm[name].as<std::string>().empty()) return std::string("--") + name + " is empty";
+    if (o.mode == LoadMode::open) {
+        if (!vm.count("rate")) return "--mode open needs --rate (requests per second)";
+    } else if (vm.count("rate")) {
+        return "--rate applies to --mode open only (a closed loop sends as fast as responses come)";
+    }
+    if (vm.count("progress") && vm.count("no-progress")) return "--progress and --no-progress contradict";
+    if (vm.count("progress")) o.progress = true;
+    if (vm.count("no-progress")) o.progress = false;
+    if (!o.filter.empty()) {
+        try {
+            std::regex check(o.filter);
+        } catch (const std::regex_error& e) {
+            return "--filter '" + o.filter + "' is not a valid regex: " + e.what();
+        }
+    }
+    for (const auto& text : t.slos) {
+        auto slo = parse_slo(text, &error);
+        if (!slo) return error;
+        o.slos.push_back(std::move(*slo));
+    }
+    return {};
+}
+
+}  // namespace
+
+std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit_code, std::ostream& out,
+                                                std::ostream& err) {
+    BenchOptions o;
+    FlagTexts t;
+    const po::options_description desc = describe(o, t);
     po::variables_map vm;
     try {
         CommandLine line = parse_command_line(argc, argv, desc);
@@ -122,58 +177,20 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
         if (!line.stray.empty()) throw po::error("unexpected argument '" + line.stray.front() + "'");
     } catch (const std::exception& e) {
         err << "kmsconf bench: " << e.what() << " (see kmsconf bench --help)\n";
-        *exit_code = 2;
+        *exit_code = cli::kExitUsage;
         return std::nullopt;
     }
     if (vm.count("help")) {
         out << desc << "\n";
-        *exit_code = 0;
+        *exit_code = cli::kExitOk;
         return std::nullopt;
     }
-    auto usage = [&](const std::string& why) -> std::optional<BenchOptions> {
+    if (const std::string why = check_flags(vm, t, o); !why.empty()) {
         err << "kmsconf bench: " << why << "\n";
-        *exit_code = 2;
+        *exit_code = cli::kExitUsage;
         return std::nullopt;
-    };
+    }
 
-    auto m = parse_mode(mode);
-    if (!m) return usage("--mode must be closed, closed-new-conn or open, not '" + mode + "'");
-    o.mode = *m;
-    std::string error;
-    if (!read_numbers(n, vm, o, &error)) return usage(error);
-    if (o.threads > o.connections) return usage("--threads must be at most --connections (" + std::to_string(o.connections) + ")");
-    if (vm.count("base-url")) {
-        // An unset CI variable gives `--base-url ""`: measuring the embedded server instead
-        // would report figures for a server nobody asked about.
-        if (trim(o.base_url).empty())
-            return usage("--base-url is empty (an unset variable?); omit the flag to measure the embedded reference server");
-        std::string why;
-        if (!parse_base_url(o.base_url, &why)) return usage("--base-url '" + o.base_url + "': " + why);
-    }
-    if (vm.count("key-id") && !is_uuid(o.key_id))
-        return usage("--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)");
-    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone"})
-        if (vm.count(name) && vm[name].as<std::string>().empty()) return usage(std::string("--") + name + " is empty");
-    if (o.mode == LoadMode::open) {
-        if (!vm.count("rate")) return usage("--mode open needs --rate (requests per second)");
-    } else if (vm.count("rate")) {
-        return usage("--rate applies to --mode open only (a closed loop sends as fast as responses come)");
-    }
-    if (vm.count("progress") && vm.count("no-progress")) return usage("--progress and --no-progress contradict");
-    if (vm.count("progress")) o.progress = true;
-    if (vm.count("no-progress")) o.progress = false;
-    if (!o.filter.empty()) {
-        try {
-            std::regex check(o.filter);
-        } catch (const std::regex_error& e) {
-            return usage("--filter '" + o.filter + "' is not a valid regex: " + e.what());
-        }
-    }
-    for (const auto& text : slos) {
-        auto slo = parse_slo(text, &error);
-        if (!slo) return usage(error);
-        o.slos.push_back(std::move(*slo));
-    }
     return o;
 }
 

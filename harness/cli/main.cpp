@@ -2,9 +2,10 @@
 //   kmsconf [run] [options]   run the suites (default command)
 //   kmsconf serve [options]   run the reference server in the foreground
 //   kmsconf bench [options]   latency benchmark
-#include "harness/bench/bench_main.hpp"
-#include "server/reference_server.hpp"
+#include "harness/cli/bench_command.hpp"
+#include "harness/cli/exit_codes.hpp"
 #include "harness/cli/run_command.hpp"
+#include "harness/cli/serve_command.hpp"
 
 #include <cstring>
 #include <exception>
@@ -12,24 +13,24 @@
 
 int main(int argc, char** argv) {
     try {
-        if (argc > 1 && std::strcmp(argv[1], "serve") == 0) return kms::server::serve_main(argc - 1, argv + 1);
-        if (argc > 1 && std::strcmp(argv[1], "bench") == 0) return kms::bench::bench_main(argc - 1, argv + 1);
+        if (argc > 1 && std::strcmp(argv[1], "serve") == 0) return kms::cli::serve_main(argc - 1, argv + 1);
+        if (argc > 1 && std::strcmp(argv[1], "bench") == 0) return kms::cli::bench_main(argc - 1, argv + 1);
         if (argc > 1 && std::strcmp(argv[1], "run") == 0) return kms::cli::run_main(argc - 1, argv + 1);
         if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
             std::cout << "kmsconf 0.1.0\n";
-            return 0;
+            return kms::cli::kExitOk;
         }
         // A first word that is no command and no option is a mistake (`kmsconf frobnicate`,
         // `kmsconf srve`): running the suites against the embedded server instead would exit
         // 0 having tested nothing the user meant.
         if (argc > 1 && argv[1][0] != '-') {
             std::cerr << "kmsconf: unknown command '" << argv[1] << "' (commands: run, serve, bench; see kmsconf --help)\n";
-            return 2;
+            return kms::cli::kExitUsage;
         }
         return kms::cli::run_main(argc, argv);
     } catch (const std::exception& e) {
         // Last resort: every expected failure is reported where it happens with its own code.
         std::cerr << "kmsconf: internal error: " << e.what() << "\n";
-        return 2;
+        return kms::cli::kExitUsage;
     }
 }

@@ -1,28 +1,30 @@
+// Orchestration of `kmsconf run`: options, the suites and the contract (every configuration
+// error found before anything is sent), the shared target set-up, one GoogleTest case per
+// conformance case, then the reports and the exit code.
 #include "harness/cli/run_command.hpp"
 
+#include "common/fixture_ids.hpp"
+#include "common/text.hpp"
 #include "harness/cases/case_filter.hpp"
 #include "harness/cases/case_generator.hpp"
-#include "harness/run/case_runner.hpp"
+#include "harness/cases/suite.hpp"
+#include "harness/cli/exit_codes.hpp"
+#include "harness/cli/run_options.hpp"
+#include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
-#include "harness/transport/ca_file_check.hpp"
-#include "common/credentials.hpp"
 #include "harness/report/curl_command.hpp"
 #include "harness/report/gtest_cases.hpp"
 #include "harness/report/gtest_isolation.hpp"
 #include "harness/report/html_report.hpp"
 #include "harness/report/junit_findings.hpp"
-#include "server/reference_server.hpp"
 #include "harness/report/report_files.hpp"
-#include "harness/cli/run_options.hpp"
+#include "harness/run/case_runner.hpp"
 #include "harness/run/run_tally.hpp"
-#include "harness/cases/suite.hpp"
-#include "common/text.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <iostream>
-#include <memory>
 
 namespace fs = std::filesystem;
 
@@ -30,7 +32,12 @@ namespace kms::cli {
 
 namespace {
 
-constexpr int kExitOk = 0, kExitFailures = 1, kExitUsage = 2, kExitUnreachable = 3;
+// What a run runs: the contract revision, the selected cases, and how to send them.
+struct RunPlan {
+    Contract contract;
+    std::vector<Case> cases;
+    RunSettings settings;
+};
 
 fs::path contract_dir(const std::string& contract) {
     fs::path p(contract);
@@ -39,143 +46,80 @@ fs::path contract_dir(const std::string& contract) {
     return default_schemas_dir() / contract;
 }
 
+std::vector<Case> load_cases(const RunOptions& o, const Contract& contract) {
+    auto suite_schema = SchemaValidator::from_file(default_schemas_dir() / "suite.schema.json");
+    std::vector<fs::path> paths(o.suites.begin(), o.suites.end());
+    if (paths.empty()) paths.push_back(default_suites_dir());
+    auto suites = load_suites(paths, *suite_schema);
+    if (o.generated > 0)
+        suites.push_back(generate_cases(contract.request_schema().document(), {o.seed, o.generated, o.zone}));
+    return select_cases(suites, o.filter);
+}
+
+// Everything that can be wrong with the configuration is found here, before any request is sent.
+RunPlan load_plan(const RunOptions& o) {
+    std::optional<RunPlan> plan;
+    try {
+        Contract contract = Contract::load(contract_dir(o.contract));
+        auto cases = load_cases(o, contract);
+        plan = RunPlan{std::move(contract), std::move(cases), {}};
+    } catch (const std::exception& e) {
+        throw CommandStop(kExitUsage, e.what());
+    }
+    plan->settings.signer.credentials = load_credentials(o.api_key, o.api_secret_file);
+    if (plan->cases.empty()) throw CommandStop(kExitUsage, "the filter '" + o.filter + "' selects no case (see --list)");
+    plan->settings.vars.key = o.key_id.empty() ? kDefaultKeyId : o.key_id;
+    plan->settings.vars.zone = o.zone;
+    plan->settings.rate_per_second = o.rate;
+    plan->settings.max_response_time = std::chrono::milliseconds(o.max_response_time_ms);
+    return std::move(*plan);
+}
+
+void print_checks() {
+    for (const auto& check : check_catalogue()) std::cout << check.name << "  " << check.requirement << "\n";
+}
+
 void print_list(const std::vector<Case>& cases) {
     for (const auto& c : cases)
         std::cout << c.full_name() << "  [" << to_string(c.level) << "]  " << c.requirement << "\n";
     std::cout << cases.size() << " cases\n";
 }
 
-int dry_run(const std::vector<Case>& cases, const BaseUrl& base, const RunSettings& settings) {
-    for (const auto& c : cases) {
-        std::cout << "# " << c.full_name() << " [" << to_string(c.level) << "]: " << c.requirement << "\n";
-        if (!auth_mode_runnable(c.request.auth, settings.signer)) {
-            std::cout << "# skipped: needs credentials\n\n";
-            continue;
+// --dry-run: every request as a curl command, nothing sent. Without --base-url, the URL
+// `kmsconf serve --port 8080` would serve.
+int dry_run(const RunOptions& o, const RunPlan& plan) {
+    const BaseUrl base = parse_target_url(o.base_url.empty() ? "http://127.0.0.1:8080/v2" : o.base_url);
+    try {
+        for (const auto& c : plan.cases) {
+            std::cout << "# " << c.full_name() << " [" << to_string(c.level) << "]: " << c.requirement << "\n";
+            if (!auth_mode_runnable(c.request.auth, plan.settings.signer)) {
+                std::cout << "# skipped: needs credentials\n\n";
+                continue;
+            }
+            for (int i = 0; i < c.request.times; ++i)
+                std::cout << curl_command(base, build_request(c, plan.settings.vars, base, plan.settings.signer), SIZE_MAX)
+                          << "\n";
+            std::cout << "\n";
         }
-        for (int i = 0; i < c.request.times; ++i)
-            std::cout << curl_command(base, build_request(c, settings.vars, base, settings.signer), SIZE_MAX) << "\n";
-        std::cout << "\n";
+    } catch (const std::exception& e) {
+        throw CommandStop(kExitUsage, e.what());
     }
     return kExitOk;
 }
 
-}  // namespace
-
-int run_main(int argc, char** argv) {
-    int code = kExitOk;
-    std::string report_dir_of_failed_run;
-    auto options = parse_run_options(argc, argv, &code, &report_dir_of_failed_run);
-    if (!options) {
-        // Even a run refused for its flags must not leave the last green report behind.
-        if (!report_dir_of_failed_run.empty()) {
-            try {
-                remove_previous_reports(report_dir_of_failed_run);
-            } catch (const std::exception& e) {
-                std::cerr << "kmsconf: " << e.what() << "\n";
-            }
-        }
-        return code;
-    }
-    const RunOptions& o = *options;
-
-    if (o.list_checks) {
-        for (const auto& check : check_catalogue()) std::cout << check.name << "  " << check.requirement << "\n";
-        return kExitOk;
-    }
-    // First of all, the previous run's reports go: whatever stops this run (exit 2 or 3),
-    // CI must not find and publish the last green junit.xml.
-    if (o.sends()) {
-        try {
-            remove_previous_reports(o.report_dir);
-        } catch (const std::exception& e) {
-            std::cerr << "kmsconf: " << e.what() << "\n";
-            return kExitUsage;
-        }
-    }
-
-    // Everything that can be wrong with the configuration is found before any request is sent.
-    std::optional<Contract> contract;
-    std::vector<Case> cases;
-    RunSettings settings;
-    try {
-        contract = Contract::load(contract_dir(o.contract));
-        auto suite_schema = SchemaValidator::from_file(default_schemas_dir() / "suite.schema.json");
-        std::vector<fs::path> paths(o.suites.begin(), o.suites.end());
-        if (paths.empty()) paths.push_back(default_suites_dir());
-        auto suites = load_suites(paths, *suite_schema);
-        if (o.generated > 0)
-            suites.push_back(generate_cases(contract->request_schema().document(), {o.seed, o.generated, o.zone}));
-        cases = select_cases(suites, o.filter);
-        settings.signer.credentials = resolve_credentials(o.api_key, o.api_secret_file);
-    } catch (const std::exception& e) {
-        std::cerr << "kmsconf: " << e.what() << "\n";
-        return kExitUsage;
-    }
-    if (cases.empty()) {
-        std::cerr << "kmsconf: the filter '" << o.filter << "' selects no case (see --list)\n";
-        return kExitUsage;
-    }
-    if (o.list) {
-        print_list(cases);
-        return kExitOk;
-    }
-    settings.vars.key = o.key_id.empty() ? server::kDefaultKeyId : o.key_id;
-    settings.vars.zone = o.zone;
-    settings.rate_per_second = o.rate;
-    settings.max_response_time = std::chrono::milliseconds(o.max_response_time_ms);
-
-    if (!o.ca_file.empty()) {
-        if (auto problem = ca_file_problem(o.ca_file); !problem.empty()) {
-            std::cerr << "kmsconf: --ca-file " << o.ca_file << ": " << problem << "\n";
-            return kExitUsage;
-        }
-    }
-    // Reports that cannot be written are found now, not after every request was sent.
-    if (o.sends()) {
-        try {
-            check_reports_writable(o.report_dir);
-        } catch (const std::exception& e) {
-            std::cerr << "kmsconf: " << e.what() << "\n";
-            return kExitUsage;
-        }
-    }
-
-    // The target: the given URL, or the embedded reference server on an ephemeral port.
-    std::unique_ptr<server::ReferenceServer> embedded;
-    std::string url = o.base_url;
-    std::string target_label = o.base_url;
-    if (url.empty() && !o.dry_run) {
-        // The embedded server requires signatures, like the real API, so that the auth cases
-        // run too: with the user's credentials if given, else throw-away ones for this run.
+// The embedded server requires signatures, like the real API, so that the auth cases run too:
+// with the user's credentials if given, else throw-away ones for this run.
+Target open_run_target(const RunOptions& o, RunSettings& settings) {
+    server::ServerOptions embedded;
+    if (o.base_url.empty()) {
         if (!settings.signer.credentials)
             settings.signer.credentials = Exo2Credentials{"EXOembedded" + random_uuid().substr(0, 8), random_uuid() + random_uuid()};
-        server::ServerOptions so;
-        so.service.credentials = settings.signer.credentials;
-        embedded = std::make_unique<server::ReferenceServer>(so);
-        try {
-            embedded->start();
-        } catch (const std::exception& e) {
-            std::cerr << "kmsconf: cannot start the embedded reference server: " << e.what() << "\n";
-            return kExitUnreachable;
-        }
-        url = embedded->base_url();
-        target_label = "embedded reference server (" + url + ")";
-    } else if (url.empty()) {
-        url = "http://127.0.0.1:8080/v2";  // dry run: what `kmsconf serve --port 8080` would serve
+        embedded.service.credentials = settings.signer.credentials;
     }
-    std::string url_error;
-    auto base = parse_base_url(url, &url_error);
-    if (!base) {
-        std::cerr << "kmsconf: --base-url " << url << ": " << url_error << "\n";
-        return kExitUsage;
-    }
-    try {
-        if (o.dry_run) return dry_run(cases, *base, settings);
-    } catch (const std::exception& e) {
-        std::cerr << "kmsconf: " << e.what() << "\n";
-        return kExitUsage;
-    }
+    return open_target(o.base_url, std::move(embedded));
+}
 
+ClientOptions client_options(const RunOptions& o) {
     ClientOptions co;
     co.read_timeout = std::chrono::milliseconds(o.timeout_ms);
     co.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
@@ -183,53 +127,102 @@ int run_main(int argc, char** argv) {
     co.verify_tls = !o.insecure;
     co.ca_file = o.ca_file;
     co.stray_bytes_grace = std::chrono::milliseconds(o.stray_grace_ms);
-    HttpClient client(*base, co);
-    if (auto failure = client.connect()) {
-        std::cerr << "kmsconf: target unreachable: " << failure->error_detail << "\n";
-        return kExitUnreachable;
-    }
+    return co;
+}
 
-    // GoogleTest sees only the flags set here: neither ours nor GTEST_* from the environment.
-    const fs::path junit = fs::path(o.report_dir) / "junit.xml";
-    init_googletest_for_run(junit.string(), !o.verbose);
-
-    CaseRunner runner(*contract, client, *base, settings);
-    RunTally tally;
-    register_case_tests(cases, runner, tally, {o.strict, o.verbose});
-    const int gtest_status = RUN_ALL_TESTS();
-
-    RunInfo info{*base, contract->revision(), o.strict, target_label};
-    bool reports_written = true;
+// junit.xml (GoogleTest's, then the findings), summary.json, report.html; false when one could
+// not be written (checked writable up front, but a disk can fill up).
+bool write_reports(const RunOptions& o, const RunTally& tally, const RunInfo& info) {
     try {
-        add_findings_to_junit(junit, tally, *base, o.strict);
+        add_findings_to_junit(fs::path(o.report_dir) / "junit.xml", tally, info.base, o.strict);
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
+        return true;
     } catch (const std::exception& e) {
         std::cerr << "kmsconf: " << e.what() << "\n";
-        reports_written = false;
+        return false;
     }
-    const int failed = tally.failed(o.strict);
-    std::cout << "\nkmsconf: " << tally.passed(o.strict) << " passed, " << failed << " failed, "
+}
+
+void print_summary(const RunOptions& o, const RunTally& tally, const RunInfo& info) {
+    std::cout << "\nkmsconf: " << tally.passed(o.strict) << " passed, " << tally.failed(o.strict) << " failed, "
               << tally.count(Verdict::skipped) << " skipped\n"
               << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
               << " informational) against " << info.target_label() << ", contract " << info.contract_revision
               << "; reports in " << o.report_dir << "/\n";
+}
 
+// The exit code of a run that sent its cases.
+int run_verdict(const RunOptions& o, const RunTally& tally, bool reports_written, int gtest_status) {
     const int ran = tally.total() - tally.count(Verdict::skipped);
-    if (ran > 0 && tally.transport_failures() == ran) {
-        std::cerr << "kmsconf: no case got a response: target unreachable\n";
-        return kExitUnreachable;
-    }
-    if (ran == 0) {
-        std::cerr << "kmsconf: every selected case was skipped: nothing was tested\n";
-        return kExitUsage;
-    }
-    // A gate must not pass on reports it could not write (checked writable up front, but a
-    // disk can fill up).
+    if (ran > 0 && tally.transport_failures() == ran)
+        throw CommandStop(kExitUnreachable, "no case got a response: target unreachable");
+    if (ran == 0) throw CommandStop(kExitUsage, "every selected case was skipped: nothing was tested");
+    // A gate must not pass on reports it could not write.
     if (!reports_written) return kExitUsage;
     // GoogleTest's own verdict is a cross-check: a test that failed without a graded failure
     // (an exception, say) still fails the run.
-    return failed > 0 || gtest_status != 0 ? kExitFailures : kExitOk;
+    return tally.failed(o.strict) > 0 || gtest_status != 0 ? kExitFailures : kExitOk;
+}
+
+int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, HttpClient& client) {
+    // GoogleTest sees only the flags set here: neither ours nor GTEST_* from the environment.
+    init_googletest_for_run((fs::path(o.report_dir) / "junit.xml").string(), !o.verbose);
+    CaseRunner runner(plan.contract, client, target.base, plan.settings);
+    RunTally tally;
+    register_case_tests(plan.cases, runner, tally, {o.strict, o.verbose});
+    const int gtest_status = RUN_ALL_TESTS();
+
+    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label};
+    const bool reports_written = write_reports(o, tally, info);
+    print_summary(o, tally, info);
+    return run_verdict(o, tally, reports_written, gtest_status);
+}
+
+int run(const RunOptions& o) {
+    if (o.list_checks) {
+        print_checks();
+        return kExitOk;
+    }
+    // First of all, the previous run's reports go: whatever stops this run (exit 2 or 3), CI
+    // must not find and publish the last green junit.xml.
+    if (o.sends()) remove_stale_reports(o.report_dir, kRunReportFiles);
+    RunPlan plan = load_plan(o);
+    if (o.list) {
+        print_list(plan.cases);
+        return kExitOk;
+    }
+    check_ca_file(o.ca_file);
+    if (o.sends()) check_report_folder(o.report_dir, kRunReportFiles);
+    if (o.dry_run) return dry_run(o, plan);
+
+    const Target target = open_run_target(o, plan.settings);
+    HttpClient client(target.base, client_options(o));
+    check_reachable(client);
+    return run_cases(o, plan, target, client);
+}
+
+// A run refused for its flags must not leave the last green report behind either.
+void remove_reports_of_refused_run(const std::string& report_dir) {
+    if (report_dir.empty()) return;
+    try {
+        remove_previous_reports(report_dir);
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf: " << e.what() << "\n";
+    }
+}
+
+}  // namespace
+
+int run_main(int argc, char** argv) {
+    int code = kExitOk;
+    std::string report_dir_of_refused_run;
+    auto options = parse_run_options(argc, argv, &code, &report_dir_of_refused_run);
+    if (!options) {
+        remove_reports_of_refused_run(report_dir_of_refused_run);
+        return code;
+    }
+    return run_command("kmsconf", [&] { return run(*options); });
 }
 
 }  // namespace kms::cli

@@ -1,5 +1,6 @@
 #include "harness/cli/run_options.hpp"
 
+#include "harness/cli/exit_codes.hpp"
 #include "harness/transport/base_url.hpp"
 #include "common/bounded_number.hpp"
 #include "common/command_line.hpp"
@@ -81,11 +82,8 @@ bool check_values(const po::variables_map& vm, const RunOptions& o, std::string*
     return true;
 }
 
-}  // namespace
-
-std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_code, std::string* report_dir) {
-    RunOptions o;
-    NumberTexts n;
+// The flags, bound to `o` and (the numbers, read as text and checked by read_numbers) `n`.
+po::options_description describe(RunOptions& o, NumberTexts& n) {
     po::options_description desc(
         "Usage: kmsconf [run] [options]\n"
         "Runs the replicate conformance suites against --base-url (default: an embedded reference\n"
@@ -123,10 +121,36 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         ("seed", po::value(&n.seed)->default_value(n.seed), "seed of the generated cases, 0 to 18446744073709551615 (same seed, same ids and bytes)")
         ("generated", po::value(&n.generated)->default_value(n.generated), "how many cases to generate from the request schema, 0 to 10000 (0: none)")
         ("verbose,v", po::bool_switch(&o.verbose), "print every case as it runs, and informational findings");
+    return desc;
+}
 
+// After an unknown flag: the rest read leniently, only to learn where the refused run's
+// reports would have gone (empty when it would have written none).
+std::string report_dir_despite_unknown_flag(int argc, char** argv) {
+    try {
+        RunOptions lenient;
+        po::options_description dirs;
+        dirs.add_options()("report-dir", po::value(&lenient.report_dir)->default_value(lenient.report_dir))(
+            "list", po::bool_switch(&lenient.list))("list-checks", po::bool_switch(&lenient.list_checks))(
+            "dry-run", po::bool_switch(&lenient.dry_run))("help,h", "");
+        po::variables_map lvm;
+        po::store(po::command_line_parser(argc, argv).options(dirs).style(strict_command_line_style()).allow_unregistered().run(), lvm);
+        po::notify(lvm);
+        if (lenient.sends() && !lvm.count("help")) return lenient.report_dir;
+    } catch (const po::error&) {
+    }
+    return {};
+}
+
+}  // namespace
+
+std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_code, std::string* report_dir) {
+    RunOptions o;
+    NumberTexts n;
+    const po::options_description desc = describe(o, n);
     auto usage = [&](const std::string& msg) -> std::optional<RunOptions> {
         std::cerr << "kmsconf: " << msg << " (see --help)\n";
-        *exit_code = 2;
+        *exit_code = kExitUsage;
         return std::nullopt;
     };
     po::variables_map vm;
@@ -137,24 +161,12 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         stray = std::move(line.stray);
         if (vm.count("help")) {
             std::cout << desc << "\n";
-            *exit_code = 0;
+            *exit_code = kExitOk;
             return std::nullopt;
         }
         po::notify(vm);
     } catch (const po::error& e) {
-        // An unknown flag: read the rest leniently, only to learn where reports would go.
-        try {
-            RunOptions lenient;
-            po::options_description dirs;
-            dirs.add_options()("report-dir", po::value(&lenient.report_dir)->default_value(lenient.report_dir))(
-                "list", po::bool_switch(&lenient.list))("list-checks", po::bool_switch(&lenient.list_checks))(
-                "dry-run", po::bool_switch(&lenient.dry_run))("help,h", "");
-            po::variables_map lvm;
-            po::store(po::command_line_parser(argc, argv).options(dirs).style(strict_command_line_style()).allow_unregistered().run(), lvm);
-            po::notify(lvm);
-            if (lenient.sends() && !lvm.count("help")) *report_dir = lenient.report_dir;
-        } catch (const po::error&) {
-        }
+        *report_dir = report_dir_despite_unknown_flag(argc, argv);
         return usage(e.what());
     }
     if (o.sends()) *report_dir = o.report_dir;

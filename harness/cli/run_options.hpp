@@ -4,6 +4,8 @@
 // something a run quietly works around.
 #pragma once
 
+#include "harness/contract/contract.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -23,7 +25,7 @@ struct RunOptions {
     std::string base_url;            // empty: start the embedded reference server
     std::string key_id;              // ${key}; default: the reference server's documented key
     std::string zone = "de-fra-1";   // ${zone}
-    std::string contract = "2026-03-31";  // a revision under schemas/, or a directory
+    std::string contract = kDefaultContractRevision;  // a revision under schemas/, or a directory
     std::vector<std::string> suites;      // files or directories; default suites/
     std::string filter;
     bool list = false;

@@ -70,6 +70,14 @@ const ResponseSpec* Contract::response(int status) const {
     return it == responses_.end() ? nullptr : &it->second;
 }
 
+std::string Contract::operation_path(const std::string& id) const {
+    const std::string parameter = "{id}";
+    const auto at = path_.find(parameter);
+    if (at == std::string::npos)
+        throw std::runtime_error("contract " + revision_ + ": path " + path_ + " has no {id} parameter");
+    return path_.substr(0, at) + id + path_.substr(at + parameter.size());
+}
+
 std::vector<int> Contract::declared_statuses() const {
     std::vector<int> out;
     for (const auto& [status, spec] : responses_) out.push_back(status);

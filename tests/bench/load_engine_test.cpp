@@ -26,7 +26,7 @@ BaseUrl url(const std::string& text) {
 }
 
 RequestSpec replicate(const BaseUrl& base, std::string body = R"({"zone":"de-fra-1"})") {
-    return {"POST", base.path + "/kms-key/" + server::kDefaultKeyId + "/replicate", "application/json", std::move(body)};
+    return {"POST", base.path + "/kms-key/" + kDefaultKeyId + "/replicate", "application/json", std::move(body)};
 }
 
 LoadSpec spec(LoadMode mode, unsigned connections, std::chrono::milliseconds duration) {

@@ -6,6 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
 namespace kms {
 namespace {
 
@@ -109,6 +116,31 @@ TEST(Formats, UriReferenceGrammar) {
     for (const char* bad : {"not a uri ref", "a b", "1http://x", "http://x/<y>", "%4", "%zz", "a#b#c", "\"quoted\"",
                             "back\\slash", "a:b:c:\x01", "é"})
         EXPECT_FALSE(is_uri_reference(bad)) << bad;
+}
+
+// The bench builds its requests from this, so the contract's path is the one measured.
+TEST(Contract, OperationPathPutsTheKeyInTheTemplate) {
+    EXPECT_EQ(test::seed_contract().method(), "POST");
+    EXPECT_EQ(test::seed_contract().operation_path("a02baf5a-a3e4-49a0-857b-8a08d276c1c0"),
+              "/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate");
+}
+
+TEST(Contract, OperationPathWithoutAnIdParameterIsAnError) {
+    // The seed contract with its path's {id} renamed: the bench must not send a path with a
+    // placeholder left in it.
+    const auto seed = std::filesystem::path(KMSCONF_SOURCE_DIR) / "schemas" / "2026-03-31";
+    const auto dir = std::filesystem::temp_directory_path() / ("kmsconf-contract-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::copy(seed, dir);
+    std::ifstream in(seed / "contract.json");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string from = "\"path\": \"/kms-key/{id}/replicate\"";
+    ASSERT_NE(text.find(from), std::string::npos);
+    text.replace(text.find(from), from.size(), "\"path\": \"/kms-key/{key}/replicate\"");
+    std::ofstream(dir / "contract.json", std::ios::trunc) << text;
+    const Contract renamed = Contract::load(dir);
+    std::filesystem::remove_all(dir);
+    EXPECT_THROW(renamed.operation_path("a02baf5a-a3e4-49a0-857b-8a08d276c1c0"), std::runtime_error);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // `kmsconf serve` flag handling and exit codes (2: usage, 3: bind). The run-until-signal path
 // is not exercised here: it blocks SIGINT/SIGTERM and waits, which belongs in a process test.
+#include "harness/cli/serve_command.hpp"
 #include "server/reference_server.hpp"
 #include "tests/support/test_ca.hpp"
 
@@ -20,7 +21,7 @@ int serve(std::vector<std::string> args) {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    return serve_main(static_cast<int>(args.size()), argv.data());
+    return cli::serve_main(static_cast<int>(args.size()), argv.data());
 }
 
 TEST(ServeMainTest, HelpExitsZeroAndListsFlags) {

@@ -1,12 +1,11 @@
-// `kmsconf serve`: the reference server in the foreground, for scripts and manual checks.
-// stdout carries exactly one line, "listening on http://ADDR:PORT/v2" (https:// with
-// --tls-cert/--tls-key), once bound (scripts parse it); everything else goes to stderr. Exit
-// codes: 0 after SIGINT/SIGTERM, 2 for bad flags or an unusable certificate or key, 3 when the
-// address cannot be bound.
-#include "server/reference_server.hpp"
+// `kmsconf serve`: flags into ServerOptions, then the server until a signal. The server
+// library itself has no command line: this is the harness's CLI side of it.
+#include "harness/cli/serve_command.hpp"
 
 #include "common/command_line.hpp"
 #include "common/credentials.hpp"
+#include "harness/cli/exit_codes.hpp"
+#include "server/reference_server.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -21,15 +20,12 @@
 #include <string>
 #include <vector>
 
-namespace kms::server {
+namespace kms::cli {
 
 namespace {
 
 namespace po = boost::program_options;
-
-constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;
-constexpr int kExitBind = 3;
+using namespace kms::server;
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -174,7 +170,7 @@ int serve_main(int argc, char** argv) {
         return kExitUsage;
     } catch (const std::exception& e) {
         std::cerr << "kmsconf serve: " << e.what() << "\n";
-        return kExitBind;
+        return kExitUnreachable;  // cannot bind
     }
     std::cout << "listening on " << server.base_url() << std::endl;  // endl: flushed for scripts
     int sig = signals.wait();
@@ -183,4 +179,4 @@ int serve_main(int argc, char** argv) {
     return kExitOk;
 }
 
-}  // namespace kms::server
+}  // namespace kms::cli

@@ -1,0 +1,31 @@
+#include "harness/bench/bench_cases.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace kms::bench {
+
+namespace {
+
+std::string json_string(const std::string& s) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+    return buf.GetString();
+}
+
+}  // namespace
+
+std::vector<BenchCase> bench_cases(const Contract& contract, const std::string& key, const std::string& zone) {
+    const std::string& method = contract.method();
+    const std::string path = contract.operation_path(key);
+    return {
+        // The first replicate of a key to a zone schedules a replica (200); every later one is a
+        // 400 Conflict. Both are the contract's answers, so both count as success.
+        {"replicate_valid", {method, path, "application/json", "{\"zone\":" + json_string(zone) + "}"}, {200, 400}, true},
+        // Unparsable JSON: the 400 path, no side effect anywhere.
+        {"replicate_malformed", {method, path, "application/json", "{\"zone\":"}, {400}, false},
+    };
+}
+
+}  // namespace kms::bench

@@ -1,0 +1,145 @@
+#include "harness/bench/benchmark_runs.hpp"
+
+#include "harness/transport/http_client.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <functional>
+
+namespace kms::bench {
+
+namespace {
+
+std::string benchmark_name(const std::string& id, const LoadSpec& spec) {
+    std::string name = id + "/" + to_string(spec.mode);
+    if (spec.mode == LoadMode::open) {
+        char rate[32];
+        std::snprintf(rate, sizeof rate, "%g", spec.rate);
+        name += std::string("/rate:") + rate;
+    }
+    return name + "/connections:" + std::to_string(spec.connections);
+}
+
+void set_counters(benchmark::State& state, const BenchRecord& r) {
+    const LoadResult& res = r.result;
+    auto& c = state.counters;
+    c["requests"] = static_cast<double>(res.attempts());
+    c["requests_per_second"] = res.requests_per_second;
+    const std::pair<const char*, double> percentiles[] = {{"p50_us", 50}, {"p90_us", 90}, {"p99_us", 99}, {"p99_9_us", 99.9}};
+    for (auto [name, p] : percentiles) c[name] = static_cast<double>(res.latency.percentile(p));
+    c["max_us"] = static_cast<double>(res.latency.max());
+    c["mean_us"] = res.latency.mean();
+    if (r.spec.mode == LoadMode::open) {
+        for (auto [name, p] : percentiles) c[std::string("uncorrected_") + name] = static_cast<double>(res.uncorrected.percentile(p));
+        c["uncorrected_max_us"] = static_cast<double>(res.uncorrected.max());
+        c["target_rate"] = r.spec.rate;
+        c["backlog_at_end"] = static_cast<double>(res.backlog_at_end);
+    }
+    c["errors"] = static_cast<double>(res.error_total());
+    for (std::size_t k = 0; k < kErrorKinds; ++k)
+        c[std::string("errors_") + to_string(static_cast<ErrorKind>(k))] = static_cast<double>(res.errors[k]);
+    c["connections_opened"] = static_cast<double>(res.connections_opened);
+    if (res.attempts() > 0)
+        c["client_cpu_us_per_request"] = res.client_cpu_seconds * 1e6 / static_cast<double>(res.attempts());
+}
+
+// A line on stderr per progress report: where a long run stands, and its recent rate.
+std::function<void(const LoadProgress&)> progress_printer(const std::string& name) {
+    return [name, last_responses = std::uint64_t{0}, last_elapsed = 0.0](const LoadProgress& p) mutable {
+        const double dt = p.elapsed_seconds - last_elapsed;
+        const double rate = dt > 0 ? static_cast<double>(p.responses - last_responses) / dt : 0;
+        std::fprintf(stderr, "  [%s] %.0f s%s: %llu responses (%.0f/s), %llu errors\n", name.c_str(),
+                     p.elapsed_seconds, p.warming_up ? " (warm-up)" : "", static_cast<unsigned long long>(p.responses),
+                     rate, static_cast<unsigned long long>(p.errors));
+        last_responses = p.responses;
+        last_elapsed = p.elapsed_seconds;
+    };
+}
+
+// One benchmark: reset the embedded server (so the first valid replicate is a 200 again), run
+// the load, and hand GB the per-request time and the counters.
+void run_benchmark(benchmark::State& state, BenchRecord& record, const WireRequest& request,
+                   const BenchmarkSetting& setting) {
+    if (setting.reset_embedded) {
+        ClientOptions co;
+        HttpClient admin(setting.target.url, co);
+        admin.send(HttpRequest{"POST", "/_reference/reset", {}, ""});
+    }
+    record.result = run_load(setting.target, request, record.spec,
+                             setting.progress ? progress_printer(record.name) : std::function<void(const LoadProgress&)>{});
+    const LoadResult& res = record.result;
+    if (!res.setup_error.empty()) {
+        state.SkipWithError(res.setup_error.c_str());
+        return;
+    }
+    set_counters(state, record);
+    if (res.latency.count() == 0) {
+        state.SkipWithError("no successful response");
+        return;
+    }
+    const double span_seconds = static_cast<double>(res.latency.sum()) * 1e-6;
+    while (state.KeepRunningBatch(static_cast<benchmark::IterationCount>(res.latency.count())))
+        state.SetIterationTime(span_seconds);
+}
+
+// Runs the registered benchmarks with GB's own flags only: ours are not GB's. Google
+// Benchmark 1.7 takes each flag's default from the environment (BENCHMARK_FILTER,
+// BENCHMARK_REPETITIONS, BENCHMARK_OUT, ...) when the program starts, so every flag that
+// changes what runs or where the report goes is given here: an inherited BENCHMARK_FILTER
+// would otherwise run nothing, BENCHMARK_MIN_WARMUP_TIME would run each load twice.
+void run_google_benchmark(const std::filesystem::path& report_dir) {
+    std::vector<std::string> args = {"kmsconf-bench",
+                                     "--benchmark_out=" + (report_dir / "bench.json").string(),
+                                     "--benchmark_out_format=json",
+                                     "--benchmark_filter=.",
+                                     "--benchmark_list_tests=false",
+                                     "--benchmark_repetitions=1",
+                                     "--benchmark_min_warmup_time=0",
+                                     "--benchmark_enable_random_interleaving=false",
+                                     "--benchmark_report_aggregates_only=false",
+                                     "--benchmark_display_aggregates_only=false",
+                                     "--benchmark_format=console",
+                                     "--benchmark_counters_tabular=false"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    int argc = static_cast<int>(argv.size());
+    argv.push_back(nullptr);  // argv[argc] must be NULL: Initialize shifts it when it removes flags
+    benchmark::Initialize(&argc, argv.data());
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+}
+
+}  // namespace
+
+std::vector<BenchRecord> run_benchmarks(const std::vector<BenchCase>& cases, const BenchmarkSetting& setting,
+                                        const std::filesystem::path& report_dir) {
+    // Records and requests live until GB has run: the registered lambdas point into them.
+    std::vector<BenchRecord> records(cases.size());
+    std::vector<WireRequest> requests;
+    requests.reserve(cases.size());
+    benchmark::ClearRegisteredBenchmarks();
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        records[i].spec = setting.spec;
+        records[i].spec.expected_statuses = cases[i].expected_statuses;
+        const std::string name = benchmark_name(cases[i].id, records[i].spec);
+        // The name Google Benchmark reports for it (it appends the explicit iteration count and
+        // the time type), so that bench-histograms.json and messages join with bench.json.
+        records[i].name = name + "/iterations:1/manual_time";
+        RequestSpec request = cases[i].request;
+        request.target = setting.target.url.path + request.target;
+        requests.emplace_back(std::move(request), setting.target.url, setting.credentials,
+                              setting.spec.mode == LoadMode::closed_new_connection);
+        benchmark::RegisterBenchmark(name.c_str(),
+                                     [&record = records[i], &request = requests[i], &setting](benchmark::State& state) {
+                                         run_benchmark(state, record, request, setting);
+                                     })
+            ->Iterations(1)
+            ->UseManualTime()
+            ->Unit(benchmark::kMicrosecond);
+    }
+    run_google_benchmark(report_dir);
+    return records;
+}
+
+}  // namespace kms::bench

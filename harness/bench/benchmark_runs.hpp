@@ -1,0 +1,36 @@
+// How a load run maps onto Google Benchmark: the run happens once, before the benchmark loop;
+// the loop then declares one iteration per successful request (KeepRunningBatch) and a manual
+// time equal to the sum of their request/response spans, so GB's real_time is the mean latency
+// per request and compare.py compares latency between runs. The spans exclude set-up (server
+// start, connecting the keep-alive connections) and the warm-up. cpu_time is GB's measure of
+// the benchmark thread, which only waits: the client's own CPU cost is the counter
+// client_cpu_us_per_request. Every other figure is a counter (latencies in microseconds).
+#pragma once
+
+#include "harness/bench/bench_cases.hpp"
+#include "harness/bench/bench_report.hpp"
+#include "harness/bench/engine/load_engine.hpp"
+#include "harness/bench/wire_request.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kms::bench {
+
+// What every benchmark of one `kmsconf bench` shares.
+struct BenchmarkSetting {
+    LoadTarget target;
+    LoadSpec spec;                               // expected_statuses set per case
+    std::optional<Exo2Credentials> credentials;  // sign every request when set
+    bool reset_embedded = false;                 // POST /_reference/reset before each benchmark
+    bool progress = false;                       // a line on stderr every second
+};
+
+// One Google Benchmark per case, run with GB's own flags only (an inherited BENCHMARK_FILTER
+// and the like is ignored); bench.json goes to `report_dir`. Returns a record per case, in order.
+std::vector<BenchRecord> run_benchmarks(const std::vector<BenchCase>& cases, const BenchmarkSetting& setting,
+                                        const std::filesystem::path& report_dir);
+
+}  // namespace kms::bench

@@ -1,0 +1,146 @@
+// Orchestration of `kmsconf bench`: options, the shared target set-up (embedded reference
+// server or --base-url, probed first so that an unreachable target exits 3 before any
+// benchmark), one Google Benchmark per request kind (harness/bench/benchmark_runs.hpp), then
+// reports and the SLO gate.
+#include "harness/cli/bench_command.hpp"
+
+#include "common/fixture_ids.hpp"
+#include "harness/bench/bench_cases.hpp"
+#include "harness/bench/bench_gate.hpp"
+#include "harness/bench/bench_options.hpp"
+#include "harness/bench/bench_report.hpp"
+#include "harness/bench/benchmark_runs.hpp"
+#include "harness/cli/exit_codes.hpp"
+#include "harness/cli/target_setup.hpp"
+#include "harness/contract/contract.hpp"
+#include "harness/report/report_files.hpp"
+#include "harness/transport/http_client.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+namespace fs = std::filesystem;
+
+namespace kms::cli {
+
+namespace {
+
+using namespace kms::bench;
+
+// The benchmarks --filter and --allow-mutations leave; none is a usage error, found before any
+// set-up. The requests are the contract's operation (its default revision, as `kmsconf run`).
+std::vector<BenchCase> selected_cases(const BenchOptions& o) {
+    const bool embedded = o.base_url.empty();
+    // --key-id is a uuid (bench_options.cpp), so it goes into the request line as it is.
+    const std::string key = o.key_id.empty() ? kDefaultKeyId : o.key_id;
+    std::vector<BenchCase> cases;
+    try {
+        cases = bench_cases(Contract::load(default_schemas_dir() / kDefaultContractRevision), key, o.zone);
+    } catch (const std::exception& e) {
+        throw CommandStop(kExitUsage, e.what());
+    }
+    std::vector<BenchCase> selected;
+    for (auto& c : cases) {
+        if (!o.filter.empty() && !std::regex_search(c.id, std::regex(o.filter))) continue;
+        if (c.mutates && !embedded && !o.allow_mutations) {
+            std::cerr << "kmsconf bench: skipping " << c.id
+                      << ": it changes state on the target (the first request schedules a replica); "
+                         "pass --allow-mutations to include it\n";
+            continue;
+        }
+        selected.push_back(std::move(c));
+    }
+    if (selected.empty())
+        throw CommandStop(kExitUsage, "no benchmark selected (benchmarks: replicate_valid, replicate_malformed)");
+    return selected;
+}
+
+// The first connection is given at most 5 s, whatever --timeout-ms: it only asks "is anybody there".
+void probe(const LoadTarget& target, int timeout_ms) {
+    ClientOptions co;
+    co.connect_timeout = std::chrono::milliseconds(std::min(timeout_ms, 5000));
+    co.verify_tls = target.verify_tls;
+    co.ca_file = target.ca_file;
+    HttpClient client(target.url, co);
+    check_reachable(client);
+}
+
+LoadSpec load_spec(const BenchOptions& o) {
+    LoadSpec spec;
+    spec.mode = o.mode;
+    spec.connections = o.connections;
+    spec.threads = o.threads;
+    spec.warmup = std::chrono::nanoseconds(static_cast<std::int64_t>(o.warmup_seconds * 1e9));
+    spec.duration = std::chrono::nanoseconds(static_cast<std::int64_t>(o.duration_seconds * 1e9));
+    spec.max_requests = o.max_requests;
+    spec.rate = o.rate;
+    spec.timeout = std::chrono::milliseconds(o.timeout_ms);
+    return spec;
+}
+
+void announce(const BenchOptions& o, std::size_t benchmarks, const Target& target, bool signed_requests) {
+    std::cerr << "kmsconf bench: " << benchmarks << " benchmark(s) against "
+              << (target.embedded ? "embedded reference server (" + target.base.to_string() + ")" : target.base.to_string()) << ", mode " << to_string(o.mode) << ", "
+              << o.connections << " connection(s), " << o.warmup_seconds << " s warm-up + " << o.duration_seconds
+              << " s each" << (signed_requests ? ", signed (EXO2-HMAC-SHA256)" : "") << "\n";
+}
+
+void write_histograms(const fs::path& report_dir, const std::vector<BenchRecord>& records, const BaseUrl& base) {
+    try {
+        std::ofstream(report_dir / "bench-histograms.json") << histograms_json(records, base.to_string());
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf bench: cannot write bench-histograms.json: " << e.what() << "\n";
+    }
+}
+
+int verdict(const BenchOptions& o, const std::vector<BenchRecord>& records) {
+    std::cout << "\n";
+    const GateResult g = gate(records, o.slos, std::cout);
+    std::cout << "\nkmsconf bench: reports in " << o.report_dir << "/ (bench.json, bench-histograms.json)\n";
+    if (g.unreachable) {
+        std::cerr << "kmsconf bench: every request failed to connect: target unreachable\n";
+        return kExitUnreachable;
+    }
+    // Repeated on stderr at the end, where CI logs show them.
+    for (const auto& b : g.breaches) std::cerr << "kmsconf bench: " << b << "\n";
+    if (g.failed && g.breaches.empty()) std::cerr << "kmsconf bench: FAILED (see above)\n";
+    return g.failed ? kExitFailures : kExitOk;
+}
+
+int bench(const BenchOptions& o) {
+    const auto credentials = load_credentials(o.api_key, o.api_secret_file);
+    check_ca_file(o.ca_file);
+    const auto cases = selected_cases(o);
+    // Google Benchmark aborts on a bench.json it cannot open, after the measuring: found now.
+    remove_stale_reports(o.report_dir, kBenchReportFiles);
+    check_report_folder(o.report_dir, kBenchReportFiles);
+
+    // The embedded reference server runs one I/O thread, in this process.
+    server::ServerOptions embedded;
+    embedded.threads = 1;
+    const Target target = open_target(o.base_url, embedded);
+    BenchmarkSetting setting{{target.base, !o.insecure, o.ca_file}, load_spec(o), credentials, target.embedded != nullptr,
+                             o.progress.value_or(isatty(STDERR_FILENO) || o.duration_seconds >= 10)};
+    probe(setting.target, o.timeout_ms);
+
+    announce(o, cases.size(), target, credentials.has_value());
+    const auto records = run_benchmarks(cases, setting, o.report_dir);
+    write_histograms(o.report_dir, records, target.base);
+    return verdict(o, records);
+}
+
+}  // namespace
+
+int bench_main(int argc, char** argv) {
+    int code = kExitOk;
+    auto options = parse_bench_options(argc, argv, &code, std::cout, std::cerr);
+    if (!options) return code;
+    return run_command("kmsconf bench", [&] { return bench(*options); });
+}
+
+}  // namespace kms::cli

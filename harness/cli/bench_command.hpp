@@ -1,0 +1,12 @@
+// `kmsconf bench`: the latency benchmark, built on Google Benchmark. See
+// harness/bench/bench_options.hpp for the flags and README.md ("Benchmark: kmsconf bench") for
+// what it measures and reports.
+#pragma once
+
+namespace kms::cli {
+
+// argv[0] is "bench". Exit codes (exit_codes.hpp): 0 every SLO held; 1 an SLO was breached or a
+// benchmark got no successful response; 2 usage or configuration error; 3 target unreachable.
+int bench_main(int argc, char** argv);
+
+}  // namespace kms::cli

@@ -35,6 +35,11 @@ protected:
         server_->start();
         ASSERT_NE(server_->port(), 0);
     }
+    void start_with(Fault f) {
+        ServerOptions o;
+        o.service.faults = {f};
+        start(std::move(o));
+    }
     std::uint16_t port() const { return server_->port(); }
     std::unique_ptr<ReferenceServer> server_;
 };
@@ -80,9 +85,7 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
 // The fault that lets the harness's response_framing check be seen failing: after a 400 on a
 // kept-alive connection comes a second response no request asked for; a 200 gets none.
 TEST_F(ServerTest, UnsolicitedResponseFaultFollowsEach400WithAnExtraResponse) {
-    ServerOptions o;
-    o.service.faults = {Fault::unsolicited_response};
-    start(std::move(o));
+    start_with(Fault::unsolicited_response);
     RawConnection c(port());
     ASSERT_TRUE(c.send_all(raw_replicate(kDefaultKeyId, R"({"zone":"de-fra-1"})")));
     auto ok = c.read_response();
@@ -420,9 +423,7 @@ TEST_F(ServerTest, KeyReadOnTheWireListsTheZoneJustReplicated) {
 }
 
 TEST_F(ServerTest, UnavailableOnceSendsRetryAfterOnTheWire) {
-    ServerOptions o;
-    o.service.faults = {Fault::unavailable_once};
-    start(std::move(o));
+    start_with(Fault::unavailable_once);
     RawConnection c(port());
     ASSERT_TRUE(c.send_all(raw_replicate(kDefaultKeyId, R"({"zone":"de-fra-1"})")));
     auto first = c.read_response();

@@ -2,7 +2,8 @@
 // kebab case, so that a name on the command line maps to exactly one deviation.
 #include "server/replicate_service.hpp"
 
-#include <iterator>
+#include "server/name_table.hpp"
+
 #include <utility>
 
 namespace kms::server {
@@ -29,26 +30,23 @@ constexpr std::pair<Fault, const char*> kFaultNames[] = {
     {Fault::unprocessable_entity, "unprocessable-entity"},
     {Fault::rate_limit_once, "rate-limit-once"},
     {Fault::unsolicited_response, "unsolicited-response"},
+    {Fault::operation_never_settles, "operation-never-settles"},
+    {Fault::forget_operation, "forget-operation"},
+    {Fault::operation_failure, "operation-failure"},
+    {Fault::operation_failure_no_reason, "operation-failure-no-reason"},
+    {Fault::wrong_operation_id, "wrong-operation-id"},
+    {Fault::wrong_reference, "wrong-reference"},
+    {Fault::replica_not_listed, "replica-not-listed"},
+    {Fault::rejection_replicates, "rejection-replicates"},
+    {Fault::no_key_read, "no-key-read"},
+    {Fault::unavailable_once, "unavailable-once"},
 };
 }  // namespace
 
-std::optional<Fault> parse_fault(std::string_view name) {
-    for (const auto& [fault, fault_name] : kFaultNames)
-        if (name == fault_name) return fault;
-    return std::nullopt;
-}
+std::optional<Fault> parse_fault(std::string_view name) { return detail::value_named(kFaultNames, name); }
 
-std::string to_string(Fault f) {
-    for (const auto& [fault, fault_name] : kFaultNames)
-        if (fault == f) return fault_name;
-    return "unknown";
-}
+std::string to_string(Fault f) { return detail::name_of(kFaultNames, f); }
 
-std::vector<std::string> fault_names() {
-    std::vector<std::string> out;
-    out.reserve(std::size(kFaultNames));
-    for (const auto& entry : kFaultNames) out.emplace_back(entry.second);
-    return out;
-}
+std::vector<std::string> fault_names() { return detail::names_in(kFaultNames); }
 
 }  // namespace kms::server

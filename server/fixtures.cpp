@@ -5,16 +5,21 @@
 
 namespace kms::server {
 
+namespace {
+// 2026-03-02T09:00:00Z: fixed, so that a key read is the same bytes every run until a replicate.
+constexpr std::int64_t kFixturesCreatedAt = 1772442000;
+}  // namespace
+
 std::vector<KeyFixture> default_key_fixtures() {
     std::vector<KeyFixture> keys;
     // Multi-zone, origin ch-gva-2: every replicate to another known zone succeeds once.
-    keys.push_back({kDefaultKeyId, "ch-gva-2", true, false, false});
+    keys.push_back({kDefaultKeyId, "ch-gva-2", true, false, false, "kmsconf-multi-zone", kFixturesCreatedAt});
     // Single-zone key: "Not Multizone".
-    keys.push_back({kSingleZoneKeyId, "ch-gva-2", false, false, false});
+    keys.push_back({kSingleZoneKeyId, "ch-gva-2", false, false, false, "kmsconf-single-zone", kFixturesCreatedAt});
     // Scheduled for deletion: "Key is Pending Deletion".
-    keys.push_back({kPendingDeletionKeyId, "de-fra-1", true, true, false});
+    keys.push_back({kPendingDeletionKeyId, "de-fra-1", true, true, false, "kmsconf-pending-deletion", kFixturesCreatedAt});
     // The account's default key: "Not on Default".
-    keys.push_back({kAccountDefaultKeyId, "ch-gva-2", true, false, true});
+    keys.push_back({kAccountDefaultKeyId, "ch-gva-2", true, false, true, "kmsconf-account-default", kFixturesCreatedAt});
     return keys;
 }
 

@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <cctype>
+#include <ctime>
 
 namespace kms::server::detail {
 
@@ -12,6 +13,12 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void write_string(Writer& w, std::string_view s) {
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
+// One string member of the object being written.
+void member(Writer& w, const char* name, std::string_view value) {
+    w.Key(name);
+    write_string(w, value);
 }
 }  // namespace
 
@@ -25,6 +32,7 @@ const char* problem_title_for(int status) {
         case 422: return "Unprocessable Content";
         case 429: return "Too Many Requests";
         case 431: return "Request Header Fields Too Large";
+        case 503: return "Service Unavailable";
         default: return "Internal Server Error";
     }
 }
@@ -69,18 +77,104 @@ std::string operation_json(const OperationView& op) {
     rapidjson::StringBuffer buf;
     Writer w(buf);
     w.StartObject();
-    w.Key("id");
-    write_string(w, op.id);
-    w.Key("state");
-    write_string(w, op.state);
+    member(w, "id", op.id);
+    member(w, "state", op.state);
+    if (op.reason) member(w, "reason", *op.reason);
+    if (op.message) member(w, "message", *op.message);
     w.Key("reference");
     w.StartObject();
-    w.Key("id");
-    write_string(w, op.key_id);
-    w.Key("link");
-    write_string(w, "/v2/kms-key/" + op.key_id);
-    w.Key("command");
-    write_string(w, "replicate-kms-key");
+    member(w, "id", op.key_id);
+    member(w, "link", "/v2/kms-key/" + op.key_id);
+    member(w, "command", "replicate-kms-key");
+    w.EndObject();
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string success_json(std::string_view status) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    member(w, "status", status);
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string rfc3339(std::int64_t unix_seconds) {
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char out[32];
+    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return out;
+}
+
+namespace {
+// Days between the key's creation and its next automatic rotation (rotation is off, but
+// key-rotation-config requires a period and a date).
+constexpr std::int64_t kRotationPeriodDays = 365;
+// A key scheduled for deletion is deleted this long after it was scheduled.
+constexpr std::int64_t kDeletionDelaySeconds = 7 * 24 * 3600;
+
+void write_time(Writer& w, const char* name, std::int64_t unix_seconds) { member(w, name, rfc3339(unix_seconds)); }
+}  // namespace
+
+std::string key_json(const KeyView& key) {
+    rapidjson::StringBuffer buf;
+    Writer w(buf);
+    w.StartObject();
+    member(w, "id", key.id);
+    member(w, "name", key.name);
+    member(w, "description", "reference server fixture");
+    member(w, "usage", "encrypt-decrypt");
+    member(w, "source", "exoscale-kms");
+    if (!key.latest) member(w, "policy", "");  // required in 2026-03-31, gone from 2026-07-20's properties
+    member(w, "status", key.pending_deletion ? "pending-deletion" : "enabled");
+    write_time(w, "status-since", key.status_since);
+    if (key.latest && key.pending_deletion) write_time(w, "delete-at", key.status_since + kDeletionDelaySeconds);
+    w.Key("material");
+    w.StartObject();
+    w.Key("version");
+    w.Int(1);
+    write_time(w, "created-at", key.created_at);
+    w.Key("automatic");
+    w.Bool(false);
+    w.EndObject();
+    w.Key("rotation");
+    w.StartObject();
+    w.Key("manual-count");
+    w.Int(0);
+    w.Key("automatic");
+    w.Bool(false);
+    w.Key("rotation-period");
+    w.Int64(kRotationPeriodDays);
+    write_time(w, "next-at", key.created_at + kRotationPeriodDays * 24 * 3600);
+    w.EndObject();
+    w.Key("multi-zone");
+    w.Bool(key.multi_zone);
+    member(w, "origin-zone", key.origin_zone);
+    // 2026-03-31 requires `zone` without declaring it: the zone that answers, here the origin.
+    if (!key.latest) member(w, "zone", key.origin_zone);
+    w.Key("replicas");
+    w.StartArray();
+    for (const auto& [zone, watermark] : key.replicas) write_string(w, zone);
+    w.EndArray();
+    w.Key("replicas-status");
+    w.StartArray();
+    for (const auto& [zone, watermark] : key.replicas) {
+        w.StartObject();
+        member(w, "zone", zone);
+        w.Key("last-applied-watermark");
+        w.Int64(watermark);
+        w.EndObject();
+    }
+    w.EndArray();
+    write_time(w, "created-at", key.created_at);
+    w.Key("revision");
+    w.StartObject();
+    write_time(w, "at", key.revision_at);
+    w.Key("seq");
+    w.Int64(key.revision_seq);
     w.EndObject();
     w.EndObject();
     return std::string(buf.GetString(), buf.GetSize());

@@ -1,4 +1,5 @@
-// JSON bodies the reference server writes: RFC 9457 problems and `operation` objects.
+// JSON bodies the reference server writes: RFC 9457 problems, `operation` and
+// `success-response` objects, and the key read's get-kms-key-response.
 // Internal to server/. Each knob mirrors one Fault so that replicate_service.cpp only decides
 // *whether* to deviate, and this file alone decides *how* the bytes look.
 #pragma once
@@ -6,8 +7,12 @@
 #include "common/http_types.hpp"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace kms::server::detail {
 
@@ -30,11 +35,38 @@ HttpResponse make_problem(int status, std::string_view title, std::string_view d
 
 struct OperationView {
     std::string id;      // operation id
-    std::string state;   // pending | success | (bad-enum fault) done
-    std::string key_id;  // the replicated key, lower case
+    std::string state;   // pending | success | failure | (bad-enum fault) done
+    std::string key_id;  // the referenced key, lower case
+    std::optional<std::string> reason;   // written when set (failure)
+    std::optional<std::string> message;  // written when set (failure)
 };
 
-// {"id":..,"state":..,"reference":{"id":..,"link":"/v2/kms-key/<id>","command":"replicate-kms-key"}}
+// {"id":..,"state":..,["reason":..,"message":..,]
+//  "reference":{"id":..,"link":"/v2/kms-key/<id>","command":"replicate-kms-key"}}
 std::string operation_json(const OperationView& op);
+
+// {"status":"<status>"}: replicate's 200 under 2026-07-20.
+std::string success_json(std::string_view status);
+
+// RFC 3339 date-time in UTC, whole seconds: "2026-03-02T09:00:00Z".
+std::string rfc3339(std::int64_t unix_seconds);
+
+struct KeyView {
+    std::string id;
+    std::string name;
+    std::string origin_zone;
+    bool multi_zone = true;
+    bool pending_deletion = false;
+    std::int64_t created_at = 0;    // UNIX seconds
+    std::int64_t status_since = 0;  // UNIX seconds
+    std::int64_t revision_at = 0;   // UNIX seconds of the last change (a replica added)
+    std::int64_t revision_seq = 0;  // how many changes so far
+    std::vector<std::pair<std::string, std::int64_t>> replicas;  // (zone, watermark), in order
+    bool latest = false;  // 2026-07-20: no `zone` and no `policy`; `delete-at` when pending deletion
+};
+
+// get-kms-key-response of the key's revision: every member the revision requires, plus
+// `replicas-status` (one entry per replica, its watermark the revision seq that added it).
+std::string key_json(const KeyView& key);
 
 }  // namespace kms::server::detail

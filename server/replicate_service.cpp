@@ -1,25 +1,26 @@
-// The seed contract (2026-03-31) of POST /v2/kms-key/{id}/replicate and GET /v2/operation/{id},
-// as the real service behaves: every error is a 400 problem whose detail starts with the
-// latest spec's error case name ("Invalid Argument", "Key Not Found", "Conflict", ...).
+// POST /v2/kms-key/{id}/replicate, GET /v2/operation/{id} and GET /v2/kms-key/{id} in the
+// revision ServiceOptions::revision names, as the real service behaves: every replicate error is
+// a 400 problem whose detail starts with the latest spec's error case name ("Invalid Argument",
+// "Key Not Found", "Conflict", ...).
 //
 // Routes (the query string never matters for routing):
-//   POST     /v2/kms-key/{id}/replicate   replicate a key: 200 operation, or 400 problem
+//   POST     /v2/kms-key/{id}/replicate   replicate a key: 200 operation (2026-03-31) or
+//                                         success-response (2026-07-20), or 400 problem
+//   GET|HEAD /v2/kms-key/{id}             the key: 200 get-kms-key-response; unknown key 404
+//                                         problem (2026-03-31) or 400 (2026-07-20, no 404 declared)
 //   GET|HEAD /v2/operation/{id}           the operation: pending until operation_settle, then success
 //   POST     /_reference/reset            admin, never signed: forget replicas and operations, 204
 //            (also under the base URL, /v2/_reference/reset, for clients that only know that)
 // A known path with another method: 405 + Allow. Anything else: 404 problem.
+// This file routes, checks signatures and serves the "-once" faults; the routes themselves are
+// in replicate_route.cpp and read_routes.cpp (service_internals.hpp: what they share).
 #include "server/replicate_service.hpp"
 
 #include "server/json_responses.hpp"
-#include "server/request_body.hpp"
+#include "server/service_internals.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>
-#include <ctime>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <set>
 
 namespace kms::server {
 
@@ -30,52 +31,18 @@ constexpr std::string_view kReplicateSuffix = "/replicate";
 constexpr std::string_view kOperationPrefix = "/v2/operation/";
 constexpr std::string_view kResetPath = "/_reference/reset";
 constexpr std::string_view kResetPathV2 = "/v2/_reference/reset";
-// Operations are kept for GET /v2/operation; beyond this many the oldest are forgotten, so
-// that a long benchmark (e.g. with the accept-malformed fault) cannot grow memory forever.
-constexpr std::size_t kMaxOperations = 10000;
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 }  // namespace
 
-struct ReplicateService::State {
-    struct Operation {
-        std::string key_id;
-        std::chrono::steady_clock::time_point created;
-    };
+namespace detail {
 
-    explicit State(ServiceOptions o) : options(std::move(o)) {
-        if (!options.unix_now) options.unix_now = [] { return static_cast<std::int64_t>(std::time(nullptr)); };
-        if (!options.steady_now) options.steady_now = [] { return std::chrono::steady_clock::now(); };
-        load_fixtures();
-    }
-
-    // Callers hold `mutex`, except the constructor.
-    void load_fixtures() {
-        keys.clear();
-        for (auto& k : default_key_fixtures()) keys[k.id] = k;
-        replicas.clear();
-        operations.clear();
-        operation_order.clear();
-    }
-
-    void add_operation(const std::string& op_id, const std::string& key_id) {
-        if (operation_order.size() >= kMaxOperations) {
-            operations.erase(operation_order.front());
-            operation_order.pop_front();
-        }
-        operations[op_id] = Operation{key_id, options.steady_now()};
-        operation_order.push_back(op_id);
-    }
-
-    ServiceOptions options;
-    std::mutex mutex;
-    std::map<std::string, KeyFixture> keys;
-    std::set<std::pair<std::string, std::string>> replicas;  // (key id, zone)
-    std::map<std::string, Operation> operations;
-    std::deque<std::string> operation_order;  // oldest first
-    bool rate_limited_once = false;            // Fault::rate_limit_once has been served
-};
+// Another fixture key than `key_id`, for Fault::wrong_reference.
+std::string other_key(const std::string& key_id) {
+    return key_id == kSingleZoneKeyId ? std::string(kDefaultKeyId) : std::string(kSingleZoneKeyId);
+}
+}  // namespace detail
 
 ReplicateService::ReplicateService(ServiceOptions options)
     : state_(std::make_unique<State>(std::move(options))) {}
@@ -108,31 +75,6 @@ HttpResponse ReplicateService::transport_problem(int status, std::string detail)
     return res;
 }
 
-// The request-dependent part of the service; one instance per request, so that the checks
-// read top to bottom in the order the contract digest lists them.
-class ReplicateService::Handler {
-public:
-    Handler(ReplicateService& svc, State& st, std::chrono::milliseconds* delay)
-        : svc_(svc), st_(st), delay_(delay) {}
-
-    HttpResponse route(const HttpRequest& req);
-
-private:
-    HttpResponse fail(int status, std::string detail) const {
-        return svc_.transport_problem(status, std::move(detail));
-    }
-    HttpResponse method_not_allowed(const HttpRequest& req, const char* allow) const;
-    std::optional<HttpResponse> check_auth(const HttpRequest& req) const;
-    HttpResponse replicate(std::string_view raw_id, const HttpRequest& req);
-    HttpResponse accept(const std::string& key_id, const std::optional<std::string>& zone);
-    HttpResponse get_operation(std::string_view raw_id);
-    HttpResponse json(int status, std::string body) const;
-
-    ReplicateService& svc_;
-    State& st_;
-    std::chrono::milliseconds* delay_;
-};
-
 HttpResponse ReplicateService::Handler::json(int status, std::string body) const {
     HttpResponse res;
     res.status = status;
@@ -158,6 +100,26 @@ std::optional<HttpResponse> ReplicateService::Handler::check_auth(const HttpRequ
     return fail(403, std::string("EXO2-HMAC-SHA256 authentication failed: ") + to_string(verdict));
 }
 
+namespace {
+// The {id} of /v2/kms-key/{id}/replicate, or nullopt for another path.
+std::optional<std::string_view> replicate_id(std::string_view path) {
+    if (!starts_with(path, kKeyPrefix) || path.size() < kKeyPrefix.size() + kReplicateSuffix.size() ||
+        path.substr(path.size() - kReplicateSuffix.size()) != kReplicateSuffix)
+        return std::nullopt;
+    auto id = path.substr(kKeyPrefix.size(), path.size() - kKeyPrefix.size() - kReplicateSuffix.size());
+    if (id.find('/') != std::string_view::npos) return std::nullopt;
+    return id;
+}
+
+// The {id} of <prefix>{id} (one non-empty segment), or nullopt.
+std::optional<std::string_view> single_id(std::string_view path, std::string_view prefix) {
+    if (!starts_with(path, prefix) || path.size() == prefix.size()) return std::nullopt;
+    auto id = path.substr(prefix.size());
+    if (id.find('/') != std::string_view::npos) return std::nullopt;
+    return id;
+}
+}  // namespace
+
 HttpResponse ReplicateService::Handler::route(const HttpRequest& req) {
     std::string_view path = target_path(req.target);
     if (path == kResetPath || path == kResetPathV2) {
@@ -167,111 +129,50 @@ HttpResponse ReplicateService::Handler::route(const HttpRequest& req) {
         res.status = 204;
         return res;
     }
-    if (auto denied = check_auth(req)) return *denied;
-
-    if (starts_with(path, kKeyPrefix) && path.size() >= kKeyPrefix.size() + kReplicateSuffix.size() &&
-        path.substr(path.size() - kReplicateSuffix.size()) == kReplicateSuffix) {
-        auto id = path.substr(kKeyPrefix.size(), path.size() - kKeyPrefix.size() - kReplicateSuffix.size());
-        if (id.find('/') == std::string_view::npos) {
-            if (req.method != "POST") return method_not_allowed(req, "POST");
-            if (svc_.has_fault(Fault::rate_limit_once)) {
-                std::lock_guard lock(st_.mutex);
-                if (!st_.rate_limited_once) {
-                    st_.rate_limited_once = true;
-                    HttpResponse res = fail(429, "Too Many Requests: retry after 1 s");
-                    res.headers.push_back({"Retry-After", "1"});
-                    return res;
-                }
-            }
-            return replicate(id, req);
-        }
+    const auto replicate_target = replicate_id(path);
+    if (auto denied = check_auth(req)) {
+        if (replicate_target && req.method == "POST") replicate_anyway(*replicate_target, req);
+        return *denied;
     }
-    if (starts_with(path, kOperationPrefix)) {
-        auto id = path.substr(kOperationPrefix.size());
-        if (id.find('/') == std::string_view::npos) {
-            // HEAD is answered as GET; the transport drops the body (RFC 9110 §9.3.2).
-            if (req.method != "GET" && req.method != "HEAD") return method_not_allowed(req, "GET, HEAD");
-            return get_operation(id);
-        }
+
+    if (replicate_target) {
+        if (req.method != "POST") return method_not_allowed(req, "POST");
+        if (auto busy = busy_once()) return *busy;
+        HttpResponse res = replicate(*replicate_target, req);
+        if (res.status >= 400) replicate_anyway(*replicate_target, req);
+        return res;
+    }
+    if (auto id = single_id(path, kKeyPrefix)) {
+        if (svc_.has_fault(Fault::no_key_read)) return fail(404, "no resource at " + printable(path, 100));
+        // HEAD is answered as GET; the transport drops the body (RFC 9110 §9.3.2).
+        if (req.method != "GET" && req.method != "HEAD") return method_not_allowed(req, "GET, HEAD");
+        return get_key(*id);
+    }
+    if (auto id = single_id(path, kOperationPrefix)) {
+        if (req.method != "GET" && req.method != "HEAD") return method_not_allowed(req, "GET, HEAD");
+        return get_operation(*id);
     }
     return fail(404, "no resource at " + printable(path, 100));
 }
 
-HttpResponse ReplicateService::Handler::replicate(std::string_view raw_id, const HttpRequest& req) {
-    if (!is_uuid(raw_id))
-        return fail(400, "Invalid Argument: the key id in the path is not a UUID (8-4-4-4-12 hex digits): '" +
-                             printable(raw_id, 100) + "'");
-    const std::string key_id = to_lower(raw_id);
-
-    auto content_type = find_header(req.headers, "Content-Type");
-    if (!content_type) return fail(400, "Invalid Argument: Content-Type application/json is required");
-    if (media_type(*content_type) != "application/json")
-        return fail(400, "Invalid Argument: Content-Type must be application/json, got '" +
-                             printable(*content_type, 100) + "'");
-
-    auto body = detail::check_replicate_body(req.body);
-    if (body.error == detail::BodyError::unparsable && svc_.has_fault(Fault::server_error_on_garbage))
-        return fail(500, "unexpected error while decoding the request body");
-    if (body.error == detail::BodyError::zone_missing && svc_.has_fault(Fault::accept_malformed))
-        return accept(key_id, std::nullopt);
-    if (body.error != detail::BodyError::none)
-        return fail(svc_.has_fault(Fault::unprocessable_entity) ? 422 : 400, body.detail);
-
-    const auto& zones = known_zones();
-    if (std::find(zones.begin(), zones.end(), body.zone) == zones.end())
-        return fail(400, "Invalid Argument: the target zone is invalid: '" + printable(body.zone, 100) + "'");
-    return accept(key_id, body.zone);
-}
-
-// Key checks, then the state change. No zone only under Fault::accept_malformed.
-HttpResponse ReplicateService::Handler::accept(const std::string& key_id, const std::optional<std::string>& zone) {
-    std::string op_id = random_uuid();
-    {
+// The "-once" faults: the first replicate answered 429 or 503 with Retry-After: 1. Neither
+// breaks the contract; the harness must wait and resend.
+std::optional<HttpResponse> ReplicateService::Handler::busy_once() {
+    struct Once {
+        Fault fault;
+        int status;
+        const char* detail;
+    };
+    for (const Once& once : {Once{Fault::rate_limit_once, 429, "Too Many Requests: retry after 1 s"},
+                             Once{Fault::unavailable_once, 503, "Service Unavailable: retry after 1 s"}}) {
+        if (!svc_.has_fault(once.fault)) continue;
         std::lock_guard lock(st_.mutex);
-        auto key = st_.keys.find(key_id);
-        if (key == st_.keys.end()) return fail(400, "Key Not Found: key " + key_id + " does not exist");
-        const KeyFixture& k = key->second;
-        if (k.pending_deletion)
-            return fail(400, "Key is Pending Deletion: key " + key_id + " is scheduled for deletion");
-        if (k.is_default) return fail(400, "Not on Default: replication is not allowed on the default key");
-        if (!k.multi_zone) return fail(400, "Not Multizone: key " + key_id + " is not a multi-zone key");
-        if (zone) {
-            const bool replicated = st_.replicas.count({key_id, *zone}) && !svc_.has_fault(Fault::forget_replicas);
-            if (*zone == k.origin_zone || replicated)
-                return fail(400, "Conflict: key " + key_id + " is already replicated to zone " + *zone);
-            if (svc_.has_fault(Fault::reject_valid))
-                return fail(400, "Invalid Argument: request rejected (fault reject-valid)");
-            st_.replicas.insert({key_id, *zone});
-        }
-        st_.add_operation(op_id, key_id);
+        if (!st_.first_time(once.fault)) continue;
+        HttpResponse res = fail(once.status, once.detail);
+        res.headers.push_back({"Retry-After", "1"});
+        return res;
     }
-    detail::OperationView view{op_id, "pending", key_id};
-    if (zone) {
-        if (svc_.has_fault(Fault::slow_response) && delay_) *delay_ = st_.options.slow_delay;
-        if (svc_.has_fault(Fault::bad_enum)) view.state = "done";
-        if (svc_.has_fault(Fault::bad_uuid_format)) view.id = "op-123";
-        int status = svc_.has_fault(Fault::undeclared_status) ? 201 : svc_.has_fault(Fault::status_out_of_range) ? 600 : 200;
-        return json(status, detail::operation_json(view));
-    }
-    return json(200, detail::operation_json(view));
-}
-
-HttpResponse ReplicateService::Handler::get_operation(std::string_view raw_id) {
-    if (!is_uuid(raw_id))
-        return fail(400, "Invalid Argument: the operation id in the path is not a UUID (8-4-4-4-12 hex digits): '" +
-                             printable(raw_id, 100) + "'");
-    const std::string op_id = to_lower(raw_id);
-    detail::OperationView view{op_id, "pending", ""};
-    {
-        std::lock_guard lock(st_.mutex);
-        auto op = st_.operations.find(op_id);
-        if (op == st_.operations.end()) return fail(404, "operation " + op_id + " does not exist");
-        view.key_id = op->second.key_id;
-        if (st_.options.steady_now() - op->second.created >= st_.options.operation_settle) view.state = "success";
-    }
-    if (svc_.has_fault(Fault::bad_enum)) view.state = "done";
-    if (svc_.has_fault(Fault::bad_uuid_format)) view.id = "op-123";
-    return json(200, detail::operation_json(view));
+    return std::nullopt;
 }
 
 HttpResponse ReplicateService::handle(const HttpRequest& request, std::chrono::milliseconds* delay) {

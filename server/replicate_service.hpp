@@ -1,6 +1,6 @@
-// The reference implementation of the seed contract (2026-03-31) of
-// POST /v2/kms-key/{id}/replicate and GET /v2/operation/{id}, as pure request -> response
-// logic. No sockets here: server/http_server.cpp feeds it parsed requests, and the unit
+// The reference implementation of POST /v2/kms-key/{id}/replicate, GET /v2/operation/{id} and
+// GET /v2/kms-key/{id}, in either contract revision (the seed's 2026-03-31 by default), as pure
+// request -> response logic. No sockets here: server/http_server.cpp feeds it parsed requests, and the unit
 // tests call it directly. Thread-safe.
 #pragma once
 
@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kms::server {
@@ -25,8 +26,9 @@ enum class Fault {
     slow_response,            // valid replicate (one that gets 200) answered after ServiceOptions::slow_delay
     undeclared_status,        // valid replicate answered 201 instead of 200
     wrong_content_type,       // every response that has a body sent as text/plain
-    bad_enum,                 // operation state "done" (replicate and GET operation)
-    bad_uuid_format,          // operation id "op-123" (replicate and GET operation)
+    bad_enum,                 // operation state "done" (replicate and GET operation); 2026-07-20:
+                              // replicate's success-response status "done"
+    bad_uuid_format,          // operation id "op-123" (replicate and GET operation; nothing under 2026-07-20)
     bad_uri_reference,        // problem type "not a uri ref" (every problem)
     problem_status_mismatch,  // 400 problems whose body says status 422
     problem_missing_title,    // 400 problems without `title`
@@ -42,12 +44,43 @@ enum class Fault {
                               // contract break: the harness must wait and resend, not fail)
     unsolicited_response,     // every 400 on a kept-alive connection followed by a second,
                               // unsolicited 400 (bytes with no request outstanding, RFC 9112 §9.2)
+    // Operations (2026-03-31 only: the 2026-07-20 replicate creates none). Each changes
+    // GET /v2/operation/{id} alone unless it says otherwise.
+    operation_never_settles,      // every operation stays `pending` forever
+    forget_operation,             // GET of an operation the server created: 404 problem
+    operation_failure,            // settles to `failure`, reason "unavailable", with a message
+    operation_failure_no_reason,  // settles to `failure` with a message but no `reason` (a SHOULD)
+    wrong_operation_id,           // the polled operation answers with a fresh random id, not the one polled
+    wrong_reference,              // reference.id is another fixture key and reference.link that key's
+                                  // path, in the replicate 200 and in every poll
+    // The key read, GET /v2/kms-key/{id}.
+    replica_not_listed,   // `replicas` and `replicas-status` are always empty (replicate still
+                          // remembers the zones: a repeat is still Conflict / already-applied)
+    rejection_replicates,  // a rejected replicate (403 unsigned/bad signature, or a 400) whose body
+                           // is a valid {"zone": known zone} still adds that zone to the path key's
+                           // replicas (when the key exists and the zone is not its origin)
+    no_key_read,          // every request to /v2/kms-key/{id}: 404 problem, as on a target without the read
+    unavailable_once,     // the first replicate answered 503 with Retry-After: 1 (not a contract
+                          // break: the harness must wait and resend, like a 429)
 };
 
 // Kebab-case names as used on the command line, e.g. "bad-enum"; nullopt when unknown.
 std::optional<Fault> parse_fault(std::string_view name);
 std::string to_string(Fault f);
 std::vector<std::string> fault_names();
+
+// The contract revision the service speaks (schemas/<revision>/). The difference is replicate's
+// 200: 2026-03-31 answers `operation` (pending, then polled), 2026-07-20 answers
+// success-response {"status":"target-registered"}, creates no operation, and answers a repeat to
+// an already replicated zone 200 {"status":"already-applied"} instead of a 400 Conflict. The key
+// read differs too (read_routes.cpp): an unknown key is 400, not 404, and the body follows that
+// revision's get-kms-key-response (no `policy` or `zone`; `delete-at` when pending deletion). Problems are the same in both: type, title,
+// status, detail, never `instance` or `errors`.
+enum class Revision { r2026_03_31, r2026_07_20 };
+// "2026-03-31", "2026-07-20"; nullopt when unknown.
+std::optional<Revision> parse_revision(std::string_view name);
+std::string to_string(Revision r);
+std::vector<std::string> revision_names();
 
 // Keys the reference server knows at start (and again after reset). Documented in server/README.md.
 struct KeyFixture {
@@ -56,6 +89,8 @@ struct KeyFixture {
     bool multi_zone = true;
     bool pending_deletion = false;
     bool is_default = false;  // the account's default key: replication not allowed
+    std::string name;            // the key read's `name`
+    std::int64_t created_at = 0;  // UNIX seconds; `created-at`, and `status-since` of an unchanged key
 };
 
 // Their ids (kDefaultKeyId, ...) are in common/fixture_ids.hpp: the harness names them too.
@@ -64,6 +99,7 @@ std::vector<KeyFixture> default_key_fixtures();
 const std::vector<std::string>& known_zones();
 
 struct ServiceOptions {
+    Revision revision = Revision::r2026_03_31;
     std::optional<Exo2Credentials> credentials;  // when set, every request must be signed
     std::chrono::milliseconds operation_settle{2000};  // pending -> success after this long
     std::chrono::milliseconds slow_delay{3000};        // for Fault::slow_response
@@ -79,7 +115,8 @@ public:
     explicit ReplicateService(ServiceOptions options);
     ~ReplicateService();
 
-    // Handles one request. `delay` receives how long the transport should wait before
+    // Handles one request (the routes are listed in replicate_service.cpp and server/README.md).
+    // `delay` receives how long the transport should wait before
     // sending the response (only Fault::slow_response sets it).
     HttpResponse handle(const HttpRequest& request, std::chrono::milliseconds* delay = nullptr);
 

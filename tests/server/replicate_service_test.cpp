@@ -238,9 +238,9 @@ TEST_F(ServiceTest, WrongMethodIs405WithAllow) {
 
 TEST_F(ServiceTest, UnknownPathsAre404) {
     const std::string key = kDefaultKeyId;
-    for (const std::string& target : std::vector<std::string>{"/", "/v2", "/v2/kms-key", "/v2/kms-key/" + key,
-                               "/v2/kms-key/" + key + "/replicate/", "/v2/kms-key/" + key + "/x/replicate",
-                               "/v1/kms-key/" + key + "/replicate", "/v2/kms-key/replicate", "/v2/operation/a/b",
+    for (const std::string& target : std::vector<std::string>{"/", "/v2", "/v2/kms-key", "/v2/kms-key/",
+                               "/v2/kms-key/" + key + "/", "/v2/kms-key/" + key + "/replicate/", "/v2/kms-key/" + key + "/x/replicate",
+                               "/v1/kms-key/" + key + "/replicate", "/v2/operation/a/b",
                                "*", "http://127.0.0.1/v2/operation/x"}) {
         auto req = zone_request(kDefaultKeyId, "de-fra-1");
         req.target = target;

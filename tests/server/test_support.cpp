@@ -34,6 +34,16 @@ HttpRequest get_request(std::string target) {
     return req;
 }
 
+HttpRequest key_request(std::string_view key_id) { return get_request("/v2/kms-key/" + std::string(key_id)); }
+
+std::vector<std::string> replicas_of(const HttpResponse& key_read) {
+    std::vector<std::string> out;
+    auto doc = parse_json(key_read.body);
+    if (!doc.IsObject() || !doc.HasMember("replicas") || !doc["replicas"].IsArray()) return out;
+    for (const auto& zone : doc["replicas"].GetArray()) out.push_back(zone.IsString() ? zone.GetString() : "?");
+    return out;
+}
+
 rapidjson::Document parse_json(const std::string& body) {
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kms::server::test {
 
@@ -21,6 +22,11 @@ HttpRequest replicate_request(std::string_view key_id, std::string body,
                               std::optional<std::string> content_type = std::string("application/json"));
 HttpRequest zone_request(std::string_view key_id, std::string_view zone);  // {"zone":"<zone>"}
 HttpRequest get_request(std::string target);
+HttpRequest key_request(std::string_view key_id);  // GET /v2/kms-key/<id>
+
+// The `replicas` of a key read (a 200 get-kms-key-response); a non-string entry shows as "?".
+// Empty when the body is not such an object, so callers check the status first.
+std::vector<std::string> replicas_of(const HttpResponse& key_read);
 
 // Parses a body strictly; a parse error makes the returned document non-object.
 rapidjson::Document parse_json(const std::string& body);

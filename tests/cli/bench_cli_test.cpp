@@ -4,7 +4,7 @@
 #include "harness/bench/bench_report.hpp"
 #include "harness/contract/json_text.hpp"
 #include "server/reference_server.hpp"
-#include "tests/bench/stall_server.hpp"
+#include "tests/support/stall_server.hpp"
 
 #include <gtest/gtest.h>
 

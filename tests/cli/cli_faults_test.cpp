@@ -1,6 +1,6 @@
 // Every injected fault of the reference server (`kmsconf serve --fault NAME`) fails the run,
 // on the cases and checks it should; together the faults make every check report at least once.
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 
 #include <rapidjson/document.h>
 

@@ -1,6 +1,6 @@
 // kmsconf registers each case as a GoogleTest test; GoogleTest's environment variables, which
 // a CI job running other GoogleTest programs may well export, must not change what runs.
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 
 #include <vector>
 

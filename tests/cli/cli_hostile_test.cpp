@@ -1,5 +1,5 @@
 // Hostile and broken targets end in a clear message and an honest exit code, in bounded time.
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>

@@ -1,8 +1,8 @@
 // kmsconf against an origin that keeps every MUST of the contract while answering as Go's
-// ServeMux, nginx in front, Spring/Jackson, Starlette and Python do (fixtures/quirky_origin.py
+// ServeMux, nginx in front, Spring/Jackson, Starlette and Python do (tests/support/quirky_origin.py
 // lists each behaviour). A conforming server must pass: exit 0, no MUST finding, and the
 // SHOULD findings (problem+json, the lenient parsers) visible, failing only under --strict.
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 
 #include <rapidjson/document.h>
 
@@ -15,7 +15,7 @@ namespace {
 class QuirkyOrigin : public ServerProcess {
 public:
     QuirkyOrigin()
-        : ServerProcess(ShellCommand{"exec python3 " KMSCONF_SOURCE_DIR "/tests/harness/fixtures/quirky_origin.py 0"}) {}
+        : ServerProcess(ShellCommand{"exec python3 " KMSCONF_SOURCE_DIR "/tests/support/quirky_origin.py 0"}) {}
 };
 
 struct Verdicts {
@@ -40,7 +40,7 @@ Verdicts read_summary(const fs::path& reports) {
 
 TEST(CliRealServers, AConformingServerThatAnswersAsRealStacksDoPasses) {
     QuirkyOrigin origin;
-    ASSERT_FALSE(origin.url().empty()) << "python3 " KMSCONF_SOURCE_DIR "/tests/harness/fixtures/quirky_origin.py did not start";
+    ASSERT_FALSE(origin.url().empty()) << "python3 " KMSCONF_SOURCE_DIR "/tests/support/quirky_origin.py did not start";
     auto reports = temp_dir("quirky");
     auto r = kmsconf("--base-url " + origin.url() + " --report-dir " + reports.string(), 120);
     EXPECT_EQ(r.code, 0) << r.output;

@@ -3,7 +3,7 @@
 // verdict that flips between identical runs is one a release gate cannot trust. Runs go four
 // at a time (a run spends its ~3 s waiting out the client's grace after each response, not
 // computing), each bounded by 60 s.
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 
 namespace kms::cli_test {
 namespace {

@@ -1,7 +1,7 @@
 // What a run leaves in --report-dir, as CI reads it: no stale green report after a run that
 // stopped early, the embedded target named as such, and the same counts on the console, in
 // summary.json, junit.xml and report.html, with a SHOULD finding visible in junit.xml.
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 
 #include <rapidjson/document.h>
 

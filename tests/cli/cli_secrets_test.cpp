@@ -1,6 +1,6 @@
 // A signed run never shows the API secret: not on the console (passing, failing, verbose or
 // dry-run) and not in any report file.
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 
 #include <fstream>
 

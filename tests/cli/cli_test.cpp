@@ -1,6 +1,6 @@
 // kmsconf end to end, as a user runs it: exit codes, reports, and failures found on faulty
 // reference servers (`kmsconf serve --fault NAME`).
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 
 #include <gtest/gtest.h>
 

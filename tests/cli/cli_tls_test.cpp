@@ -3,7 +3,7 @@
 // binary run as a user runs it. Verification is on by default: without --ca-file the probe fails
 // (exit 3, unreachable); with it the suite passes; --insecure turns verification off; a
 // certificate for another name fails the host-name check. Network: 127.0.0.1 only.
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 // The CA helper lives with the server's tests, which need it too; it is header-only.
 #include "tests/support/test_ca.hpp"
 

@@ -2,7 +2,7 @@
 // target (a listener that counts connections stands in for it). Each of these was a bug a
 // user hit: a run that tested nothing and exited 0, a hang, an abort, or a target blamed for
 // the harness's own mistake.
-#include "tests/harness/cli_support.hpp"
+#include "tests/cli/cli_support.hpp"
 
 #include "tests/support/connection_counter.hpp"
 

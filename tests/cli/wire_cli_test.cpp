@@ -2,9 +2,9 @@
 // what it cannot parse as Go's net/http does (a late plain-text 400 and a close), and one that
 // sends an unsolicited response after each 400. Runs go four at a time: with the 20 ms grace
 // after every kept-alive response a run takes ~3 s, and the grace is spent waiting, not computing.
-#include "tests/harness/cli_support.hpp"
-#include "tests/wire/test_origin.hpp"
-#include "tests/wire/wire_cases.hpp"
+#include "tests/cli/cli_support.hpp"
+#include "tests/support/test_origin.hpp"
+#include "tests/support/wire_cases.hpp"
 
 #include "harness/cases/request_builder.hpp"
 #include "harness/transport/request_wire.hpp"

@@ -1,4 +1,4 @@
-#include "tests/bench/stall_server.hpp"
+#include "tests/support/stall_server.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,4 +1,4 @@
-#include "tests/wire/test_origin.hpp"
+#include "tests/support/test_origin.hpp"
 
 #include "common/text.hpp"
 

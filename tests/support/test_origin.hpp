@@ -7,7 +7,7 @@
 #pragma once
 
 #include "server/replicate_service.hpp"
-#include "tests/client/test_server.hpp"
+#include "tests/support/test_server.hpp"
 
 #include <atomic>
 #include <memory>

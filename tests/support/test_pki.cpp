@@ -1,4 +1,4 @@
-#include "tests/client/test_pki.hpp"
+#include "tests/support/test_pki.hpp"
 
 #include "tests/support/test_ca.hpp"
 

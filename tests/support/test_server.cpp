@@ -1,4 +1,4 @@
-#include "tests/client/test_server.hpp"
+#include "tests/support/test_server.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>

@@ -1,8 +1,8 @@
-// Scripted servers on 127.0.0.1 (ephemeral port) for the client tests: raw POSIX sockets,
-// optionally TLS via OpenSSL. Each accepted connection runs the test's handler on its own thread,
-// so a test can misbehave on purpose (never answer, trickle, send garbage) at the byte level,
-// which a real HTTP server library would not allow. Every wait is bounded: the destructor stops
-// all handlers within a fraction of a second.
+// Scripted servers on 127.0.0.1 (ephemeral port) for the tests of harness/transport/ and the test
+// origin: raw POSIX sockets, optionally TLS via OpenSSL. Each accepted connection runs the test's
+// handler on its own thread, so a test can misbehave on purpose (never answer, trickle, send
+// garbage) at the byte level, which a real HTTP server library would not allow. Every wait is
+// bounded: the destructor stops all handlers within a fraction of a second.
 #pragma once
 
 #include <atomic>

@@ -1,5 +1,5 @@
 // Every case kmsconf runs by default (suites/ plus the 24 generated with seed 1, as the CLI
-// loads them), for the wire tests.
+// loads them), for the wire tests (tests/harness/transport/ and tests/cli/).
 #pragma once
 
 #include "harness/cases/case_generator.hpp"

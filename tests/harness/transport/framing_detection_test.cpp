@@ -2,9 +2,9 @@
 // the rule and quiet on one that keeps it: bytes after a complete response (RFC 9112 §9.2),
 // content after a response to HEAD (RFC 9110 §9.3.2), an early response while the body is still
 // being written (RFC 9112 §9.5), and a connection of its own for a case that owns its framing.
-#include "tests/client/client_test_util.hpp"
-#include "tests/client/test_pki.hpp"
-#include "tests/client/test_server.hpp"
+#include "tests/harness/transport/client_test_util.hpp"
+#include "tests/support/test_pki.hpp"
+#include "tests/support/test_server.hpp"
 
 #include <atomic>
 #include <thread>

@@ -1,7 +1,7 @@
 // Transport failures: each must end in the right TransportError, within its deadline, with a
 // detail that names the stage and the address.
-#include "tests/client/client_test_util.hpp"
-#include "tests/client/test_server.hpp"
+#include "tests/harness/transport/client_test_util.hpp"
+#include "tests/support/test_server.hpp"
 
 #include <atomic>
 #include <thread>

@@ -1,7 +1,7 @@
 // The client against scripted plain-HTTP servers: what goes on the wire, what comes back, and
 // when a connection is reused.
-#include "tests/client/client_test_util.hpp"
-#include "tests/client/test_server.hpp"
+#include "tests/harness/transport/client_test_util.hpp"
+#include "tests/support/test_server.hpp"
 
 #include <thread>
 

@@ -1,11 +1,11 @@
 // Every case's request as the client puts it on the wire, captured on a raw socket listener and
 // read back with an independent parser (Beast's request parser, here in the test only): exactly
 // one complete HTTP/1.1 message, nothing after it, and in it exactly what the case declared.
-#include "tests/wire/wire_cases.hpp"
+#include "tests/support/wire_cases.hpp"
 
 #include "harness/transport/http_client.hpp"
 #include "harness/cases/request_builder.hpp"
-#include "tests/client/test_server.hpp"
+#include "tests/support/test_server.hpp"
 #include "common/text.hpp"
 
 #include <boost/beast/http.hpp>

@@ -1,8 +1,8 @@
 // HTTPS against a local OpenSSL server with certificates from a throw-away CA: verification is
 // on by default, --ca-file adds trust, the peer's name is checked, --insecure skips it all.
-#include "tests/client/client_test_util.hpp"
-#include "tests/client/test_pki.hpp"
-#include "tests/client/test_server.hpp"
+#include "tests/harness/transport/client_test_util.hpp"
+#include "tests/support/test_pki.hpp"
+#include "tests/support/test_server.hpp"
 
 #include <thread>
 

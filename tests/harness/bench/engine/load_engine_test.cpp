@@ -5,7 +5,7 @@
 
 #include "server/reference_server.hpp"
 #include "harness/bench/slo.hpp"
-#include "tests/bench/stall_server.hpp"
+#include "tests/support/stall_server.hpp"
 
 #include <gtest/gtest.h>
 

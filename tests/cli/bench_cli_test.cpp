@@ -1,0 +1,255 @@
+// `kmsconf bench` end to end, as a user runs it: the reports (bench.json in Google Benchmark's
+// format, with the fields compare.py reads; bench-histograms.json), the SLO gate's exit codes,
+// usage errors and an unreachable target. Each run lasts about a second.
+#include "harness/bench/bench_report.hpp"
+#include "harness/contract/json_text.hpp"
+#include "server/reference_server.hpp"
+#include "tests/support/stall_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace kms::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+    int code = -1;
+    std::string output;  // stdout and stderr
+};
+
+// `env`: NAME=value shell words added to the environment of this one run.
+Run bench(const std::string& args, const std::string& env = "") {
+    const std::string cmd =
+        (env.empty() ? "" : "env " + env + " ") + std::string(KMSCONF_BINARY) + " bench --no-progress " + args + " 2>&1";
+    Run r;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return r;
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+    const int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+// Report directories under one per-process root, removed when the process exits.
+fs::path temp_dir(const std::string& name) {
+    struct Root {
+        fs::path path = fs::temp_directory_path() / ("kmsconf-bench-test-" + std::to_string(::getpid()));
+        ~Root() {
+            std::error_code ec;
+            fs::remove_all(path, ec);
+        }
+    };
+    static const Root root;
+    fs::path d = root.path / name;
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+constexpr const char* kShort = "--duration 0.3 --warmup 0.1 --connections 2 ";
+
+TEST(BenchCli, WritesGoogleBenchmarkJsonAndHistograms) {
+    auto dir = temp_dir("json");
+    auto r = bench(std::string(kShort) + "--report-dir " + dir.string() + " --slo 'p99<=60s' --slo 'errors<=0.1%'");
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("SLO p99<=60s: held"), std::string::npos) << r.output;
+
+    std::string error;
+    auto doc = parse_json(read_file(dir / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    ASSERT_TRUE(doc->IsObject());
+    ASSERT_TRUE(doc->HasMember("context") && (*doc)["context"].IsObject());
+    ASSERT_TRUE(doc->HasMember("benchmarks") && (*doc)["benchmarks"].IsArray());
+    const auto& benchmarks = (*doc)["benchmarks"];
+    ASSERT_EQ(benchmarks.Size(), 2u);
+    std::vector<std::string> names;
+    for (const auto& b : benchmarks.GetArray()) {
+        // What compare.py (tools/gbench/report.py, util.py) reads.
+        for (const char* key : {"name", "run_name", "run_type", "time_unit"})
+            ASSERT_TRUE(b.HasMember(key) && b[key].IsString()) << key;
+        for (const char* key : {"repetitions", "iterations", "real_time", "cpu_time"})
+            ASSERT_TRUE(b.HasMember(key) && b[key].IsNumber()) << key;
+        names.push_back(b["name"].GetString());
+        EXPECT_EQ(std::string(b["run_type"].GetString()), "iteration");
+        EXPECT_EQ(std::string(b["time_unit"].GetString()), "us");
+        EXPECT_FALSE(b.HasMember("error_occurred")) << b["name"].GetString();
+        // One iteration per successful request; real_time is the mean request/response span.
+        EXPECT_GT(b["iterations"].GetDouble(), 10);
+        EXPECT_NEAR(b["real_time"].GetDouble(), b["mean_us"].GetDouble(), 1e-6 * b["mean_us"].GetDouble() + 1e-9);
+        for (const char* counter : {"requests_per_second", "p50_us", "p90_us", "p99_us", "p99_9_us", "max_us", "errors",
+                                    "errors_connect", "errors_timeout", "errors_read", "errors_status"})
+            ASSERT_TRUE(b.HasMember(counter) && b[counter].IsNumber()) << counter;
+        EXPECT_LE(b["p50_us"].GetDouble(), b["p99_us"].GetDouble());
+        EXPECT_LE(b["p99_us"].GetDouble(), b["max_us"].GetDouble());
+        EXPECT_EQ(b["errors"].GetDouble(), 0);
+    }
+    EXPECT_EQ(names[0], "replicate_valid/closed/connections:2/iterations:1/manual_time");
+    EXPECT_EQ(names[1], "replicate_malformed/closed/connections:2/iterations:1/manual_time");
+
+    auto histograms = parse_histograms_json(read_file(dir / "bench-histograms.json"), &error);
+    ASSERT_TRUE(histograms) << error;
+    ASSERT_EQ(histograms->size(), 2u);
+    EXPECT_EQ((*histograms)[0].name, names[0]);
+    EXPECT_EQ(static_cast<double>((*histograms)[0].latency.count()), benchmarks[0]["iterations"].GetDouble());
+    EXPECT_EQ(static_cast<double>((*histograms)[0].latency.percentile(99)), benchmarks[0]["p99_us"].GetDouble());
+}
+
+// Google Benchmark takes its flags' defaults from BENCHMARK_* variables: inherited from a CI
+// job, they must not change which benchmarks run, how often, or where bench.json goes.
+TEST(BenchCli, GoogleBenchmarkVariablesChangeNothing) {
+    auto dir = temp_dir("gb-env");
+    const fs::path elsewhere = dir / "elsewhere.json";
+    const std::string env = "BENCHMARK_FILTER=nothing BENCHMARK_REPETITIONS=2 BENCHMARK_MIN_WARMUP_TIME=1 "
+                            "BENCHMARK_LIST_TESTS=true BENCHMARK_ENABLE_RANDOM_INTERLEAVING=true BENCHMARK_OUT=" +
+                            elsewhere.string();
+    auto r = bench(std::string(kShort) + "--report-dir " + (dir / "reports").string(), env);
+    EXPECT_EQ(r.code, 0) << r.output;
+    std::string error;
+    auto doc = parse_json(read_file(dir / "reports" / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    const auto& benchmarks = (*doc)["benchmarks"];
+    ASSERT_EQ(benchmarks.Size(), 2u) << "each benchmark once";
+    EXPECT_EQ(std::string(benchmarks[0]["name"].GetString()), "replicate_valid/closed/connections:2/iterations:1/manual_time");
+    EXPECT_FALSE(fs::exists(elsewhere));
+}
+
+TEST(BenchCli, SloBelowTheMeasuredP99FailsTheRun) {
+    auto r = bench(std::string(kShort) + "--filter malformed --report-dir " + temp_dir("slo").string() +
+                   " --slo 'p99<=1us'");
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("SLO breached: p99<=1us in replicate_malformed/closed/connections:2/iterations:1/manual_time: p99 = "),
+              std::string::npos)
+        << r.output;
+}
+
+TEST(BenchCli, OpenLoopReportsCorrectedAndUncorrected) {
+    auto dir = temp_dir("open");
+    auto r = bench("--mode open --rate 200 --duration 0.5 --warmup 0 --filter valid --report-dir " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("uncorrected"), std::string::npos) << r.output;
+    std::string error;
+    auto doc = parse_json(read_file(dir / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    const auto& b = (*doc)["benchmarks"][0];
+    EXPECT_EQ(std::string(b["name"].GetString()), "replicate_valid/open/rate:200/connections:1/iterations:1/manual_time");
+    ASSERT_TRUE(b.HasMember("uncorrected_p99_us"));
+    EXPECT_EQ(b["target_rate"].GetDouble(), 200);
+    EXPECT_EQ(b["iterations"].GetDouble(), 100);
+}
+
+TEST(BenchCli, UsageErrorsExit2) {
+    const char* bad[] = {
+        "--mode sideways",
+        "--rate 100",                    // closed loop
+        "--mode open",                   // no rate
+        "--mode open --rate 0",
+        "--slo 'p99<=50'",               // no unit
+        "--slo 'p99 >= 5ms'",
+        "--connections 0",
+        "--threads 3 --connections 2",
+        "--duration 0",
+        "--no-such-flag",
+        "stray-word",
+        "--filter '('",
+        "--filter nothing-matches",
+        "--key-id 'a b'",
+        "--base-url ftp://127.0.0.1/",
+        "--ca-file /nonexistent.pem",
+    };
+    for (const char* args : bad) {
+        auto r = bench(args);
+        EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+        EXPECT_NE(r.output.find("kmsconf bench: "), std::string::npos) << args << "\n" << r.output;
+    }
+    EXPECT_EQ(bench("--help").code, 0);
+}
+
+TEST(BenchCli, CredentialsFromTheEnvironmentSignWithoutPrintingTheSecret) {
+    // A signing reference server: unsigned or badly signed requests would be 403s, i.e. errors.
+    server::ServerOptions so;
+    so.threads = 1;
+    so.service.credentials = Exo2Credentials{"EXObenchcli", "do-not-print-this-secret"};
+    server::ReferenceServer server(so);
+    server.start();
+    ::setenv("EXOSCALE_API_KEY", "EXObenchcli", 1);
+    ::setenv("EXOSCALE_API_SECRET", "do-not-print-this-secret", 1);
+    auto r = bench("--duration 0.2 --warmup 0 --allow-mutations --slo 'errors<=0' --base-url " + server.base_url() +
+                   " --report-dir " + temp_dir("signed").string());
+    ::unsetenv("EXOSCALE_API_SECRET");
+    auto half = bench("--duration 0.2");
+    ::unsetenv("EXOSCALE_API_KEY");
+    EXPECT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("signed (EXO2-HMAC-SHA256)"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("do-not-print-this-secret"), std::string::npos) << r.output;
+    EXPECT_EQ(half.code, 2) << half.output;
+    EXPECT_NE(half.output.find("no secret (--api-secret-file or EXOSCALE_API_SECRET)"), std::string::npos) << half.output;
+}
+
+TEST(BenchCli, UnreachableTargetExits3) {
+    auto r = bench("--base-url http://127.0.0.1:" + std::to_string(test::unused_port()) + "/v2 --duration 0.2");
+    EXPECT_EQ(r.code, 3) << r.output;
+    EXPECT_NE(r.output.find("target unreachable"), std::string::npos) << r.output;
+}
+
+TEST(BenchCli, NoSuccessfulResponseFailsTheRun) {
+    server::ServerOptions so;
+    so.threads = 1;
+    so.service.faults = {server::Fault::server_error_on_garbage};  // malformed JSON answered 500
+    server::ReferenceServer server(so);
+    server.start();
+    auto dir = temp_dir("no-success");
+    auto r = bench("--duration 0.2 --warmup 0 --base-url " + server.base_url() + " --report-dir " + dir.string());
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("unexpected status 500 (expected 400)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("FAILED: no successful response"), std::string::npos) << r.output;
+    std::string error;
+    auto doc = parse_json(read_file(dir / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    EXPECT_TRUE((*doc)["benchmarks"][0]["error_occurred"].GetBool());
+}
+
+TEST(BenchCli, ExternalTargetOnlyGetsSideEffectFreeRequestsUnlessAllowed) {
+    server::ServerOptions so;
+    so.threads = 1;
+    server::ReferenceServer server(so);
+    server.start();
+    auto dir = temp_dir("external");
+    auto r = bench(std::string(kShort) + "--base-url " + server.base_url() + " --report-dir " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("skipping replicate_valid"), std::string::npos) << r.output;
+    std::string error;
+    auto doc = parse_json(read_file(dir / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    ASSERT_EQ((*doc)["benchmarks"].Size(), 1u);
+    EXPECT_EQ(std::string((*doc)["benchmarks"][0]["name"].GetString()),
+              "replicate_malformed/closed/connections:2/iterations:1/manual_time");
+
+    auto allowed = bench(std::string(kShort) + "--allow-mutations --base-url " + server.base_url() + " --report-dir " +
+                         dir.string());
+    ASSERT_EQ(allowed.code, 0) << allowed.output;
+    doc = parse_json(read_file(dir / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    EXPECT_EQ((*doc)["benchmarks"].Size(), 2u);
+}
+
+}  // namespace
+}  // namespace kms::bench

@@ -1,0 +1,155 @@
+// What a run leaves in --report-dir, as CI reads it: no stale green report after a run that
+// stopped early, the embedded target named as such, and the same counts on the console, in
+// summary.json, junit.xml and report.html, with a SHOULD finding visible in junit.xml.
+#include "tests/cli/cli_support.hpp"
+
+#include <rapidjson/document.h>
+
+namespace kms::cli_test {
+namespace {
+
+const char* const kSmallRun = "--generated 0 --filter 'malformed.zone-*'";
+
+void expect_no_run_reports(const fs::path& dir, const std::string& why) {
+    for (const char* name : {"junit.xml", "summary.json", "report.html"})
+        EXPECT_FALSE(fs::exists(dir / name)) << why << ": the previous run's " << name << " is still there";
+}
+
+TEST(CliReports, ARunThatStopsEarlyLeavesNoGreenReport) {
+    auto dir = temp_dir("stale");
+    std::ofstream(dir / "notes.txt") << "the user's own file";
+    struct Stop {
+        std::string args;
+        int code;
+    };
+    const Stop stops[] = {
+        {"--base-url http://127.0.0.1:1/v2 --connect-timeout-ms 500", 3},  // unreachable
+        {"--generated -1", 2},                                            // a refused value
+        {"--base-url ''", 2},
+        {"--no-such-flag", 2},                                            // an unknown flag
+        {"--suites /nonexistent/suite.json", 2},                          // a configuration error
+    };
+    for (const auto& stop : stops) {
+        auto green = kmsconf(std::string(kSmallRun) + " --report-dir " + dir.string());
+        ASSERT_EQ(green.code, 0) << green.output;
+        ASSERT_TRUE(fs::exists(dir / "junit.xml"));
+        auto r = kmsconf(std::string(kSmallRun) + " --report-dir " + dir.string() + " " + stop.args);
+        EXPECT_EQ(r.code, stop.code) << stop.args << "\n" << r.output;
+        expect_no_run_reports(dir, stop.args);
+        EXPECT_TRUE(fs::exists(dir / "notes.txt")) << "only the run's own files are removed";
+    }
+    // Listing and dry runs write no reports, so they leave the last run's alone.
+    ASSERT_EQ(kmsconf(std::string(kSmallRun) + " --report-dir " + dir.string()).code, 0);
+    EXPECT_EQ(kmsconf(std::string(kSmallRun) + " --list --report-dir " + dir.string()).code, 0);
+    EXPECT_TRUE(fs::exists(dir / "junit.xml"));
+}
+
+TEST(CliReports, TheEmbeddedTargetIsNamedAsSuch) {
+    auto dir = temp_dir("embedded-name");
+    auto r = kmsconf(std::string(kSmallRun) + " --report-dir " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("against embedded reference server (http://127.0.0.1:"), std::string::npos) << r.output;
+    rapidjson::Document doc;
+    doc.Parse(read_file(dir / "summary.json").c_str());
+    ASSERT_TRUE(doc.IsObject());
+    EXPECT_EQ(std::string(doc["target"].GetString()).rfind("embedded reference server (http://127.0.0.1:", 0), 0u)
+        << doc["target"].GetString();
+    EXPECT_NE(read_file(dir / "report.html").find("Target <code>embedded reference server"), std::string::npos);
+}
+
+struct Counts {
+    int tests = -1, failed = -1, skipped = -1;
+    bool operator==(const Counts& o) const { return tests == o.tests && failed == o.failed && skipped == o.skipped; }
+};
+std::ostream& operator<<(std::ostream& os, const Counts& c) {
+    return os << c.tests << " tests, " << c.failed << " failed, " << c.skipped << " skipped";
+}
+
+int sum_attribute(const std::string& xml, const std::string& element, const std::string& attribute) {
+    int sum = 0;
+    const std::regex re("<" + element + " [^>]*\\b" + attribute + "=\"(\\d+)\"");
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), re); it != std::sregex_iterator(); ++it)
+        sum += std::stoi((*it)[1]);
+    return sum;
+}
+
+// The same run's counts as each report states them.
+void expect_counts_agree(const std::string& run_args, bool strict) {
+    SCOPED_TRACE(strict ? "--strict" : "without --strict");
+    auto dir = temp_dir(strict ? "agree-strict" : "agree");
+    auto r = kmsconf(run_args + (strict ? " --strict" : "") + " --report-dir " + dir.string(), 120);
+    ASSERT_EQ(r.code, 1) << r.output;
+
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.output, m, std::regex("kmsconf: (\\d+) passed, (\\d+) failed, (\\d+) skipped\n"
+                                                          "  \\((\\d+) non-strict, (\\d+) informational\\)")))
+        << r.output;
+    const int passed = std::stoi(m[1]);
+    const Counts console{passed + std::stoi(m[2]) + std::stoi(m[3]), std::stoi(m[2]), std::stoi(m[3])};
+    const int non_strict = std::stoi(m[4]);
+
+    rapidjson::Document doc;
+    doc.Parse(read_file(dir / "summary.json").c_str());
+    ASSERT_TRUE(doc.IsObject() && doc.HasMember("result") && doc.HasMember("counts"));
+    const auto& res = doc["result"];
+    const Counts summary{res["tests"].GetInt(), res["failed"].GetInt(), res["skipped"].GetInt()};
+    const auto& verdicts = doc["counts"];
+    EXPECT_EQ(res["passed"].GetInt(), passed);
+    EXPECT_EQ(static_cast<int>(doc["cases"].Size()), summary.tests);
+    EXPECT_EQ(verdicts["fail"].GetInt() + (strict ? verdicts["non-strict"].GetInt() : 0), summary.failed);
+    EXPECT_EQ(verdicts["skipped"].GetInt(), summary.skipped);
+    EXPECT_EQ(verdicts["non-strict"].GetInt(), non_strict);
+
+    const std::string xml = read_file(dir / "junit.xml");
+    const Counts junit{sum_attribute(xml, "testsuites", "tests"), sum_attribute(xml, "testsuites", "failures"),
+                       sum_attribute(xml, "testsuite", "skipped")};
+    EXPECT_EQ(sum_attribute(xml, "testsuite", "tests"), junit.tests);
+    EXPECT_EQ(sum_attribute(xml, "testsuite", "failures"), junit.failed);
+    EXPECT_EQ(count(xml, "<testcase "), junit.tests);
+    EXPECT_EQ(count(xml, "<skipped"), junit.skipped);
+    EXPECT_EQ(std::system(("xmllint --noout '" + (dir / "junit.xml").string() + "'").c_str()), 0);
+
+    const std::string html = read_file(dir / "report.html");
+    ASSERT_TRUE(std::regex_search(html, m, std::regex("(\\d+) cases: <span class=\"passed\">(\\d+) passed</span>, "
+                                                      "<span class=\"failed\">(\\d+) failed</span>, "
+                                                      "<span class=\"skipped\">(\\d+) skipped</span>")));
+    const Counts page{std::stoi(m[1]), std::stoi(m[3]), std::stoi(m[4])};
+    EXPECT_EQ(std::stoi(m[2]), passed);
+    for (const char* v : {"pass", "fail", "non-strict", "informational", "skipped"})
+        EXPECT_NE(html.find(std::string("\">") + v + ": " + std::to_string(verdicts[v].GetInt()) + "</span>"),
+                  std::string::npos)
+            << v;
+
+    EXPECT_EQ(console, summary);
+    EXPECT_EQ(console, junit);
+    EXPECT_EQ(console, page);
+    // The run has all three kinds, or the agreement proves little.
+    EXPECT_GT(console.failed, 0);
+    EXPECT_GT(console.skipped, 0);
+    EXPECT_GT(non_strict, 0);
+
+    // The SHOULD finding is in junit.xml either way: a failure under --strict, else system-out.
+    const auto at = xml.find("<testcase name=\"should-accept-unknown-zone\"");
+    ASSERT_NE(at, std::string::npos) << xml;
+    const std::string testcase = xml.substr(at, xml.find("</testcase>", at) - at);
+    EXPECT_NE(testcase.find(strict ? "<failure" : "<system-out>[non-strict]"), std::string::npos) << testcase;
+    EXPECT_NE(testcase.find("valid_accepted"), std::string::npos) << testcase;
+}
+
+TEST(CliReports, CountsAgreeInConsoleSummaryJUnitAndHtml) {
+    ::unsetenv("EXOSCALE_API_KEY");  // unsigned against a server without credentials: auth cases skip
+    ::unsetenv("EXOSCALE_API_SECRET");
+    auto dir = temp_dir("agree-suite");
+    std::ofstream(dir / "should.json") << R"({"suite":"strictness","description":"d","cases":[
+        {"id":"should-accept-unknown-zone","requirement":"a SHOULD the server does not meet","level":"SHOULD",
+         "request":{"bodyJson":{"zone":"nowhere-1"}},"expect":{"outcome":"accepted"}}]})";
+    ServerProcess server("--fault bad-enum");  // a 200 body breaks its schema: the 400 paths stay clean
+    ASSERT_FALSE(server.url().empty());
+    const std::string args = "--generated 4 --base-url " + server.url() + " --suites " KMSCONF_SOURCE_DIR "/suites " +
+                             (dir / "should.json").string();
+    expect_counts_agree(args, false);
+    expect_counts_agree(args, true);
+}
+
+}  // namespace
+}  // namespace kms::cli_test

@@ -1,0 +1,83 @@
+// A signed run never shows the API secret: not on the console (passing, failing, verbose or
+// dry-run) and not in any report file.
+#include "tests/cli/cli_support.hpp"
+
+#include <fstream>
+
+namespace kms::cli_test {
+namespace {
+
+const char* const kKey = "EXOsecrettest0000000000000";
+const char* const kSecret = "s3cr3t-Do-Not-Print-9f8e7d6c5b4a";
+
+class CliSecrets : public testing::Test {
+protected:
+    void SetUp() override {
+        setenv("EXOSCALE_API_KEY", kKey, 1);
+        setenv("EXOSCALE_API_SECRET", kSecret, 1);
+    }
+    void TearDown() override {
+        unsetenv("EXOSCALE_API_KEY");
+        unsetenv("EXOSCALE_API_SECRET");
+    }
+    static void expect_no_secret_in(const fs::path& dir) {
+        int files = 0;
+        for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+            if (!entry.is_regular_file()) continue;
+            ++files;
+            EXPECT_EQ(read_file(entry.path()).find(kSecret), std::string::npos) << "secret in " << entry.path();
+        }
+        EXPECT_GE(files, 2) << "expected junit.xml and summary.json in " << dir;
+    }
+};
+
+TEST_F(CliSecrets, SignedPassingRunVerbose) {
+    ServerProcess server("--credentials-from-env");
+    ASSERT_FALSE(server.url().empty());
+    auto reports = temp_dir("secrets-pass");
+    auto r = kmsconf("--verbose --base-url " + server.url() + " --report-dir " + reports.string());
+    EXPECT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find(", 0 skipped"), std::string::npos) << "auth cases must run when signed:\n" << r.output;
+    EXPECT_EQ(r.output.find(kSecret), std::string::npos);
+    expect_no_secret_in(reports);
+}
+
+TEST_F(CliSecrets, SignedFailingRunShowsRedactedReproducers) {
+    ServerProcess server("--credentials-from-env --fault bad-enum");
+    ASSERT_FALSE(server.url().empty());
+    auto reports = temp_dir("secrets-fail");
+    auto r = kmsconf("--filter 'valid.*' --base-url " + server.url() + " --report-dir " + reports.string());
+    EXPECT_EQ(r.code, 1) << r.output;
+    EXPECT_NE(r.output.find("Authorization: [REDACTED]"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find(kSecret), std::string::npos);
+    EXPECT_EQ(r.output.find("signature="), std::string::npos) << "the signature is redacted too";
+    expect_no_secret_in(reports);
+}
+
+TEST_F(CliSecrets, DryRunAndHelp) {
+    auto dry = kmsconf("--dry-run --base-url http://127.0.0.1:1/v2");
+    EXPECT_EQ(dry.code, 0) << dry.output;
+    EXPECT_NE(dry.output.find("Authorization: [REDACTED]"), std::string::npos);
+    EXPECT_EQ(dry.output.find(kSecret), std::string::npos);
+    EXPECT_EQ(kmsconf("--help").output.find(kSecret), std::string::npos);
+}
+
+// One secret file, one secret: run and serve read it with the same reader (a leading blank
+// line once made serve read an empty first line while run read the secret).
+TEST_F(CliSecrets, ASecretFileMeansTheSameSecretToRunAndServe) {
+    unsetenv("EXOSCALE_API_SECRET");
+    auto dir = temp_dir("secret-file");
+    const auto file = (dir / "secret").string();
+    std::ofstream(file) << "\n  " << kSecret << " \r\n\n";
+    ServerProcess server(std::string("--api-key ") + kKey + " --api-secret-file " + file);
+    ASSERT_FALSE(server.url().empty()) << server.line();
+    auto reports = temp_dir("secret-file-reports");
+    auto r = kmsconf("--filter 'auth.*' --api-secret-file " + file + " --base-url " + server.url() + " --report-dir " +
+                     reports.string());
+    EXPECT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find(", 0 failed, 0 skipped"), std::string::npos) << "signed and verified alike:\n" << r.output;
+    EXPECT_EQ(r.output.find(kSecret), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kms::cli_test

@@ -1,0 +1,23 @@
+// Every case kmsconf runs by default (suites/ plus the 24 generated with seed 1, as the CLI
+// loads them), for the wire tests (tests/harness/transport/ and tests/cli/).
+#pragma once
+
+#include "harness/cases/case_generator.hpp"
+#include "harness/contract/contract.hpp"
+#include "harness/cases/suite.hpp"
+
+#include <vector>
+
+namespace kms::test {
+
+inline std::vector<Case> all_default_cases() {
+    auto contract = Contract::load(default_schemas_dir() / "2026-03-31");
+    auto suite_schema = SchemaValidator::from_file(default_schemas_dir() / "suite.schema.json");
+    auto suites = load_suites({default_suites_dir()}, *suite_schema);
+    suites.push_back(generate_cases(contract.request_schema().document(), {1, 24, "de-fra-1"}));
+    std::vector<Case> cases;
+    for (const auto& s : suites) cases.insert(cases.end(), s.cases.begin(), s.cases.end());
+    return cases;
+}
+
+}  // namespace kms::test

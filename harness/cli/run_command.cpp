@@ -15,6 +15,8 @@
 #include "harness/report/report_files.hpp"
 #include "harness/cli/run_options.hpp"
 #include "harness/run/run_tally.hpp"
+#include "harness/run/stateful_run.hpp"
+#include "harness/report/junit_run_cases.hpp"
 #include "harness/cases/suite.hpp"
 #include "common/text.hpp"
 
@@ -97,8 +99,10 @@ int run_main(int argc, char** argv) {
     std::optional<Contract> contract;
     std::vector<Case> cases;
     RunSettings settings;
+    ReadContracts reads;
     try {
         contract = Contract::load(contract_dir(o.contract));
+        reads = load_reads(contract_dir(o.contract));
         auto suite_schema = SchemaValidator::from_file(default_schemas_dir() / "suite.schema.json");
         std::vector<fs::path> paths(o.suites.begin(), o.suites.end());
         if (paths.empty()) paths.push_back(default_suites_dir());
@@ -151,6 +155,7 @@ int run_main(int argc, char** argv) {
             settings.signer.credentials = Exo2Credentials{"EXOembedded" + random_uuid().substr(0, 8), random_uuid() + random_uuid()};
         server::ServerOptions so;
         so.service.credentials = settings.signer.credentials;
+        so.service.operation_settle = std::chrono::milliseconds(100);  // its operations are followed: keep runs short
         embedded = std::make_unique<server::ReferenceServer>(so);
         try {
             embedded->start();
@@ -195,12 +200,18 @@ int run_main(int argc, char** argv) {
 
     CaseRunner runner(*contract, client, *base, settings);
     RunTally tally;
+    // Polled at 1/100 of the clients' intervals against the embedded server (30 ms, not 3 s).
+    StatefulRun stateful(*contract, std::move(reads), client, *base, settings.signer, settings.vars, tally,
+                         {o.zones, {embedded ? 0.01 : 1.0, std::chrono::milliseconds(o.operation_timeout_ms)}, o.strict, o.verbose});
+    runner.set_observer(&stateful);
     register_case_tests(cases, runner, tally, {o.strict, o.verbose});
     const int gtest_status = RUN_ALL_TESTS();
+    stateful.finish();
 
-    RunInfo info{*base, contract->revision(), o.strict, target_label};
+    RunInfo info{*base, contract->revision(), o.strict, target_label, stateful.warnings()};
     bool reports_written = true;
     try {
+        add_run_cases_to_junit(junit, tally, *base, o.strict, info.warnings);
         add_findings_to_junit(junit, tally, *base, o.strict);
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
@@ -214,6 +225,7 @@ int run_main(int argc, char** argv) {
               << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
               << " informational) against " << info.target_label() << ", contract " << info.contract_revision
               << "; reports in " << o.report_dir << "/\n";
+    for (const auto& w : info.warnings) std::cout << "kmsconf: warning: " << w << "\n";
 
     const int ran = tally.total() - tally.count(Verdict::skipped);
     if (ran > 0 && tally.transport_failures() == ran) {

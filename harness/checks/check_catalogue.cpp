@@ -72,7 +72,7 @@ constexpr CheckInfo kCatalogue[] = {
      "Contract digest §3 and §8: a replicate 200 operation carries the uuid `id` its client polls, and GET /v2/operation/{id} answers the operation with that same id.",
      LevelRule::uncapped},
     {CheckId::operation_reference, "operation_reference",
-     "Contract digest §3: the operation's `reference.id` is the replicated key, and `reference.link`, when present, is its root-relative path /v2/kms-key/<id>.",
+     "Contract digest §3: the operation's `reference.id` is the replicated key, and `reference.link`, when present, is its root-relative path /v2/kms-key/<id> (MUST); a missing reference or reference.id, which the schema allows, is a SHOULD finding.",
      LevelRule::uncapped},
     {CheckId::operation_state, "operation_state",
      "Contract digest §3 and §8: an operation's `state` is one of pending, success, failure, timeout; a followed operation ends in success (failure or timeout is a conforming end state, a SHOULD finding: the replicate did not take effect).",

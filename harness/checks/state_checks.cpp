@@ -78,13 +78,22 @@ std::vector<Finding> check_polled_operation(const rapidjson::Value& body, const 
         must(CheckId::operation_id, "polled operation " + polled_id + " answers with id " +
                                         (member(body, "id") ? render_short(*member(body, "id")) : "(none)"));
 
+    // The schema makes every member optional: a missing reference leaves a client's error
+    // message without the key (SHOULD), a wrong one points it at another resource (MUST).
+    auto should = [&](std::string message) {
+        out.push_back({CheckId::operation_reference, Level::should, std::move(message)});
+    };
     const rapidjson::Value* reference = member(body, "reference");
-    if (!reference || !reference->IsObject()) {
-        must(CheckId::operation_reference, "the operation has no reference object; expected reference.id " + key_id);
+    if (!reference) {
+        should("the operation has no reference; expected reference.id " + key_id + ", the replicated key");
+    } else if (!reference->IsObject()) {
+        must(CheckId::operation_reference, "reference is " + render_short(*reference) + ", not an object");
     } else {
         const rapidjson::Value* ref_id = member(*reference, "id");
-        if (!ref_id || !ref_id->IsString() || !iequals(ref_id->GetString(), key_id))
-            must(CheckId::operation_reference, "reference.id is " + (ref_id ? render_short(*ref_id) : "(none)") +
+        if (!ref_id)
+            should("the operation's reference has no id; expected " + key_id + ", the replicated key");
+        else if (!ref_id->IsString() || !iequals(ref_id->GetString(), key_id))
+            must(CheckId::operation_reference, "reference.id is " + render_short(*ref_id) +
                                                    ", expected the replicated key " + key_id);
         if (const rapidjson::Value* link = member(*reference, "link")) {
             const std::string wanted = base_path + "/kms-key/" + key_id;

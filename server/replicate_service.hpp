@@ -25,8 +25,9 @@ enum class Fault {
     slow_response,            // valid replicate (one that gets 200) answered after ServiceOptions::slow_delay
     undeclared_status,        // valid replicate answered 201 instead of 200
     wrong_content_type,       // every response that has a body sent as text/plain
-    bad_enum,                 // operation state "done" (replicate and GET operation)
-    bad_uuid_format,          // operation id "op-123" (replicate and GET operation)
+    bad_enum,                 // operation state "done" (replicate and GET operation); 2026-07-20:
+                              // replicate's success-response status "done"
+    bad_uuid_format,          // operation id "op-123" (replicate and GET operation; nothing under 2026-07-20)
     bad_uri_reference,        // problem type "not a uri ref" (every problem)
     problem_status_mismatch,  // 400 problems whose body says status 422
     problem_missing_title,    // 400 problems without `title`
@@ -71,7 +72,8 @@ std::vector<std::string> fault_names();
 // 200: 2026-03-31 answers `operation` (pending, then polled), 2026-07-20 answers
 // success-response {"status":"target-registered"}, creates no operation, and answers a repeat to
 // an already replicated zone 200 {"status":"already-applied"} instead of a 400 Conflict. The key
-// read differs too (see ReplicateService::handle). Problems are the same in both: type, title,
+// read differs too (read_routes.cpp): an unknown key is 400, not 404, and the body follows that
+// revision's get-kms-key-response (no `policy` or `zone`; `delete-at` when pending deletion). Problems are the same in both: type, title,
 // status, detail, never `instance` or `errors`.
 enum class Revision { r2026_03_31, r2026_07_20 };
 // "2026-03-31", "2026-07-20"; nullopt when unknown.

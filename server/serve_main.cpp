@@ -46,6 +46,8 @@ po::options_description describe() {
         ("header-limit", po::value<std::size_t>()->default_value(16 * 1024), "largest header block in bytes; larger: 431")
         ("header-timeout-ms", po::value<unsigned>()->default_value(10000), "time allowed for a request head")
         ("idle-timeout-ms", po::value<unsigned>()->default_value(30000), "keep-alive idle limit")
+        ("contract", po::value<std::string>()->default_value("2026-03-31"),
+         "contract revision to speak: 2026-03-31 (replicate 200 is operation) or 2026-07-20 (success-response)")
         ("operation-settle-ms", po::value<unsigned>()->default_value(2000), "operations turn pending -> success after this")
         ("slow-delay-ms", po::value<unsigned>()->default_value(3000), "response delay of the slow-response fault")
         ("tls-cert", po::value<std::string>(), "serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key")
@@ -88,6 +90,14 @@ ServerOptions options_from(const po::variables_map& vm) {
     o.header_timeout = std::chrono::milliseconds(vm["header-timeout-ms"].as<unsigned>());
     o.idle_timeout = std::chrono::milliseconds(vm["idle-timeout-ms"].as<unsigned>());
     if (o.header_timeout.count() == 0 || o.idle_timeout.count() == 0) throw UsageError("timeouts must be > 0");
+    const auto& contract = vm["contract"].as<std::string>();
+    auto revision = parse_revision(contract);
+    if (!revision) {
+        std::string known;
+        for (const auto& name : revision_names()) known += (known.empty() ? "" : ", ") + name;
+        throw UsageError("--contract must be one of " + known + ", got '" + contract + "'");
+    }
+    o.service.revision = *revision;
     o.service.operation_settle = std::chrono::milliseconds(vm["operation-settle-ms"].as<unsigned>());
     o.service.slow_delay = std::chrono::milliseconds(vm["slow-delay-ms"].as<unsigned>());
     if (vm.count("fault")) {

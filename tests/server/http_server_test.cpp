@@ -35,6 +35,11 @@ protected:
         server_->start();
         ASSERT_NE(server_->port(), 0);
     }
+    void start_with(Fault f) {
+        ServerOptions o;
+        o.service.faults = {f};
+        start(std::move(o));
+    }
     std::uint16_t port() const { return server_->port(); }
     std::unique_ptr<ReferenceServer> server_;
 };
@@ -80,9 +85,7 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
 // The fault that lets the harness's response_framing check be seen failing: after a 400 on a
 // kept-alive connection comes a second response no request asked for; a 200 gets none.
 TEST_F(ServerTest, UnsolicitedResponseFaultFollowsEach400WithAnExtraResponse) {
-    ServerOptions o;
-    o.service.faults = {Fault::unsolicited_response};
-    start(std::move(o));
+    start_with(Fault::unsolicited_response);
     RawConnection c(port());
     ASSERT_TRUE(c.send_all(raw_replicate(kDefaultKeyId, R"({"zone":"de-fra-1"})")));
     auto ok = c.read_response();
@@ -400,6 +403,37 @@ TEST_F(ServerTest, HeadHasContentLengthButNoBody) {
     EXPECT_EQ(get_only->status, 404);
     // ...so the "body" it consumed must be exactly the GET's response, which starts with HTTP/1.1.
     EXPECT_EQ(get_only->body.substr(0, 9), "HTTP/1.1 ");
+}
+
+TEST_F(ServerTest, KeyReadOnTheWireListsTheZoneJustReplicated) {
+    ServerOptions o;
+    o.service.revision = Revision::r2026_07_20;
+    start(std::move(o));
+    RawConnection c(port());
+    ASSERT_TRUE(c.send_all(raw_replicate(kDefaultKeyId, R"({"zone":"de-fra-1"})")));
+    auto replicated = c.read_response();
+    ASSERT_TRUE(replicated.has_value());
+    EXPECT_EQ(replicated->body, R"({"status":"target-registered"})");
+    ASSERT_TRUE(c.send_all("GET /v2/kms-key/" + std::string(kDefaultKeyId) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+    auto r = c.read_response();
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->header("Content-Length").value_or("-"), std::to_string(r->body.size()));
+    EXPECT_EQ(test::replicas_of(as_response(*r)), (std::vector<std::string>{"de-fra-1"}));
+}
+
+TEST_F(ServerTest, UnavailableOnceSendsRetryAfterOnTheWire) {
+    start_with(Fault::unavailable_once);
+    RawConnection c(port());
+    ASSERT_TRUE(c.send_all(raw_replicate(kDefaultKeyId, R"({"zone":"de-fra-1"})")));
+    auto first = c.read_response();
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->status, 503);
+    EXPECT_EQ(first->header("Retry-After").value_or("(none)"), "1");
+    ASSERT_TRUE(c.send_all(raw_replicate(kDefaultKeyId, R"({"zone":"de-fra-1"})")));
+    auto second = c.read_response();
+    ASSERT_TRUE(second.has_value()) << "the 503 keeps the connection usable";
+    EXPECT_TRUE(test::IsOperation(as_response(*second), kDefaultKeyId, "pending"));
 }
 
 TEST_F(ServerTest, ResetAnswers204WithoutContentLength) {

@@ -28,7 +28,7 @@ TEST(ServeMainTest, HelpExitsZeroAndListsFlags) {
     EXPECT_EQ(serve({"--help"}), 0);
     std::string out = testing::internal::GetCapturedStdout();
     for (const char* flag : {"--address", "--port", "--threads", "--body-limit", "--header-timeout-ms",
-                             "--idle-timeout-ms", "--operation-settle-ms", "--fault", "--credentials-from-env",
+                             "--idle-timeout-ms", "--operation-settle-ms", "--contract", "--fault", "--credentials-from-env",
                              "--api-key", "--api-secret-file", "--tls-cert", "--tls-key", "--verbose"})
         EXPECT_NE(out.find(flag), std::string::npos) << flag;
 }
@@ -72,6 +72,15 @@ TEST(ServeMainTest, SecretFileWithTwoNonEmptyLinesExitsTwoNamingIt) {
     EXPECT_NE(err.find("--api-secret-file " + file + " holds more than one non-empty line"), std::string::npos) << err;
     EXPECT_NE(err.find("unexpected argument 'stray'"), std::string::npos) << err;
     EXPECT_NE(err.find("unrecognised option '--thr'"), std::string::npos) << err;
+}
+
+TEST(ServeMainTest, UnknownContractRevisionExitsTwoNamingTheKnownOnes) {
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(serve({"--contract", "2026-07-21"}), 2);
+    EXPECT_EQ(serve({"--contract", "auto"}), 2);
+    EXPECT_EQ(serve({"--contract", ""}), 2);
+    std::string err = testing::internal::GetCapturedStderr();
+    EXPECT_NE(err.find("--contract must be one of 2026-03-31, 2026-07-20, got '2026-07-21'"), std::string::npos) << err;
 }
 
 TEST(ServeMainTest, PortInUseExitsThree) {

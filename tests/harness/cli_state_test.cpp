@@ -76,6 +76,16 @@ TEST(CliState, ZonesOverrideTheZoneList) {
     EXPECT_EQ(r.code, 0) << r.output;
 }
 
+TEST(CliState, OnlySkippedCasesReadNothingAndTestNothing) {
+    // Without credentials the auth cases are skipped: no key read either, so exit 2 as before.
+    ServerProcess server("");
+    ASSERT_FALSE(server.url().empty());
+    auto r = kmsconf("--base-url " + server.url() + " --filter 'auth.*' --report-dir " + temp_dir("state-skipped").string());
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("nothing was tested"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("key-state"), std::string::npos) << r.output;
+}
+
 TEST(CliState, NewFlagsRefuseBadValues) {
     for (const char* bad : {"--zones ''", "--zones a,,b", "--zones 'a, b'", "--operation-timeout-ms 0",
                             "--operation-timeout-ms 600001", "--operation-timeout-ms 1.5"}) {

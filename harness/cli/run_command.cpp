@@ -12,7 +12,7 @@
 #include "harness/cli/run_options.hpp"
 #include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
-#include "harness/report/curl_command.hpp"
+#include "harness/cases/curl_command.hpp"
 #include "harness/report/gtest_cases.hpp"
 #include "harness/report/gtest_isolation.hpp"
 #include "harness/report/html_report.hpp"

@@ -1,6 +1,6 @@
 #include "harness/report/html_report.hpp"
 
-#include "harness/report/curl_command.hpp"
+#include "harness/cases/curl_command.hpp"
 #include "harness/contract/json_text.hpp"
 
 #include <fstream>

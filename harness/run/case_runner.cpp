@@ -1,6 +1,6 @@
 #include "harness/run/case_runner.hpp"
 
-#include "harness/report/curl_command.hpp"
+#include "harness/cases/curl_command.hpp"
 #include "harness/contract/json_text.hpp"
 #include "harness/run/retry_after.hpp"
 

@@ -31,6 +31,12 @@ std::string rerun_flags(const RunOptions& o) {
     add_if("--contract", o.contract, defaults.contract);
     add_if("--key-id", o.key_id, "");
     add_if("--zone", o.zone, defaults.zone);
+    if (!o.zones.empty()) {
+        std::string list;
+        for (const auto& z : o.zones) list += (list.empty() ? "" : ",") + z;
+        add("--zones", list);
+    }
+    add_if("--operation-timeout-ms", std::to_string(o.operation_timeout_ms), std::to_string(defaults.operation_timeout_ms));
     if (!o.suites.empty()) {
         out += (out.empty() ? "" : " ") + std::string("--suites");
         for (const auto& s : o.suites) out += " " + shell_word(s);

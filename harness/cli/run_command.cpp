@@ -13,17 +13,19 @@
 #include "harness/cli/run_options.hpp"
 #include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
+#include "harness/cases/curl_command.hpp"
 #include "harness/report/console_listener.hpp"
 #include "harness/report/console_summary.hpp"
-#include "harness/report/curl_command.hpp"
 #include "harness/report/gtest_cases.hpp"
 #include "harness/report/gtest_isolation.hpp"
 #include "harness/report/har_writer.hpp"
 #include "harness/report/html_report.hpp"
 #include "harness/report/junit_findings.hpp"
+#include "harness/report/junit_run_cases.hpp"
 #include "harness/report/report_files.hpp"
 #include "harness/run/case_runner.hpp"
 #include "harness/run/run_tally.hpp"
+#include "harness/run/stateful_run.hpp"
 
 #include <gtest/gtest.h>
 
@@ -36,9 +38,11 @@ namespace kms::cli {
 
 namespace {
 
-// What a run runs: the contract revision, the selected cases, and how to send them.
+// What a run runs: the contract revision (and its read operations), the selected cases, and
+// how to send them.
 struct RunPlan {
     Contract contract;
+    ReadContracts reads;
     std::vector<Case> cases;
     RunSettings settings;
 };
@@ -65,8 +69,9 @@ RunPlan load_plan(const RunOptions& o) {
     std::optional<RunPlan> plan;
     try {
         Contract contract = Contract::load(contract_dir(o.contract));
+        ReadContracts reads = load_reads(contract_dir(o.contract));
         auto cases = load_cases(o, contract);
-        plan = RunPlan{std::move(contract), std::move(cases), {}};
+        plan = RunPlan{std::move(contract), std::move(reads), std::move(cases), {}};
     } catch (const std::exception& e) {
         throw CommandStop(kExitUsage, e.what());
     }
@@ -119,6 +124,7 @@ Target open_run_target(const RunOptions& o, RunSettings& settings) {
         if (!settings.signer.credentials)
             settings.signer.credentials = Exo2Credentials{"EXOembedded" + random_uuid().substr(0, 8), random_uuid() + random_uuid()};
         embedded.service.credentials = settings.signer.credentials;
+        embedded.service.operation_settle = std::chrono::milliseconds(100);  // its operations are followed: keep runs short
     }
     return open_target(o.base_url, std::move(embedded));
 }
@@ -137,8 +143,11 @@ ClientOptions client_options(const RunOptions& o) {
 // junit.xml (GoogleTest's, then the findings), summary.json, report.html, exchanges.har; false when one could
 // not be written (checked writable up front, but a disk can fill up).
 bool write_reports(const RunOptions& o, const RunTally& tally, const RunInfo& info) {
+    const fs::path junit = fs::path(o.report_dir) / "junit.xml";
     try {
-        add_findings_to_junit(fs::path(o.report_dir) / "junit.xml", tally, info.base, o.strict);
+        // The key-state and operations cases exist only once the run has seen its responses.
+        add_run_cases_to_junit(junit, tally, info.base, o.strict, info.warnings);
+        add_findings_to_junit(junit, tally, info.base, o.strict);
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
         write_har(fs::path(o.report_dir) / "exchanges.har", tally, info);
@@ -155,6 +164,7 @@ void print_summary(const RunOptions& o, const RunTally& tally, const RunInfo& in
               << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
               << " informational) against " << info.target_label() << ", contract " << info.contract_revision
               << "; reports in " << o.report_dir << "/\n";
+    for (const auto& w : info.warnings) std::cout << "kmsconf: warning: " << w << "\n";
 }
 
 // The exit code of a run that sent its cases.
@@ -178,10 +188,20 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
     install_console_listener(progress, o.quiet);
     CaseRunner runner(plan.contract, client, target.base, plan.settings);
     RunTally tally;
+    // Polled at 1/100 of the clients' intervals against the embedded server (30 ms, not 3 s).
+    const double poll_scale = o.base_url.empty() ? 0.01 : 1.0;
+    StatefulRun stateful(plan.contract, plan.reads, client, target.base, plan.settings.signer, plan.settings.vars, tally,
+                         {o.zones, {poll_scale, std::chrono::milliseconds(o.operation_timeout_ms)}, o.strict, o.verbose});
+    runner.set_observer(&stateful);
     register_case_tests(plan.cases, runner, tally, {o.strict, o.verbose, o.quiet, &progress});
-    const int gtest_status = RUN_ALL_TESTS();
+    int gtest_status = 0;
+    {
+        const ProgressGuard console(std::cout, progress, o.quiet);
+        gtest_status = RUN_ALL_TESTS();
+        stateful.finish();
+    }
 
-    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label};
+    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label, stateful.warnings()};
     const bool reports_written = write_reports(o, tally, info);
     if (!o.quiet)
         std::cout << console_summary(tally, {o.strict, o.max_response_time_ms > 0, rerun_flags(o)}, style);

@@ -20,7 +20,43 @@ std::size_t width_of(std::string_view text) {
     return n;
 }
 
+// Forwards to the stream's own buffer, erasing the progress line before the first byte; or
+// swallows everything.
+class ErasingBuffer : public std::streambuf {
+public:
+    ErasingBuffer(std::streambuf* target, ProgressLine& progress, bool discard)
+        : target_(target), progress_(progress), discard_(discard) {}
+
+protected:
+    int_type overflow(int_type c) override {
+        if (discard_ || traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        progress_.clear();
+        return target_->sputc(traits_type::to_char_type(c));
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        if (discard_) return n;
+        progress_.clear();
+        return target_->sputn(s, n);
+    }
+    int sync() override { return discard_ ? 0 : target_->pubsync(); }
+
+private:
+    std::streambuf* target_;
+    ProgressLine& progress_;
+    bool discard_;
+};
+
 }  // namespace
+
+ProgressGuard::ProgressGuard(std::ostream& stream, ProgressLine& progress, bool discard)
+    : stream_(stream), original_(stream.rdbuf()), wrapper_(std::make_unique<ErasingBuffer>(original_, progress, discard)) {
+    stream_.rdbuf(wrapper_.get());
+}
+
+ProgressGuard::~ProgressGuard() {
+    stream_.flush();
+    stream_.rdbuf(original_);
+}
 
 std::string progress_text(int index, int total, std::string_view name, std::size_t width) {
     const std::string t = std::to_string(total);

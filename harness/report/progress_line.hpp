@@ -6,6 +6,9 @@
 
 #include <cstddef>
 #include <cstdio>
+#include <memory>
+#include <ostream>
+#include <streambuf>
 #include <string>
 #include <string_view>
 
@@ -27,6 +30,22 @@ private:
     std::FILE* stream_;
     bool enabled_;
     std::size_t drawn_ = 0;  // columns of the line on screen, 0 when none
+};
+
+// While alive, whatever the run writes to `stream` (std::cout: the per-case lines of the
+// cases and of the stateful run) first erases the progress line; with `discard` (--quiet) it
+// is dropped instead. Restores the stream's buffer when it goes.
+class ProgressGuard {
+public:
+    ProgressGuard(std::ostream& stream, ProgressLine& progress, bool discard);
+    ~ProgressGuard();
+    ProgressGuard(const ProgressGuard&) = delete;
+    ProgressGuard& operator=(const ProgressGuard&) = delete;
+
+private:
+    std::ostream& stream_;
+    std::streambuf* original_;
+    std::unique_ptr<std::streambuf> wrapper_;
 };
 
 }  // namespace kms

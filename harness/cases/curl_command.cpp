@@ -1,8 +1,8 @@
 #include "harness/cases/curl_command.hpp"
 
 #include "common/text.hpp"
-#include "harness/report/redaction.hpp"
-#include "harness/report/shell_quote.hpp"
+#include "harness/cases/redaction.hpp"
+#include "harness/cases/shell_quote.hpp"
 
 #include <cstdio>
 

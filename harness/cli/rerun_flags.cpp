@@ -1,6 +1,6 @@
 #include "harness/cli/rerun_flags.hpp"
 
-#include "harness/report/shell_quote.hpp"
+#include "harness/cases/shell_quote.hpp"
 
 #include <sstream>
 

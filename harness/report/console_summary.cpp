@@ -1,6 +1,6 @@
 #include "harness/report/console_summary.hpp"
 
-#include "harness/report/shell_quote.hpp"
+#include "harness/cases/shell_quote.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,6 +1,6 @@
 #include "harness/report/har_writer.hpp"
 
-#include "harness/report/redaction.hpp"
+#include "harness/cases/redaction.hpp"
 #include "harness/report/tool_version.hpp"
 #include "harness/transport/http_client.hpp"
 #include "harness/transport/request_wire.hpp"

@@ -30,7 +30,8 @@ struct CheckCount {
 };
 
 // True when `check` judged the case: the response checks every answered case, the expectation
-// check its own cases, rate_limited and response_in_time every case sent.
+// check its own cases, rate_limited and response_in_time every case sent, the checks on
+// replicate's effects the stateful run's own cases; any check in a case it made a finding in.
 bool check_judged(CheckId check, const RunTally::Entry& e, bool latency_budget);
 
 CheckCount count_check(const RunTally& tally, CheckId check, const SummaryOptions& options);

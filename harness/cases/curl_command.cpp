@@ -1,22 +1,14 @@
 #include "harness/cases/curl_command.hpp"
 
 #include "common/text.hpp"
+#include "harness/cases/redaction.hpp"
+#include "harness/cases/shell_quote.hpp"
 
 #include <cstdio>
 
 namespace kms {
 
 namespace {
-
-// POSIX shell single quoting: 'it'\''s'.
-std::string shell_quote(std::string_view s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
-    }
-    return out + "'";
-}
 
 bool needs_printf(std::string_view body) {
     for (unsigned char c : body)
@@ -63,8 +55,7 @@ std::string curl_command(const BaseUrl& base, const HttpRequest& request, std::s
     // Suppress curl's own defaults so the headers are exactly the ones the case sent.
     bool has_ct = false, has_accept = false;
     for (const auto& h : request.headers) {
-        std::string value = iequals(h.name, "Authorization") ? "[REDACTED]" : h.value;
-        cmd += " -H " + shell_quote(h.name + ": " + value);
+        cmd += " -H " + shell_quote(h.name + ": " + shown_value(h));
         has_ct = has_ct || iequals(h.name, "Content-Type");
         has_accept = has_accept || iequals(h.name, "Accept");
     }

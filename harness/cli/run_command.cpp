@@ -9,12 +9,16 @@
 #include "harness/cases/case_generator.hpp"
 #include "harness/cases/suite.hpp"
 #include "harness/cli/exit_codes.hpp"
+#include "harness/cli/rerun_flags.hpp"
 #include "harness/cli/run_options.hpp"
 #include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
 #include "harness/cases/curl_command.hpp"
+#include "harness/report/console_listener.hpp"
+#include "harness/report/console_summary.hpp"
 #include "harness/report/gtest_cases.hpp"
 #include "harness/report/gtest_isolation.hpp"
+#include "harness/report/har_writer.hpp"
 #include "harness/report/html_report.hpp"
 #include "harness/report/junit_findings.hpp"
 #include "harness/report/junit_run_cases.hpp"
@@ -136,7 +140,7 @@ ClientOptions client_options(const RunOptions& o) {
     return co;
 }
 
-// junit.xml (GoogleTest's, then the findings), summary.json, report.html; false when one could
+// junit.xml (GoogleTest's, then the findings), summary.json, report.html, exchanges.har; false when one could
 // not be written (checked writable up front, but a disk can fill up).
 bool write_reports(const RunOptions& o, const RunTally& tally, const RunInfo& info) {
     const fs::path junit = fs::path(o.report_dir) / "junit.xml";
@@ -146,6 +150,7 @@ bool write_reports(const RunOptions& o, const RunTally& tally, const RunInfo& in
         add_findings_to_junit(junit, tally, info.base, o.strict);
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
+        write_har(fs::path(o.report_dir) / "exchanges.har", tally, info);
         return true;
     } catch (const std::exception& e) {
         std::cerr << "kmsconf: " << e.what() << "\n";
@@ -177,7 +182,10 @@ int run_verdict(const RunOptions& o, const RunTally& tally, bool reports_written
 
 int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, HttpClient& client) {
     // GoogleTest sees only the flags set here: neither ours nor GTEST_* from the environment.
-    init_googletest_for_run((fs::path(o.report_dir) / "junit.xml").string(), !o.verbose);
+    const ConsoleStyle style = ConsoleStyle::detect(stdout);
+    ProgressLine progress(stdout, style.terminal && !o.quiet);
+    init_googletest_for_run((fs::path(o.report_dir) / "junit.xml").string(), !o.verbose, style.colour);
+    install_console_listener(progress, o.quiet);
     CaseRunner runner(plan.contract, client, target.base, plan.settings);
     RunTally tally;
     // Polled at 1/100 of the clients' intervals against the embedded server (30 ms, not 3 s).
@@ -185,12 +193,18 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
     StatefulRun stateful(plan.contract, plan.reads, client, target.base, plan.settings.signer, plan.settings.vars, tally,
                          {o.zones, {poll_scale, std::chrono::milliseconds(o.operation_timeout_ms)}, o.strict, o.verbose});
     runner.set_observer(&stateful);
-    register_case_tests(plan.cases, runner, tally, {o.strict, o.verbose});
-    const int gtest_status = RUN_ALL_TESTS();
-    stateful.finish();
+    register_case_tests(plan.cases, runner, tally, {o.strict, o.verbose, o.quiet, &progress});
+    int gtest_status = 0;
+    {
+        const ProgressGuard console(std::cout, progress, o.quiet);
+        gtest_status = RUN_ALL_TESTS();
+        stateful.finish();
+    }
 
     RunInfo info{target.base, plan.contract.revision(), o.strict, target.label, stateful.warnings()};
     const bool reports_written = write_reports(o, tally, info);
+    if (!o.quiet)
+        std::cout << console_summary(tally, {o.strict, o.max_response_time_ms > 0, rerun_flags(o)}, style);
     print_summary(o, tally, info);
     return run_verdict(o, tally, reports_written, gtest_status);
 }

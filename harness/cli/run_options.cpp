@@ -108,8 +108,8 @@ po::options_description describe(RunOptions& o, NumberTexts& n, std::string& zon
     po::options_description desc(
         "Usage: kmsconf [run] [options]\n"
         "Runs the replicate conformance suites against --base-url (default: an embedded reference\n"
-        "server on 127.0.0.1) and writes <report-dir>/junit.xml, summary.json and report.html (the\n"
-        "previous run's are removed first).\n"
+        "server on 127.0.0.1) and writes <report-dir>/junit.xml, summary.json, report.html and\n"
+        "exchanges.har (the previous run's are removed first).\n"
         "Exit codes: 0 every MUST held; 1 conformance failures; 2 usage, config or suite error,\n"
         "or a filter that selects nothing; 3 target unreachable.\n"
         "Other commands: kmsconf serve (the reference server), kmsconf bench (latency benchmark);\n"
@@ -144,7 +144,8 @@ po::options_description describe(RunOptions& o, NumberTexts& n, std::string& zon
         ("api-secret-file", po::value(&o.api_secret_file), "file holding the API secret on one line (default: $EXOSCALE_API_SECRET)")
         ("seed", po::value(&n.seed)->default_value(n.seed), "seed of the generated cases, 0 to 18446744073709551615 (same seed, same ids and bytes)")
         ("generated", po::value(&n.generated)->default_value(n.generated), "how many cases to generate from the request schema, 0 to 10000 (0: none)")
-        ("verbose,v", po::bool_switch(&o.verbose), "print every case as it runs, and informational findings");
+        ("verbose,v", po::bool_switch(&o.verbose), "print every case as it runs, and informational findings")
+        ("quiet,q", po::bool_switch(&o.quiet), "print only the final count line (and errors)");
     return desc;
 }
 

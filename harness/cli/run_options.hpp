@@ -45,6 +45,7 @@ struct RunOptions {
     std::string api_key;             // else EXOSCALE_API_KEY
     std::string api_secret_file;     // else EXOSCALE_API_SECRET
     bool verbose = false;
+    bool quiet = false;              // only the final count line (and errors)
     std::uint64_t seed = 1;          // generated cases: same seed, same cases
     std::size_t generated = 24;      // how many; 0 turns generation off
 

@@ -27,10 +27,10 @@ public:
                 break;
             case Verdict::non_strict:
                 if (options_.strict) ADD_FAILURE_AT(case_.file.c_str(), case_.line) << "(--strict) " << text;
-                else std::cout << "[ NONSTRICT ] " << text << std::flush;
+                else if (!options_.quiet) print("[ NONSTRICT ] " + text);
                 break;
             case Verdict::informational:
-                if (options_.verbose) std::cout << "[    INFO  ] " << text << std::flush;
+                if (options_.verbose && !options_.quiet) print("[    INFO  ] " + text);
                 break;
             case Verdict::pass:
                 break;
@@ -38,6 +38,11 @@ public:
     }
 
 private:
+    void print(const std::string& text) const {
+        if (options_.progress) options_.progress->clear();
+        std::cout << text << std::flush;
+    }
+
     const Case& case_;
     CaseRunner& runner_;
     RunTally& tally_;

@@ -28,14 +28,15 @@ void remove_googletest_variables() {
     for (const auto& name : names) ::unsetenv(name.c_str());  // not while walking environ
 }
 
-// Every flag of GoogleTest 1.12, at the value a run needs (its defaults, but for output and
-// brief), whatever the environment made of them at start-up.
-void set_every_flag(const std::string& junit_path, bool brief) {
+// Every flag of GoogleTest 1.12, at the value a run needs (its defaults, but for output,
+// brief and colour), whatever the environment made of them at start-up.
+void set_every_flag(const std::string& junit_path, bool brief, bool colour) {
     GTEST_FLAG_SET(also_run_disabled_tests, false);
     GTEST_FLAG_SET(break_on_failure, false);
     GTEST_FLAG_SET(brief, brief);
     GTEST_FLAG_SET(catch_exceptions, true);
-    GTEST_FLAG_SET(color, "auto");
+    // Decided by the caller: GoogleTest's "auto" does not know NO_COLOR.
+    GTEST_FLAG_SET(color, colour ? "yes" : "no");
     GTEST_FLAG_SET(death_test_style, "fast");
     GTEST_FLAG_SET(fail_fast, false);
     GTEST_FLAG_SET(filter, "*");
@@ -57,15 +58,15 @@ void set_every_flag(const std::string& junit_path, bool brief) {
 
 }  // namespace
 
-void init_googletest_for_run(const std::string& junit_path, bool brief) {
+void init_googletest_for_run(const std::string& junit_path, bool brief, bool colour) {
     remove_googletest_variables();
     // Before InitGoogleTest, which would otherwise load a flagfile named by GTEST_FLAGFILE.
-    set_every_flag(junit_path, brief);
+    set_every_flag(junit_path, brief, colour);
     std::string program = "kmsconf";
     char* argv[] = {program.data(), nullptr};  // argv[argc] must be NULL
     int argc = 1;
     testing::InitGoogleTest(&argc, argv);
-    set_every_flag(junit_path, brief);
+    set_every_flag(junit_path, brief, colour);
 }
 
 }  // namespace kms

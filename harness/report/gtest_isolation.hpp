@@ -11,7 +11,7 @@
 namespace kms {
 
 // Call once, before registering the case tests and RUN_ALL_TESTS(). `junit_path`: where
-// GoogleTest's XML writer puts junit.xml; `brief`: print only failures.
-void init_googletest_for_run(const std::string& junit_path, bool brief);
+// GoogleTest's XML writer puts junit.xml; `brief`: print only failures; `colour`: its printer may colour (ConsoleStyle::colour).
+void init_googletest_for_run(const std::string& junit_path, bool brief, bool colour);
 
 }  // namespace kms

@@ -12,7 +12,7 @@
 namespace kms {
 
 // Only these are ever removed: the folder itself may be "." or hold the user's files.
-inline const std::vector<std::string> kRunReportFiles = {"junit.xml", "summary.json", "report.html"};
+inline const std::vector<std::string> kRunReportFiles = {"junit.xml", "summary.json", "report.html", "exchanges.har"};
 // What `kmsconf bench` writes.
 inline const std::vector<std::string> kBenchReportFiles = {"bench.json", "bench-histograms.json"};
 
@@ -20,7 +20,7 @@ struct ReportFileError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Removes each of `files` (dir/junit.xml, dir/summary.json and dir/report.html) where it exists. A folder that
+// Removes each of `files` (dir/junit.xml, dir/summary.json, ...) where it exists. A folder that
 // does not exist is fine. Throws ReportFileError naming the file that cannot be removed (or is
 // a directory, which is never removed).
 void remove_previous_reports(const std::filesystem::path& dir, const std::vector<std::string>& files = kRunReportFiles);

@@ -546,6 +546,7 @@ Exchange HttpClient::Impl::read_response(bool head, bool* keeps_open) {
         out.body = std::move(res.body());
         Exchange ex;
         ex.response = std::move(out);
+        ex.response_version = static_cast<int>(res.version());
         // The server decides whether the connection survives (Connection: close, HTTP/1.0, a body
         // delimited by EOF).
         *keeps_open = !parser.need_eof() && res.keep_alive();
@@ -560,6 +561,7 @@ HttpClient::~HttpClient() { close(); }
 
 Exchange HttpClient::send(const HttpRequest& request) {
     auto& im = *impl_;
+    const auto started_at = std::chrono::system_clock::now();
     auto total_at = from_now(im.opt.total_timeout);
     // A request that owns its framing gets a connection of its own (request_wire.hpp).
     const bool own_connection = owns_framing(request);
@@ -584,12 +586,14 @@ Exchange HttpClient::send(const HttpRequest& request) {
         connect_time = Clock::now() - start;
         if (failed) {
             failed->connect_time = connect_time;
+            failed->started_at = started_at;
             failed->stray_before = std::move(stray_before);
             return std::move(*failed);
         }
     }
     Exchange ex = im.exchange(request, own_connection, total_at);
     ex.reused_connection = reuse;
+    ex.started_at = started_at;
     ex.connect_time = connect_time;
     ex.stray_before = std::move(stray_before);
     return ex;

@@ -50,6 +50,10 @@ struct Exchange {
     TransportError error = TransportError::none;
     std::string error_detail;               // "connect 127.0.0.1:1: Connection refused"
     std::chrono::nanoseconds elapsed{0};    // request written .. response complete
+    // Wall-clock time send() began (before any connect), for reports that show when an
+    // exchange happened (exchanges.har's startedDateTime).
+    std::chrono::system_clock::time_point started_at{};
+    int response_version = 11;  // the response's HTTP version, 10 or 11 (Beast's numbering)
     std::chrono::nanoseconds connect_time{0};  // resolve+connect+TLS in this call; 0 when reused
     bool reused_connection = false;
     // A framing fault of this exchange, found after its response was complete: bytes that

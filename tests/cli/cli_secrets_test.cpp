@@ -51,7 +51,13 @@ TEST_F(CliSecrets, SignedFailingRunShowsRedactedReproducers) {
     EXPECT_NE(r.output.find("Authorization: [REDACTED]"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find(kSecret), std::string::npos);
     EXPECT_EQ(r.output.find("signature="), std::string::npos) << "the signature is redacted too";
+    EXPECT_NE(r.output.find("\nsummary\n"), std::string::npos) << r.output;
     expect_no_secret_in(reports);
+    // Every signed exchange is in exchanges.har, its Authorization value redacted.
+    const std::string har = read_file(reports / "exchanges.har");
+    EXPECT_NE(har.find("{\"name\":\"Authorization\",\"value\":\"[REDACTED]\"}"), std::string::npos) << har.substr(0, 2000);
+    EXPECT_EQ(har.find("signature="), std::string::npos);
+    EXPECT_EQ(har.find("EXO2-HMAC-SHA256"), std::string::npos);
 }
 
 TEST_F(CliSecrets, DryRunAndHelp) {

@@ -1,0 +1,159 @@
+#include "harness/report/console_summary.hpp"
+
+#include "harness/cases/shell_quote.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace kms {
+
+namespace {
+
+bool answered(const RunTally::Entry& e) {
+    return std::any_of(e.result.exchanges.begin(), e.result.exchanges.end(), [](const Exchange& x) { return x.response.has_value(); });
+}
+
+std::string padded(std::string s, std::size_t width) {
+    if (s.size() < width) s.append(width - s.size(), ' ');
+    return s;
+}
+
+std::string milliseconds(std::chrono::nanoseconds d) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%7.0f ms", std::chrono::duration<double, std::milli>(d).count());
+    return buf;
+}
+
+bool failed_case(const RunTally::Entry& e, bool strict) {
+    return e.result.verdict == Verdict::fail || (strict && e.result.verdict == Verdict::non_strict);
+}
+
+std::string verdict_line(const RunTally& tally, const ConsoleStyle& style) {
+    std::string out = "  cases    " + std::to_string(tally.total()) + ":";
+    const struct {
+        Verdict v;
+        Colour c;
+    } parts[] = {{Verdict::pass, Colour::green}, {Verdict::fail, Colour::red}, {Verdict::non_strict, Colour::yellow},
+                 {Verdict::informational, Colour::blue}, {Verdict::skipped, Colour::grey}};
+    const char* sep = " ";
+    for (const auto& p : parts) {
+        const int n = tally.count(p.v);
+        out += sep + style.paint(std::to_string(n) + " " + to_string(p.v), n > 0 ? p.c : Colour::none);
+        sep = ", ";
+    }
+    return out + "\n";
+}
+
+std::string check_lines(const RunTally& tally, const SummaryOptions& options, const ConsoleStyle& style) {
+    std::vector<std::pair<const CheckInfo*, CheckCount>> judged;
+    std::size_t width = 0;
+    for (const auto& info : check_catalogue()) {
+        const CheckCount n = count_check(tally, info.id, options);
+        if (n.judged() == 0) continue;
+        judged.emplace_back(&info, n);
+        width = std::max(width, std::string_view(info.name).size());
+    }
+    std::string rows;
+    int held = 0, broken = 0;
+    for (const auto& [info, n] : judged) {
+        const bool ok = n.failed == 0 && n.non_strict == 0;
+        (ok ? held : broken) += 1;
+        std::string row = "    " + (ok ? style.paint("\u2713", Colour::green) : style.paint("\u2717", Colour::red)) + " " +
+                          padded(info->name, width) + " " + std::to_string(n.passed) + "/" + std::to_string(n.judged()) + " passed";
+        if (n.failed > 0) row += ", " + style.paint(std::to_string(n.failed) + " failed", Colour::red);
+        if (n.non_strict > 0) row += ", " + style.paint(std::to_string(n.non_strict) + " non-strict", Colour::yellow);
+        rows += row + "\n";
+    }
+    return "  checks   " + std::to_string(held) + " held in every case they judged, " + std::to_string(broken) +
+           " did not\n" + rows;
+}
+
+std::string slowest_lines(const RunTally& tally, std::size_t how_many) {
+    std::vector<const RunTally::Entry*> ran;
+    for (const auto& e : tally.entries())
+        if (e.result.verdict != Verdict::skipped && !e.result.exchanges.empty()) ran.push_back(&e);
+    std::stable_sort(ran.begin(), ran.end(), [](auto* a, auto* b) { return a->result.elapsed > b->result.elapsed; });
+    if (ran.size() > how_many) ran.resize(how_many);
+    std::string out = ran.empty() ? "" : "  slowest\n";
+    for (const auto* e : ran) out += "  " + milliseconds(e->result.elapsed) + "  " + e->c.full_name() + "\n";
+    return out;
+}
+
+std::string failed_lines(const RunTally& tally, const SummaryOptions& options, const ConsoleStyle& style) {
+    std::string rows;
+    int n = 0;
+    for (const auto& e : tally.entries()) {
+        if (!failed_case(e, options.strict)) continue;
+        ++n;
+        rows += "    " + style.paint("\u2717 " + e.c.full_name(), Colour::red) + "\n        " +
+                rerun_command(e.c, options.rerun_flags) + "\n";
+    }
+    if (n == 0) return "";
+    return "  failed   " + std::to_string(n) + (n == 1 ? " case" : " cases") + "; each reruns alone with:\n" + rows;
+}
+
+}  // namespace
+
+bool check_judged(CheckId check, const RunTally::Entry& e, bool latency_budget) {
+    if (e.result.verdict == Verdict::skipped) return false;
+    for (const auto& f : e.result.findings)
+        if (f.check == check) return true;
+    switch (check) {
+        case CheckId::response_in_time:
+        case CheckId::rate_limited:
+            return true;
+        case CheckId::max_response_time:
+            return latency_budget && answered(e);
+        case CheckId::valid_accepted:
+        case CheckId::malformed_rejected:
+        case CheckId::conflict_reported:
+        case CheckId::expected_status:
+        case CheckId::ignored_auth:
+            return e.c.expect.check == check && answered(e);
+        case CheckId::response_framing:
+        case CheckId::status_valid:
+        case CheckId::no_server_error:
+        case CheckId::status_declared:
+        case CheckId::content_type:
+        case CheckId::body_schema:
+        case CheckId::formats:
+        case CheckId::problem_status:
+        case CheckId::allow_header:
+        case CheckId::service_unavailable:
+            return answered(e);
+        default:
+            // The checks on replicate's effects (state_checks.hpp) judge the run's own cases,
+            // which the stateful run makes in these two suites (stateful_run.hpp).
+            return (e.c.suite == "key-state" || e.c.suite == "operations") && answered(e);
+    }
+}
+
+CheckCount count_check(const RunTally& tally, CheckId check, const SummaryOptions& options) {
+    CheckCount n;
+    for (const auto& e : tally.entries()) {
+        if (!check_judged(check, e, options.latency_budget)) continue;
+        bool must = false, should = false;
+        for (const auto& f : e.result.findings) {
+            if (f.check != check) continue;
+            must = must || f.level == Level::must;
+            should = should || f.level == Level::should;
+        }
+        if (must || (should && options.strict)) ++n.failed;
+        else if (should) ++n.non_strict;
+        else ++n.passed;
+    }
+    return n;
+}
+
+std::string rerun_command(const Case& c, const std::string& rerun_flags) {
+    std::string cmd = "kmsconf --filter " + shell_word(c.full_name());
+    if (!rerun_flags.empty()) cmd += " " + rerun_flags;
+    return cmd;
+}
+
+std::string console_summary(const RunTally& tally, const SummaryOptions& options, const ConsoleStyle& style) {
+    return "\n" + style.paint("summary", Colour::bold) + "\n" + verdict_line(tally, style) + check_lines(tally, options, style) +
+           slowest_lines(tally, options.slowest) + failed_lines(tally, options, style);
+}
+
+}  // namespace kms

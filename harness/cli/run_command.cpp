@@ -16,7 +16,7 @@
 #include "harness/report/gtest_cases.hpp"
 #include "harness/report/gtest_isolation.hpp"
 #include "harness/report/html_report.hpp"
-#include "harness/report/junit_findings.hpp"
+#include "harness/report/junit_writer.hpp"
 #include "harness/report/report_files.hpp"
 #include "harness/run/case_runner.hpp"
 #include "harness/run/run_tally.hpp"

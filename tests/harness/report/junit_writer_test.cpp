@@ -1,6 +1,6 @@
 // Non-failing findings reach junit.xml as <system-out>, which stays well-formed whatever the
 // server sent.
-#include "harness/report/junit_findings.hpp"
+#include "harness/report/junit_writer.hpp"
 
 #include "tests/harness/test_support.hpp"
 

@@ -1,4 +1,4 @@
-#include "harness/report/junit_findings.hpp"
+#include "harness/report/junit_writer.hpp"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>

@@ -9,6 +9,7 @@
 #include "harness/cases/case_generator.hpp"
 #include "harness/cases/suite.hpp"
 #include "harness/cli/exit_codes.hpp"
+#include "harness/cli/rerun_flags.hpp"
 #include "harness/cli/run_options.hpp"
 #include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
@@ -18,6 +19,7 @@
 #include "harness/report/html_report.hpp"
 #include "harness/report/junit_writer.hpp"
 #include "harness/report/report_files.hpp"
+#include "harness/report/summary_markdown.hpp"
 #include "harness/run/case_runner.hpp"
 #include "harness/run/run_tally.hpp"
 
@@ -130,12 +132,13 @@ ClientOptions client_options(const RunOptions& o) {
     return co;
 }
 
-// junit.xml (GoogleTest's, then the findings), summary.json, report.html; false when one could
+// junit.xml, summary.json, summary.md, report.html, all from the tally; false when one could
 // not be written (checked writable up front, but a disk can fill up).
-bool write_reports(const RunOptions& o, const RunTally& tally, const RunInfo& info) {
+bool write_reports(const RunOptions& o, const RunPlan& plan, const RunTally& tally, const RunInfo& info) {
     try {
-        add_findings_to_junit(fs::path(o.report_dir) / "junit.xml", tally, info.base, o.strict);
+        write_run_junit(fs::path(o.report_dir) / "junit.xml", tally, info, {o.junit_prefix, &plan.cases});
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
+        write_summary_markdown(fs::path(o.report_dir) / "summary.md", tally, info, {rerun_flags(o)});
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
         return true;
     } catch (const std::exception& e) {
@@ -167,14 +170,15 @@ int run_verdict(const RunOptions& o, const RunTally& tally, bool reports_written
 
 int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, HttpClient& client) {
     // GoogleTest sees only the flags set here: neither ours nor GTEST_* from the environment.
-    init_googletest_for_run((fs::path(o.report_dir) / "junit.xml").string(), !o.verbose);
+    init_googletest_for_run(!o.verbose);
+    const auto started = std::chrono::system_clock::now();
     CaseRunner runner(plan.contract, client, target.base, plan.settings);
     RunTally tally;
     register_case_tests(plan.cases, runner, tally, {o.strict, o.verbose});
     const int gtest_status = RUN_ALL_TESTS();
 
-    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label};
-    const bool reports_written = write_reports(o, tally, info);
+    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label, o.seed, started};
+    const bool reports_written = write_reports(o, plan, tally, info);
     print_summary(o, tally, info);
     return run_verdict(o, tally, reports_written, gtest_status);
 }

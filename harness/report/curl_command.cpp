@@ -6,9 +6,6 @@
 
 namespace kms {
 
-namespace {
-
-// POSIX shell single quoting: 'it'\''s'.
 std::string shell_quote(std::string_view s) {
     std::string out = "'";
     for (char c : s) {
@@ -17,6 +14,8 @@ std::string shell_quote(std::string_view s) {
     }
     return out + "'";
 }
+
+namespace {
 
 bool needs_printf(std::string_view body) {
     for (unsigned char c : body)

@@ -14,4 +14,7 @@ namespace kms {
 // shell pipeline that regenerates the same bytes when it is a repetition, else cut and marked.
 std::string curl_command(const BaseUrl& base, const HttpRequest& request, std::size_t max_body = 4096);
 
+// POSIX shell single quoting: 'it'\''s'. For command lines people paste.
+std::string shell_quote(std::string_view s);
+
 }  // namespace kms

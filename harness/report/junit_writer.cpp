@@ -1,94 +1,106 @@
 #include "harness/report/junit_writer.hpp"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlstring.h>
+#include "harness/report/tool_version.hpp"
 
 #include <map>
-#include <memory>
-#include <stdexcept>
+#include <set>
 #include <utility>
 
 namespace kms {
 
 namespace {
 
-using Doc = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
-
-std::string attribute(xmlNode* node, const char* name) {
-    xmlChar* value = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
-    std::string out = value ? reinterpret_cast<const char*>(value) : "";
-    xmlFree(value);
-    return out;
+bool fails(const CaseResult& r, bool strict) {
+    return r.verdict == Verdict::fail || (strict && r.verdict == Verdict::non_strict);
 }
 
-bool is_element(xmlNode* n, const char* name) {
-    return n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, reinterpret_cast<const xmlChar*>(name));
-}
-
-// A case's findings belong in system-out when they did not fail its test: the failure
-// message already carries those of a failed one.
-bool shows_in_system_out(const CaseResult& r, bool strict) {
-    if (r.findings.empty()) return false;
-    return r.verdict == Verdict::informational || r.verdict == Verdict::pass ||
-           (r.verdict == Verdict::non_strict && !strict);
-}
-
-void visit_testcases(xmlNode* node, const std::map<std::pair<std::string, std::string>, const RunTally::Entry*>& by_name,
-                     const BaseUrl& base, bool strict) {
-    for (xmlNode* n = node; n; n = n->next) {
-        if (is_element(n, "testcase")) {
-            auto found = by_name.find({attribute(n, "classname"), attribute(n, "name")});
-            if (found != by_name.end() && shows_in_system_out(found->second->result, strict)) {
-                const auto& e = *found->second;
-                const std::string text = "[" + std::string(to_string(e.result.verdict)) + "] " +
-                                         describe_result(e.c, e.result, base);
-                xmlNode* out = xmlNewChild(n, nullptr, reinterpret_cast<const xmlChar*>("system-out"), nullptr);
-                xmlNodeAddContent(out, reinterpret_cast<const xmlChar*>(xml_safe_text(text).c_str()));
-            }
-        } else if (n->children) {
-            visit_testcases(n->children, by_name, base, strict);
+// "body_schema: /status must be one of ..." for the first finding at the level that failed
+// the case, and how many more there are.
+void failure_message(const CaseResult& r, bool strict, JunitCase& t) {
+    const Level failing = r.verdict == Verdict::fail ? Level::must : Level::should;
+    int more = -1;
+    for (const auto& f : r.findings) {
+        if (f.level != failing) continue;
+        if (++more == 0) {
+            t.type = name_of(f.check);
+            t.message = (strict && failing == Level::should ? "(--strict) " : "") + t.type + ": " + one_line(f.message);
         }
     }
+    if (more < 0) t.message = "failed";  // cannot happen: a failed case has a finding at its level
+    else if (more > 0) t.message += " (+" + std::to_string(more) + " more)";
+}
+
+JunitCase testcase(const RunTally::Entry& e, const RunInfo& info, const std::string& classname) {
+    JunitCase t;
+    t.name = e.c.id;
+    t.classname = classname;
+    t.seconds = std::chrono::duration<double>(e.result.elapsed).count();
+    const std::string text = describe_result(e.c, e.result, info.base);
+    if (e.result.verdict == Verdict::skipped) {
+        t.outcome = JunitCase::Outcome::skipped;
+        t.message = e.result.skip_reason;
+    } else if (fails(e.result, info.strict)) {
+        t.outcome = JunitCase::Outcome::failed;
+        failure_message(e.result, info.strict, t);
+        t.text = text;
+    } else if (!e.result.findings.empty()) {
+        // Not failed, but worth reading: a CI page shows a test's output.
+        t.system_out = "[" + std::string(to_string(e.result.verdict)) + "] " + text;
+    }
+    return t;
+}
+
+JunitCase unfinished(const Case& c, const std::string& classname) {
+    JunitCase t;
+    t.name = c.id;
+    t.classname = classname;
+    t.outcome = JunitCase::Outcome::error;
+    t.type = "internal";
+    t.message = "the case stopped before its result was recorded (see the console)";
+    t.text = c.full_name() + "\n  requirement: " + c.requirement + "\n";
+    return t;
+}
+
+std::vector<std::pair<std::string, std::string>> properties(const RunInfo& info) {
+    return {
+        {"target", info.target_label()},
+        {"base_url", info.base.to_string()},
+        {"contract", info.contract_revision},
+        {"seed", std::to_string(info.seed)},
+        {"strict", info.strict ? "true" : "false"},
+        {"tool", tool_version()},
+        {"start_time", iso8601_utc(info.started)},
+    };
 }
 
 }  // namespace
 
-std::string xml_safe_text(const std::string& text) {
-    static const std::string kReplacement = "\xEF\xBF\xBD";
-    std::string out;
-    out.reserve(text.size());
-    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-    std::size_t left = text.size();
-    while (left > 0) {
-        int len = static_cast<int>(left > 4 ? 4 : left);
-        const int c = xmlGetUTF8Char(p, &len);
-        const bool allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
-                             (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
-        if (c < 0 || len <= 0) {  // invalid UTF-8: drop one byte
-            out += kReplacement;
-            ++p;
-            --left;
-            continue;
-        }
-        if (allowed) out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(len));
-        else out += kReplacement;
-        p += len;
-        left -= static_cast<std::size_t>(len);
+JunitDocument run_junit(const RunTally& tally, const RunInfo& info, const JunitRunOptions& options) {
+    JunitDocument doc;
+    doc.name = options.prefix.empty() ? "kmsconf" : options.prefix;
+    doc.timestamp = iso8601_utc(info.started);
+    doc.properties = properties(info);
+    const std::string prefix = options.prefix.empty() ? "" : options.prefix + ".";
+    std::map<std::string, std::size_t> suite_at;  // suites in the order their first case ran
+    auto suite = [&](const std::string& name) -> JunitSuite& {
+        auto [it, added] = suite_at.emplace(name, doc.suites.size());
+        if (added) doc.suites.push_back({prefix + name, {}});
+        return doc.suites[it->second];
+    };
+    std::set<std::pair<std::string, std::string>> recorded;
+    for (const auto& e : tally.entries()) {
+        suite(e.c.suite).cases.push_back(testcase(e, info, prefix + e.c.suite));
+        recorded.insert({e.c.suite, e.c.id});
     }
-    return out;
+    if (options.selected)
+        for (const auto& c : *options.selected)
+            if (!recorded.count({c.suite, c.id})) suite(c.suite).cases.push_back(unfinished(c, prefix + c.suite));
+    return doc;
 }
 
-void add_findings_to_junit(const std::filesystem::path& junit_xml, const RunTally& tally, const BaseUrl& base,
-                           bool strict) {
-    Doc doc(xmlReadFile(junit_xml.c_str(), nullptr, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-            &xmlFreeDoc);
-    if (!doc) throw std::runtime_error("cannot read " + junit_xml.string() + " to add non-failing findings");
-    std::map<std::pair<std::string, std::string>, const RunTally::Entry*> by_name;
-    for (const auto& e : tally.entries()) by_name[{e.c.suite, e.c.id}] = &e;
-    visit_testcases(xmlDocGetRootElement(doc.get()), by_name, base, strict);
-    if (xmlSaveFileEnc(junit_xml.c_str(), doc.get(), "UTF-8") < 0)
-        throw std::runtime_error("cannot write " + junit_xml.string());
+void write_run_junit(const std::filesystem::path& file, const RunTally& tally, const RunInfo& info,
+                     const JunitRunOptions& options) {
+    write_junit_file(file.string(), run_junit(tally, info, options));
 }
 
 }  // namespace kms

@@ -1,25 +1,36 @@
-// GoogleTest's XML writer records a failure, but not what a passing test printed: a SHOULD
-// (non-strict) finding without --strict, or an informational one, would be invisible in
-// junit.xml, which is all most CI systems show. So after the run each such <testcase> gets a
-// <system-out> (JUnit's element for a test's output, which CI parsers display) with the
-// case's description and findings. libxml2 reads and rewrites the file, so what servers sent
-// stays well-formed XML.
+// reports/junit.xml, written from the run's tally (the same results as the console line,
+// summary.json and report.html): a <testsuite> per suite, a <testcase> per case named by its
+// id, the run's properties in every suite. A failure's message is the finding that failed
+// the case, its text the requirement, what was expected, every finding, what came and a curl
+// reproducer. A case whose findings did not fail it (SHOULD without --strict, informational)
+// shows them in <system-out>; a skipped case is <skipped/>. GoogleTest still drives the cases
+// (gtest_cases.hpp) but writes no XML: its attributes (status, result, timestamp, file, line)
+// are not JUnit as junit-10.xsd has it, and its file= was the build machine's path.
 #pragma once
 
-#include "harness/transport/base_url.hpp"
+#include "harness/report/junit_document.hpp"
 #include "harness/run/run_tally.hpp"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 namespace kms {
 
-// Adds the <system-out> elements to `junit_xml`. Throws std::runtime_error when the file cannot
-// be read, parsed or written back.
-void add_findings_to_junit(const std::filesystem::path& junit_xml, const RunTally& tally, const BaseUrl& base,
-                           bool strict);
+struct JunitRunOptions {
+    // --junit-prefix: "NAME." before every suite name and classname, so that two targets'
+    // reports in one pipeline do not merge into one set of tests.
+    std::string prefix;
+    // The cases the run selected. One the tally lacks (its test stopped on an exception
+    // before its result was recorded) is an <error>, not left out.
+    const std::vector<Case>* selected = nullptr;
+};
 
-// `text` with every byte sequence XML 1.0 cannot carry (invalid UTF-8, control characters)
-// replaced by U+FFFD.
-std::string xml_safe_text(const std::string& text);
+// The run as a JUnit document (tests see it without a file).
+JunitDocument run_junit(const RunTally& tally, const RunInfo& info, const JunitRunOptions& options);
+
+// Writes run_junit(...) to `file`; throws std::runtime_error when it cannot.
+void write_run_junit(const std::filesystem::path& file, const RunTally& tally, const RunInfo& info,
+                     const JunitRunOptions& options);
 
 }  // namespace kms

@@ -12,7 +12,7 @@
 namespace kms {
 
 // Only these are ever removed: the folder itself may be "." or hold the user's files.
-inline const std::vector<std::string> kRunReportFiles = {"junit.xml", "summary.json", "report.html"};
+inline const std::vector<std::string> kRunReportFiles = {"junit.xml", "summary.json", "summary.md", "report.html"};
 // What `kmsconf bench` writes.
 inline const std::vector<std::string> kBenchReportFiles = {"bench.json", "bench-histograms.json"};
 

@@ -5,6 +5,8 @@
 #include "harness/transport/base_url.hpp"
 #include "harness/run/case_runner.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,6 +21,9 @@ struct RunInfo {
     // (its ephemeral URL would read as if a server had been named). Empty: base.to_string().
     // Defaulted, so that RunInfo{base, revision, strict} still compiles under -Werror.
     std::string target = {};
+    // For the reports' run properties: the generated cases' seed and when the run began.
+    std::uint64_t seed = 0;
+    std::chrono::system_clock::time_point started = {};
     std::string target_label() const { return target.empty() ? base.to_string() : target; }
 };
 

@@ -22,11 +22,11 @@ struct JunitCase {
     double seconds = 0;
     Outcome outcome = Outcome::passed;
     // failed, error: the <failure>/<error> message (one line), type and text; skipped: the
-    // <skipped> message. Empty ones are left out.
-    std::string message;
-    std::string type;
-    std::string text;
-    std::string system_out;  // empty: no <system-out>
+    // <skipped> message. Empty ones are left out. (Defaulted: JunitCase{name, classname}.)
+    std::string message = {};
+    std::string type = {};
+    std::string text = {};
+    std::string system_out = {};  // empty: no <system-out>
 };
 
 struct JunitSuite {

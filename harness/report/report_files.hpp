@@ -14,7 +14,8 @@ namespace kms {
 // Only these are ever removed: the folder itself may be "." or hold the user's files.
 inline const std::vector<std::string> kRunReportFiles = {"junit.xml", "summary.json", "summary.md", "report.html"};
 // What `kmsconf bench` writes.
-inline const std::vector<std::string> kBenchReportFiles = {"bench.json", "bench-histograms.json"};
+inline const std::vector<std::string> kBenchReportFiles = {"bench.json", "bench-histograms.json", "bench-junit.xml",
+                                                          "bench-summary.json"};
 
 struct ReportFileError : std::runtime_error {
     using std::runtime_error::runtime_error;

@@ -3,4 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build.sh
-ctest --preset default -j "$(nproc)" "$@"
+log=build/ctest-last.log
+ctest --preset default -j "$(nproc)" "$@" 2>&1 | tee "$log"
+# A skipped test does not fail ctest, and none of this project's tests skips on purpose: a test
+# CTest did not run (skipped, not built, disabled) is a failure of the run.
+if grep -q 'The following tests did not run' "$log"; then
+  echo "test: some tests did not run (see above); every test must run" >&2
+  exit 1
+fi

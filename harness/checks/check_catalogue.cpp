@@ -62,6 +62,39 @@ constexpr CheckInfo kCatalogue[] = {
     {CheckId::ignored_auth, "ignored_auth",
      "A request without a valid EXO2-HMAC-SHA256 signature is rejected (4xx) when credentials are required.",
      LevelRule::case_level},
+    {CheckId::service_unavailable, "service_unavailable",
+     "Contract digest §9 (go-retryablehttp honours Retry-After on 429 and 503), RFC 9110 §15.6.4: a 503 with Retry-After is honoured like a 429 (waited, request resent: informational); one still there after the retries is judged as any 5xx.",
+     LevelRule::uncapped},
+    {CheckId::key_state_read, "key_state_read",
+     "Contract digest §6 get-kms-key: GET /v2/kms-key/{id} answers the key under test with 200 get-kms-key-response; a target without the key read (404, 405, or 401/403 unsigned) falls back to the rules that need no key state (informational).",
+     LevelRule::uncapped},
+    {CheckId::operation_id, "operation_id",
+     "Contract digest §3 and §8: a replicate 200 operation carries the uuid `id` its client polls, and GET /v2/operation/{id} answers the operation with that same id.",
+     LevelRule::uncapped},
+    {CheckId::operation_reference, "operation_reference",
+     "Contract digest §3: the operation's `reference.id` is the replicated key, and `reference.link`, when present, is its root-relative path /v2/kms-key/<id> (MUST); a missing reference or reference.id, which the schema allows, is a SHOULD finding.",
+     LevelRule::uncapped},
+    {CheckId::operation_state, "operation_state",
+     "Contract digest §3 and §8: an operation's `state` is one of pending, success, failure, timeout; a followed operation ends in success (failure or timeout is a conforming end state, a SHOULD finding: the replicate did not take effect).",
+     LevelRule::uncapped},
+    {CheckId::operation_failure_reason, "operation_failure_reason",
+     "Contract digest §3 and §8: an operation that ends in failure carries a `reason` (SHOULD: clients print \"Operation error: <state>, <reason>\").",
+     LevelRule::uncapped},
+    {CheckId::operation_settles, "operation_settles",
+     "Contract digest §8: an operation leaves `pending` for a terminal state (success, failure, timeout) before --operation-timeout-ms (MUST: a client's Wait would never return).",
+     LevelRule::uncapped},
+    {CheckId::operation_known, "operation_known",
+     "Contract digest §3 and §8: GET /v2/operation/{id} answers 200 operation for an operation the server created; a 404 (it forgot it) is a MUST failure.",
+     LevelRule::uncapped},
+    {CheckId::operation_poll_errors, "operation_poll_errors",
+     "Contract digest §8: a 5xx or a transport error while polling is retried, as the clients do (informational); 5 consecutive ones make the client give up, a MUST failure.",
+     LevelRule::uncapped},
+    {CheckId::replica_listed, "replica_listed",
+     "Contract digest §6 get-kms-key: after a replicate's operation ends in success, the key read lists the target zone in `replicas`.",
+     LevelRule::uncapped},
+    {CheckId::rejection_replicated_nothing, "rejection_replicated_nothing",
+     "Contract digest §2 and §7: a rejected replicate (malformed, or not validly signed) has no effect: the zone it named stays out of the key's `replicas`.",
+     LevelRule::uncapped},
 };
 
 constexpr bool rows_in_id_order() {
@@ -71,7 +104,7 @@ constexpr bool rows_in_id_order() {
 }
 static_assert(rows_in_id_order(), "kCatalogue's rows are in CheckId order");
 // The last enumerator: a check appended to CheckId moves this line with it.
-static_assert(std::size(kCatalogue) == static_cast<std::size_t>(CheckId::ignored_auth) + 1,
+static_assert(std::size(kCatalogue) == static_cast<std::size_t>(CheckId::rejection_replicated_nothing) + 1,
               "one row per CheckId");
 
 }  // namespace

@@ -28,6 +28,17 @@ enum class CheckId {
     expected_status,
     rate_limited,
     ignored_auth,
+    service_unavailable,
+    key_state_read,
+    operation_id,
+    operation_reference,
+    operation_state,
+    operation_failure_reason,
+    operation_settles,
+    operation_known,
+    operation_poll_errors,
+    replica_listed,
+    rejection_replicated_nothing,
 };
 
 // How the case's level bounds a finding of the check (../shared/DESIGN.md "Grading").

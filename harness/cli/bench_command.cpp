@@ -8,7 +8,7 @@
 #include "harness/bench/bench_cases.hpp"
 #include "harness/bench/bench_gate.hpp"
 #include "harness/bench/bench_junit.hpp"
-#include "harness/bench/bench_options.hpp"
+#include "harness/cli/bench_options.hpp"
 #include "harness/bench/bench_report.hpp"
 #include "harness/bench/benchmark_runs.hpp"
 #include "harness/cli/exit_codes.hpp"

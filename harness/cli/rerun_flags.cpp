@@ -1,6 +1,6 @@
 #include "harness/cli/rerun_flags.hpp"
 
-#include "harness/report/curl_command.hpp"
+#include "harness/cases/curl_command.hpp"
 
 namespace kms::cli {
 

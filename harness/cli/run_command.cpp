@@ -13,7 +13,7 @@
 #include "harness/cli/run_options.hpp"
 #include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
-#include "harness/report/curl_command.hpp"
+#include "harness/cases/curl_command.hpp"
 #include "harness/report/gtest_cases.hpp"
 #include "harness/report/gtest_isolation.hpp"
 #include "harness/report/html_report.hpp"
@@ -22,6 +22,7 @@
 #include "harness/report/summary_markdown.hpp"
 #include "harness/run/case_runner.hpp"
 #include "harness/run/run_tally.hpp"
+#include "harness/run/stateful_run.hpp"
 
 #include <gtest/gtest.h>
 
@@ -34,9 +35,11 @@ namespace kms::cli {
 
 namespace {
 
-// What a run runs: the contract revision, the selected cases, and how to send them.
+// What a run runs: the contract revision (and its read operations), the selected cases, and
+// how to send them.
 struct RunPlan {
     Contract contract;
+    ReadContracts reads;
     std::vector<Case> cases;
     RunSettings settings;
 };
@@ -63,8 +66,9 @@ RunPlan load_plan(const RunOptions& o) {
     std::optional<RunPlan> plan;
     try {
         Contract contract = Contract::load(contract_dir(o.contract));
+        ReadContracts reads = load_reads(contract_dir(o.contract));
         auto cases = load_cases(o, contract);
-        plan = RunPlan{std::move(contract), std::move(cases), {}};
+        plan = RunPlan{std::move(contract), std::move(reads), std::move(cases), {}};
     } catch (const std::exception& e) {
         throw CommandStop(kExitUsage, e.what());
     }
@@ -117,6 +121,7 @@ Target open_run_target(const RunOptions& o, RunSettings& settings) {
         if (!settings.signer.credentials)
             settings.signer.credentials = Exo2Credentials{"EXOembedded" + random_uuid().substr(0, 8), random_uuid() + random_uuid()};
         embedded.service.credentials = settings.signer.credentials;
+        embedded.service.operation_settle = std::chrono::milliseconds(100);  // its operations are followed: keep runs short
     }
     return open_target(o.base_url, std::move(embedded));
 }
@@ -153,6 +158,7 @@ void print_summary(const RunOptions& o, const RunTally& tally, const RunInfo& in
               << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
               << " informational) against " << info.target_label() << ", contract " << info.contract_revision
               << "; reports in " << o.report_dir << "/\n";
+    for (const auto& w : info.warnings) std::cout << "kmsconf: warning: " << w << "\n";
 }
 
 // The exit code of a run that sent its cases.
@@ -174,10 +180,16 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
     const auto started = std::chrono::system_clock::now();
     CaseRunner runner(plan.contract, client, target.base, plan.settings);
     RunTally tally;
+    // Polled at 1/100 of the clients' intervals against the embedded server (30 ms, not 3 s).
+    const double poll_scale = o.base_url.empty() ? 0.01 : 1.0;
+    StatefulRun stateful(plan.contract, plan.reads, client, target.base, plan.settings.signer, plan.settings.vars, tally,
+                         {o.zones, {poll_scale, std::chrono::milliseconds(o.operation_timeout_ms)}, o.strict, o.verbose});
+    runner.set_observer(&stateful);
     register_case_tests(plan.cases, runner, tally, {o.strict, o.verbose});
     const int gtest_status = RUN_ALL_TESTS();
+    stateful.finish();
 
-    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label, o.seed, started};
+    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label, stateful.warnings(), o.seed, started};
     const bool reports_written = write_reports(o, plan, tally, info);
     print_summary(o, tally, info);
     return run_verdict(o, tally, reports_written, gtest_status);

@@ -24,6 +24,7 @@ struct NumberTexts {
     std::string connect_timeout_ms = "5000";
     std::string max_response_time_ms = "0";
     std::string stray_grace_ms = "20";
+    std::string operation_timeout_ms = "60000";
     std::string seed = "1";
     std::string generated = "24";
 };
@@ -40,6 +41,8 @@ bool read_numbers(const NumberTexts& t, RunOptions& o, std::string* error) {
     if (!budget) return false;
     auto grace = parse_bounded_integer("--stray-grace-ms", t.stray_grace_ms, 0, kMaxStrayGraceMs, error);
     if (!grace) return false;
+    auto op_timeout = parse_bounded_integer("--operation-timeout-ms", t.operation_timeout_ms, 1, kMaxTimeoutMs, error);
+    if (!op_timeout) return false;
     auto seed = parse_bounded_unsigned("--seed", t.seed, UINT64_MAX, error);
     if (!seed) return false;
     auto generated = parse_bounded_integer("--generated", t.generated, 0, kMaxGenerated, error);
@@ -49,6 +52,7 @@ bool read_numbers(const NumberTexts& t, RunOptions& o, std::string* error) {
     o.connect_timeout_ms = static_cast<int>(*connect);
     o.max_response_time_ms = static_cast<int>(*budget);
     o.stray_grace_ms = static_cast<int>(*grace);
+    o.operation_timeout_ms = static_cast<int>(*op_timeout);
     o.seed = *seed;
     o.generated = static_cast<std::size_t>(*generated);
     return true;
@@ -82,8 +86,25 @@ bool check_values(const po::variables_map& vm, const RunOptions& o, std::string*
     return true;
 }
 
-// The flags, bound to `o` and (the numbers, read as text and checked by read_numbers) `n`.
-po::options_description describe(RunOptions& o, NumberTexts& n) {
+// --zones a,b,c: every name non-empty, no space around it (a zone name has none).
+bool read_zones(const std::string& text, RunOptions& o, std::string* error) {
+    std::size_t from = 0;
+    while (true) {
+        const auto comma = text.find(',', from);
+        const std::string zone = text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+        if (zone.empty() || trim(zone) != zone) {
+            *error = "--zones '" + text + "': expected comma-separated zone names, e.g. ch-gva-2,de-fra-1";
+            return false;
+        }
+        o.zones.push_back(zone);
+        if (comma == std::string::npos) return true;
+        from = comma + 1;
+    }
+}
+
+// The flags, bound to `o`, to the numbers `n` (read as text and checked by read_numbers) and
+// to the --zones list as written (checked by read_zones).
+po::options_description describe(RunOptions& o, NumberTexts& n, std::string& zones_text) {
     po::options_description desc(
         "Usage: kmsconf [run] [options]\n"
         "Runs the replicate conformance suites against --base-url (default: an embedded reference\n"
@@ -97,7 +118,10 @@ po::options_description describe(RunOptions& o, NumberTexts& n) {
         ("help,h", "print this help")
         ("base-url", po::value(&o.base_url), "target, http:// or https://, e.g. https://api-ch-gva-2.exoscale.com/v2 (default: embedded server)")
         ("key-id", po::value(&o.key_id), "KMS key id (a uuid) used as ${key} (default: the reference server's a02baf5a-a3e4-49a0-857b-8a08d276c1c0)")
-        ("zone", po::value(&o.zone)->default_value(o.zone), "target zone used as ${zone}")
+        ("zone", po::value(&o.zone)->default_value(o.zone), "target zone used as ${zone} while the key's state is unknown")
+        ("zones", po::value(&zones_text), "the target's zones, comma-separated (default: the 8 Exoscale zones); with the key's state they aim the cases")
+        ("operation-timeout-ms", po::value(&n.operation_timeout_ms)->default_value(n.operation_timeout_ms),
+         "how long a replicate's operation may stay pending before it is a failure, 1 to 600000")
         ("contract", po::value(&o.contract)->default_value(o.contract), "contract revision under schemas/, or a directory holding contract.json")
         ("suites", po::value(&o.suites)->multitoken(), "suite files or directories (default: suites/)")
         ("filter", po::value(&o.filter), "comma-separated globs on suite.case-id or case-id; a leading '-' excludes")
@@ -148,7 +172,8 @@ std::string report_dir_despite_unknown_flag(int argc, char** argv) {
 std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_code, std::string* report_dir) {
     RunOptions o;
     NumberTexts n;
-    const po::options_description desc = describe(o, n);
+    std::string zones_text;
+    const po::options_description desc = describe(o, n, zones_text);
     auto usage = [&](const std::string& msg) -> std::optional<RunOptions> {
         std::cerr << "kmsconf: " << msg << " (see --help)\n";
         *exit_code = kExitUsage;
@@ -175,6 +200,7 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         return usage("unexpected argument '" + stray.front() + "' (commands: run, serve, bench; options start with --)");
     std::string error;
     if (!read_numbers(n, o, &error) || !check_values(vm, o, &error)) return usage(error);
+    if (vm.count("zones") && !read_zones(zones_text, o, &error)) return usage(error);
     return o;
 }
 

@@ -24,7 +24,9 @@ inline constexpr std::int64_t kMaxStrayGraceMs = 5000;   // a longer watch only 
 struct RunOptions {
     std::string base_url;            // empty: start the embedded reference server
     std::string key_id;              // ${key}; default: the reference server's documented key
-    std::string zone = "de-fra-1";   // ${zone}
+    std::string zone = "de-fra-1";   // ${zone} while the key's state is unknown
+    std::vector<std::string> zones;  // --zones a,b,c: the target's zones; empty: the 8 Exoscale zones
+    int operation_timeout_ms = 60000;  // how long a replicate's operation may stay pending
     std::string contract = kDefaultContractRevision;  // a revision under schemas/, or a directory
     std::vector<std::string> suites;      // files or directories; default suites/
     std::string filter;

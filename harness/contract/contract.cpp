@@ -27,42 +27,75 @@ std::string string_member(const rapidjson::Value& obj, const char* name, const s
     return it->value.GetString();
 }
 
-}  // namespace
-
-Contract Contract::load(const std::filesystem::path& dir) {
-    const auto file = dir / "contract.json";
+rapidjson::Document read_contract_file(const std::filesystem::path& file) {
     std::string error;
     auto doc = parse_json(read_file(file), &error);
     if (!doc) throw std::runtime_error(file.string() + ": not JSON: " + error);
     if (!doc->IsObject()) throw std::runtime_error(file.string() + ": must be an object");
+    return std::move(*doc);
+}
+
+// The `responses` member of `op` (at JSON pointer `where`): status -> content type, kind, schema.
+void read_responses(const rapidjson::Value& op, const std::filesystem::path& file, const std::filesystem::path& dir,
+                    const std::string& where, std::map<int, ResponseSpec>& out) {
+    auto responses = op.FindMember("responses");
+    if (responses == op.MemberEnd() || !responses->value.IsObject() || responses->value.MemberCount() == 0)
+        throw std::runtime_error(file.string() + ": " + where + "/responses must be a non-empty object");
+    for (const auto& r : responses->value.GetObject()) {
+        std::string key = r.name.GetString();
+        std::string at = where + "/responses/" + key;
+        int status = std::atoi(key.c_str());
+        if (status < 100 || status > 599 || std::to_string(status) != key || !r.value.IsObject())
+            throw std::runtime_error(file.string() + ": " + at + " is not a status code with an object");
+        ResponseSpec spec;
+        spec.status = status;
+        spec.content_type = string_member(r.value, "contentType", file, at);
+        spec.kind = string_member(r.value, "kind", file, at);
+        spec.schema = SchemaValidator::from_file(dir / string_member(r.value, "schema", file, at));
+        out[status] = std::move(spec);
+    }
+}
+
+}  // namespace
+
+Contract Contract::load(const std::filesystem::path& dir) {
+    const auto file = dir / "contract.json";
+    auto doc = read_contract_file(file);
 
     Contract c;
-    c.revision_ = string_member(*doc, "revision", file, "");
-    c.method_ = string_member(*doc, "method", file, "");
-    c.path_ = string_member(*doc, "path", file, "");
+    c.revision_ = string_member(doc, "revision", file, "");
+    c.method_ = string_member(doc, "method", file, "");
+    c.path_ = string_member(doc, "path", file, "");
 
-    auto body = doc->FindMember("requestBody");
-    if (body == doc->MemberEnd() || !body->value.IsObject())
+    auto body = doc.FindMember("requestBody");
+    if (body == doc.MemberEnd() || !body->value.IsObject())
         throw std::runtime_error(file.string() + ": /requestBody must be an object");
     c.request_schema_ = SchemaValidator::from_file(dir / string_member(body->value, "schema", file, "/requestBody"));
 
-    auto responses = doc->FindMember("responses");
-    if (responses == doc->MemberEnd() || !responses->value.IsObject() || responses->value.MemberCount() == 0)
-        throw std::runtime_error(file.string() + ": /responses must be a non-empty object");
-    for (const auto& r : responses->value.GetObject()) {
-        std::string key = r.name.GetString();
-        std::string where = "/responses/" + key;
-        int status = std::atoi(key.c_str());
-        if (status < 100 || status > 599 || std::to_string(status) != key || !r.value.IsObject())
-            throw std::runtime_error(file.string() + ": " + where + " is not a status code with an object");
-        ResponseSpec spec;
-        spec.status = status;
-        spec.content_type = string_member(r.value, "contentType", file, where);
-        spec.kind = string_member(r.value, "kind", file, where);
-        spec.schema = SchemaValidator::from_file(dir / string_member(r.value, "schema", file, where));
-        c.responses_[status] = std::move(spec);
-    }
+    read_responses(doc, file, dir, "", c.responses_);
     return c;
+}
+
+std::optional<Contract> Contract::load_read(const std::filesystem::path& dir, const std::string& operation_id) {
+    const auto file = dir / "contract.json";
+    auto doc = read_contract_file(file);
+    auto reads = doc.FindMember("readOperations");
+    if (reads == doc.MemberEnd()) return std::nullopt;
+    if (!reads->value.IsObject()) throw std::runtime_error(file.string() + ": /readOperations must be an object");
+    auto op = reads->value.FindMember(operation_id.c_str());
+    if (op == reads->value.MemberEnd()) return std::nullopt;
+    const std::string where = "/readOperations/" + operation_id;
+    if (!op->value.IsObject()) throw std::runtime_error(file.string() + ": " + where + " must be an object");
+    Contract c;
+    c.revision_ = string_member(doc, "revision", file, "");
+    c.method_ = string_member(op->value, "method", file, where);
+    c.path_ = string_member(op->value, "path", file, where);
+    read_responses(op->value, file, dir, where, c.responses_);
+    return c;
+}
+
+ReadContracts load_reads(const std::filesystem::path& dir) {
+    return {Contract::load_read(dir, "get-kms-key"), Contract::load_read(dir, "get-operation")};
 }
 
 const ResponseSpec* Contract::response(int status) const {

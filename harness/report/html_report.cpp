@@ -1,6 +1,6 @@
 #include "harness/report/html_report.hpp"
 
-#include "harness/report/curl_command.hpp"
+#include "harness/cases/curl_command.hpp"
 #include "harness/contract/json_text.hpp"
 
 #include <fstream>
@@ -20,6 +20,7 @@ th{background:#f4f4f4}
 .informational{color:#0969da}.skipped{color:#6e7781}
 pre{white-space:pre-wrap;word-break:break-all;background:#f6f8fa;padding:6px;margin:4px 0}
 .counts span{margin-right:1.2em}
+.warning{color:#9a6700;font-weight:bold}
 )";
 
 std::string statuses(const CaseResult& r) {
@@ -79,7 +80,9 @@ void write_html_report(const std::filesystem::path& file, const RunTally& tally,
         << tally.count(Verdict::skipped) << " skipped</span></p>\n<p class=\"counts\">";
     for (Verdict v : {Verdict::pass, Verdict::fail, Verdict::non_strict, Verdict::informational, Verdict::skipped})
         out << "<span class=\"" << to_string(v) << "\">" << to_string(v) << ": " << tally.count(v) << "</span>";
-    out << "</p>\n<table><tr><th>case</th><th>level</th><th>verdict</th><th>status</th><th>requirement</th></tr>\n";
+    out << "</p>\n";
+    for (const auto& w : info.warnings) out << "<p class=\"warning\">warning: " << html_escape(w) << "</p>\n";
+    out << "<table><tr><th>case</th><th>level</th><th>verdict</th><th>status</th><th>requirement</th></tr>\n";
     for (const auto& e : tally.entries()) {
         const char* verdict = to_string(e.result.verdict);
         out << "<tr id=\"" << html_escape(e.c.full_name()) << "\"><td><code>" << html_escape(e.c.full_name())

@@ -62,7 +62,7 @@ JunitCase unfinished(const Case& c, const std::string& classname) {
 }
 
 std::vector<std::pair<std::string, std::string>> properties(const RunInfo& info) {
-    return {
+    std::vector<std::pair<std::string, std::string>> out = {
         {"target", info.target_label()},
         {"base_url", info.base.to_string()},
         {"contract", info.contract_revision},
@@ -71,6 +71,9 @@ std::vector<std::pair<std::string, std::string>> properties(const RunInfo& info)
         {"tool", tool_version()},
         {"start_time", iso8601_utc(info.started)},
     };
+    // What the run could not test (no replicate 200, say), where CI pages show properties.
+    for (const auto& w : info.warnings) out.emplace_back("kmsconf.warning", w);
+    return out;
 }
 
 }  // namespace

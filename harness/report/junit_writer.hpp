@@ -1,6 +1,8 @@
 // reports/junit.xml, written from the run's tally (the same results as the console line,
 // summary.json and report.html): a <testsuite> per suite, a <testcase> per case named by its
-// id, the run's properties in every suite. A failure's message is the finding that failed
+// id, the run's properties (and warnings, as kmsconf.warning) in every suite. The run's own
+// cases (key-state reads, followed operations: harness/run/stateful_run.hpp) are in the tally
+// like the others, so they are testcases of their own suites without further ado. A failure's message is the finding that failed
 // the case, its text the requirement, what was expected, every finding, what came and a curl
 // reproducer. A case whose findings did not fail it (SHOULD without --strict, informational)
 // shows them in <system-out>; a skipped case is <skipped/>. GoogleTest still drives the cases

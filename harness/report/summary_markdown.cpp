@@ -1,6 +1,6 @@
 #include "harness/report/summary_markdown.hpp"
 
-#include "harness/report/curl_command.hpp"
+#include "harness/cases/curl_command.hpp"
 #include "harness/report/junit_document.hpp"
 #include "harness/report/tool_version.hpp"
 
@@ -61,6 +61,14 @@ std::string first_failing_finding(const CaseResult& r) {
     return "\t";
 }
 
+// The command that reruns case `c`. The stateful run's own cases are no suite's: an operation
+// (suite "operations", id the replicate case's full name) is followed when its replicate case
+// runs; the key-state reads happen in every run.
+std::string rerun_command(const Case& c, const std::string& flags) {
+    if (c.suite == "key-state") return "# " + c.full_name() + " is read in every run\nkmsconf" + flags;
+    return "kmsconf --filter " + shell_quote(c.suite == "operations" ? c.id : c.full_name()) + flags;
+}
+
 void failures(std::ostream& out, const RunTally& tally, const RunInfo& info, const SummaryMarkdownOptions& o) {
     std::vector<const RunTally::Entry*> failing;
     for (const auto& e : tally.entries())
@@ -74,7 +82,7 @@ void failures(std::ostream& out, const RunTally& tally, const RunInfo& info, con
         const auto tab = f.find('\t');
         out << "| " << markdown_escape(e.c.full_name()) << " | " << markdown_escape(f.substr(0, tab)) << " | "
             << markdown_escape(f.substr(tab + 1)) << " |\n";
-        reruns += "kmsconf --filter " + shell_quote(e.c.full_name()) + o.rerun_flags + "\n";
+        reruns += rerun_command(e.c, o.rerun_flags) + "\n";
     }
     if (failing.size() > o.max_failed)
         out << "\n" << failing.size() - o.max_failed << " more in junit.xml and summary.json.\n";

@@ -1,6 +1,6 @@
 #include "harness/run/case_runner.hpp"
 
-#include "harness/report/curl_command.hpp"
+#include "harness/cases/curl_command.hpp"
 #include "harness/contract/json_text.hpp"
 #include "harness/run/retry_after.hpp"
 
@@ -86,6 +86,16 @@ void CaseRunner::pace() {
 }
 
 CaseResult CaseRunner::run(const Case& c) {
+    if (!observer_) return run_prepared(c, settings_.vars);
+    Case adjusted = c;
+    Variables vars = settings_.vars;
+    observer_->before_case(adjusted, vars);
+    CaseResult result = run_prepared(adjusted, vars);
+    observer_->after_case(adjusted, result);
+    return result;
+}
+
+CaseResult CaseRunner::run_prepared(const Case& c, const Variables& vars) {
     CaseResult result;
     if (!auth_mode_runnable(c.request.auth, settings_.signer)) {
         result.verdict = Verdict::skipped;
@@ -105,23 +115,28 @@ CaseResult CaseRunner::run(const Case& c) {
     auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < c.request.times; ++i) {
         // Built anew for every send: ${random-uuid} and the signature's expiry are per request.
-        HttpRequest request = build_request(c, settings_.vars, base_, settings_.signer);
+        HttpRequest request = build_request(c, vars, base_, settings_.signer);
         pace();
         Exchange exchange = client_.send(request);
         int resent = 0;
-        for (; resent < settings_.retries_on_429 && exchange.response && exchange.response->status == 429; ++resent) {
+        for (auto refusal = honoured_refusal(exchange); resent < settings_.retries_on_429 && refusal;
+             ++resent, refusal = honoured_refusal(exchange)) {
             auto wait = parse_retry_after(exchange.response->header("Retry-After").value_or("1"),
                                           std::chrono::system_clock::now())
                             .value_or(std::chrono::seconds(1));
             if (wait > settings_.max_retry_after) break;
-            result.findings.push_back({CheckId::rate_limited, Level::informational,
-                                       "429 Too Many Requests: resent after " + std::to_string(wait.count()) + " s"});
+            const std::string what = *refusal == CheckId::rate_limited
+                                         ? "429 Too Many Requests"
+                                         : "503 Service Unavailable (Retry-After: " +
+                                               exchange.response->header("Retry-After").value_or("") + ")";
+            result.findings.push_back({*refusal, Level::informational,
+                                       what + ": resent after " + std::to_string(wait.count()) + " s"});
             // The wait is spent watching the connection: bytes arriving now followed the 429.
             const auto resend_at = std::chrono::steady_clock::now() + wait;
             std::string stray = client_.watch_idle_until(resend_at);
             if (!stray.empty()) result.findings.push_back({CheckId::response_framing, Level::must, stray});
             std::this_thread::sleep_until(resend_at);
-            request = build_request(c, settings_.vars, base_, settings_.signer);  // fresh signature
+            request = build_request(c, vars, base_, settings_.signer);  // fresh signature
             exchange = client_.send(request);
         }
         const bool last = i + 1 == c.request.times;

@@ -36,6 +36,7 @@ struct RunSettings {
     int max_consecutive_transport_failures = 5;
     // A 429 means the request was not processed (RFC 6585 §4), so resending it is safe even
     // for a POST: wait as Retry-After says (1 s without one), at most this often and this long.
+    // A 503 with Retry-After is waited out the same way (contract digest §9).
     int retries_on_429 = 3;
     std::chrono::seconds max_retry_after{60};
     // --max-response-time-ms: a response slower than this is a MUST finding max_response_time.
@@ -50,6 +51,16 @@ std::vector<Finding> judge_exchange(const Contract& contract, const Case& c, con
                                     const Exchange& exchange, const std::string& base_path,
                                     std::chrono::milliseconds max_response_time, bool last, int resent_429 = 0);
 
+// Sees every case just before it is sent and its graded result just after: what a run that
+// knows the key's state (harness/run/stateful_run.hpp) needs to aim cases and follow their
+// effects. The case and variables are the runner's copies, free to adjust.
+class CaseObserver {
+public:
+    virtual ~CaseObserver() = default;
+    virtual void before_case(Case& c, Variables& vars) = 0;
+    virtual void after_case(const Case& c, const CaseResult& result) = 0;
+};
+
 class CaseRunner {
 public:
     CaseRunner(const Contract& contract, HttpClient& client, BaseUrl base, RunSettings settings);
@@ -57,9 +68,11 @@ public:
     CaseResult run(const Case& c);
     const BaseUrl& base() const { return base_; }
     const RunSettings& settings() const { return settings_; }
+    void set_observer(CaseObserver* observer) { observer_ = observer; }
 
 private:
     void pace();
+    CaseResult run_prepared(const Case& c, const Variables& vars);
 
     const Contract& contract_;
     HttpClient& client_;
@@ -67,6 +80,7 @@ private:
     RunSettings settings_;
     std::chrono::steady_clock::time_point next_send_{};
     int consecutive_transport_failures_ = 0;
+    CaseObserver* observer_ = nullptr;
 };
 
 // The grade of a set of findings: any MUST finding fails; SHOULD findings are non-strict;

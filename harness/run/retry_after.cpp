@@ -28,4 +28,12 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     return std::chrono::duration_cast<std::chrono::seconds>(at - now);
 }
 
+std::optional<CheckId> honoured_refusal(const Exchange& exchange) {
+    if (!exchange.response) return std::nullopt;
+    if (exchange.response->status == 429) return CheckId::rate_limited;
+    // Without Retry-After a 503 says nothing about when the request may be resent: judged as sent.
+    if (exchange.response->status == 503 && exchange.response->header("Retry-After")) return CheckId::service_unavailable;
+    return std::nullopt;
+}
+
 }  // namespace kms

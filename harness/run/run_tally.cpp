@@ -42,6 +42,10 @@ void RunTally::write_json(const std::filesystem::path& file, const RunInfo& info
     w.Key("base_url"); w.String(info.base.to_string());
     w.Key("contract"); w.String(info.contract_revision);
     w.Key("strict"); w.Bool(info.strict);
+    w.Key("warnings");
+    w.StartArray();
+    for (const auto& warning : info.warnings) w.String(warning);
+    w.EndArray();
     // The same three numbers as the console line and junit.xml's tests/failures/skipped.
     w.Key("result");
     w.StartObject();

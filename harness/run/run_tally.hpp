@@ -21,6 +21,9 @@ struct RunInfo {
     // (its ephemeral URL would read as if a server had been named). Empty: base.to_string().
     // Defaulted, so that RunInfo{base, revision, strict} still compiles under -Werror.
     std::string target = {};
+    // What the run could not test (no replicate 200, no key read): the console's warnings,
+    // summary.json's top-level `warnings`, report.html's and junit.xml's properties.
+    std::vector<std::string> warnings = {};
     // For the reports' run properties: the generated cases' seed and when the run began.
     std::uint64_t seed = 0;
     std::chrono::system_clock::time_point started = {};

@@ -63,6 +63,8 @@ Findings run_against_fault(const FaultRun& f) {
 // The 200 path: only the valid suite, so that its first case is the key's first replicate to
 // de-fra-1 (edge cases replicate to ${zone} too and would make it a Conflict).
 const char* const kValidOnly = "--filter 'valid.*'";
+// One replicate that answers 200 and returns an operation to follow.
+const char* const kOneReplicate = "--filter 'valid.replicate-to-de-fra-1'";
 
 std::vector<FaultRun> fault_runs() {
     return {
@@ -92,11 +94,31 @@ std::vector<FaultRun> fault_runs() {
         {"slow-response", "--slow-delay-ms 300", "--max-response-time-ms 100 --filter 'valid.replicate-to-*'",
          {{"valid.replicate-to-de-fra-1", "max_response_time"}}, 1, "slow-response-over-budget"},
         // A second 400 nobody asked for follows each 400: the exchange it followed is blamed.
-        {"unsolicited-response", "", "--filter 'malformed.zone-missing,malformed.zone-null'",
+        // The server writes it apart from the 400, so Nagle holds it until the client's ACK,
+        // which Linux delays up to 40 ms once a connection has seen a few exchanges (the key
+        // read comes first): a grace longer than that.
+        {"unsolicited-response", "", "--stray-grace-ms 100 --filter 'malformed.zone-missing,malformed.zone-null'",
          {{"malformed.zone-missing", "response_framing"}, {"malformed.zone-null", "response_framing"}}},
         // ignored_auth needs a server that wants signatures and ignores them.
         {"ignore-auth", "--credentials-from-env", "--filter 'auth.*'",
          {{"auth.auth-unsigned", "ignored_auth"}, {"auth.auth-expired", "ignored_auth"}}, 1, nullptr, true},
+        // Issue 9: the operations a 200 returns are followed, the key read checked around them.
+        {"operation-never-settles", "", "--filter 'valid.replicate-to-de-fra-1' --operation-timeout-ms 1000",
+         {{"operations.valid.replicate-to-de-fra-1", "operation_settles"}}},
+        {"forget-operation", "", kOneReplicate, {{"operations.valid.replicate-to-de-fra-1", "operation_known"}}},
+        {"wrong-operation-id", "", kOneReplicate, {{"operations.valid.replicate-to-de-fra-1", "operation_id"}}},
+        {"wrong-reference", "", kOneReplicate, {{"operations.valid.replicate-to-de-fra-1", "operation_reference"}}},
+        {"replica-not-listed", "", kOneReplicate, {{"operations.valid.replicate-to-de-fra-1", "replica_listed"}}},
+        // A failed operation is a conforming end (SHOULD: the replicate did not take effect).
+        {"operation-failure", "", kOneReplicate, {{"operations.valid.replicate-to-de-fra-1", "operation_state"}}, 0},
+        {"operation-failure-no-reason", "", kOneReplicate,
+         {{"operations.valid.replicate-to-de-fra-1", "operation_failure_reason"}}, 0},
+        {"rejection-replicates", "", "--filter 'malformed.content-type-*'",
+         {{"key-state.rejections-replicate-nothing", "rejection_replicated_nothing"}}},
+        // No key read: the run falls back to today's rules, says so, and passes.
+        {"no-key-read", "", kOneReplicate, {{"key-state.before-cases", "key_state_read"}}, 0},
+        // A 503 with Retry-After is honoured like a 429.
+        {"unavailable-once", "", kOneReplicate, {{"valid.replicate-to-de-fra-1", "service_unavailable"}}, 0},
     };
 }
 
@@ -149,9 +171,13 @@ TEST(CliFaults, TheFaultRunsTogetherExpectEveryCheck) {
     std::set<std::string> expected;
     for (const auto& f : fault_runs())
         for (const auto& e : f.expected) expected.insert(e.check);
+    // The reference server has no fault for these; scripted origins show them failing
+    // (tests/harness/operation_follower_test.cpp: five 5xx in a row while polling).
+    const std::set<std::string> scripted_only = {"operation_poll_errors"};
     auto all = catalogue();
     EXPECT_GE(all.size(), 14u);
-    for (const auto& check : all) EXPECT_TRUE(expected.count(check)) << "no fault run expects a finding of " << check;
+    for (const auto& check : all)
+        EXPECT_TRUE(expected.count(check) || scripted_only.count(check)) << "no fault run expects a finding of " << check;
 }
 
 TEST(CliFaults, AFaultOnInformationalCasesOnlyIsNotedNotFailed) {

@@ -126,6 +126,7 @@ TEST(WireCli, ExtraResponseAfterEach400IsBlamedOnTheExchangeItFollowed) {
     int blamed = 0;
     for (const auto& [name, outcome] : f.cases) {
         SCOPED_TRACE(name);
+        if (cli_test::is_run_own_case(name)) continue;  // GETs, answered 200: no extra bytes
         ASSERT_TRUE(owns.count(name));
         const bool answered_400 =
             std::find(outcome.statuses.begin(), outcome.statuses.end(), 400) != outcome.statuses.end();

@@ -200,5 +200,45 @@ TEST(JunitWriter, ACaseThatNeverRecordedItsResultIsAnError) {
     fs::remove(file);
 }
 
+// The stateful run's own cases (key reads, followed operations) are tally entries like any:
+// testcases of suites of their own, counted in every total, the run's warnings as properties.
+TEST(JunitWriter, TheRunsOwnCasesAreTestcasesAndItsWarningsProperties) {
+    RunTally tally;
+    tally.add(named("key-state", "before-cases"), with(Verdict::pass, {}));
+    tally.add(named("valid", "replicate-to-de-fra-1"), with(Verdict::pass, {}));
+    tally.add(named("operations", "valid.replicate-to-de-fra-1"),
+              with(Verdict::fail, {{CheckId::operation_settles, Level::must, "still pending <after> 60000 ms"}}));
+    RunInfo i = info(false);
+    i.warnings = {"no replicate answered 200 & so on"};
+    const std::vector<Case> selected = {named("valid", "replicate-to-de-fra-1")};
+    const fs::path file = temp_file("own");
+    write_run_junit(file, tally, i, {"", &selected});
+    std::ifstream in(file);
+    std::stringstream s;
+    s << in.rdbuf();
+    const std::string xml = s.str();
+    EXPECT_EQ(count_of(xml, "<testcase "), 3) << xml;
+    EXPECT_NE(xml.find("<testsuites name=\"kmsconf\" tests=\"3\" failures=\"1\" errors=\"0\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<testsuite name=\"operations\" tests=\"1\" failures=\"1\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<testsuite name=\"key-state\" tests=\"1\" failures=\"0\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<failure message=\"operation_settles: still pending &lt;after&gt; 60000 ms\""), std::string::npos);
+    EXPECT_EQ(count_of(xml, "<property name=\"kmsconf.warning\" value=\"no replicate answered 200 &amp; so on\"/>"), 3)
+        << xml;
+    EXPECT_EQ(test::junit10_errors(file), "");
+    EXPECT_EQ(test::surefire_errors(file), "");
+    fs::remove(file);
+}
+
+TEST(JunitWriter, ARunsOwnNonStrictCaseFailsOnlyUnderStrict) {
+    RunTally tally;
+    tally.add(named("operations", "valid.x"),
+              with(Verdict::non_strict, {{CheckId::operation_failure_reason, Level::should, "no reason"}}));
+    for (bool strict : {false, true}) {
+        const std::string xml = junit_xml(run_junit(tally, info(strict), {}));
+        EXPECT_EQ(count_of(xml, "<failure"), strict ? 1 : 0) << xml;
+        EXPECT_EQ(count_of(xml, "kmsconf.warning"), 0) << "no warnings, no warning properties";
+    }
+}
+
 }  // namespace
 }  // namespace kms

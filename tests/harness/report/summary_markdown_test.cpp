@@ -97,6 +97,16 @@ TEST(SummaryMarkdown, UnderStrictANonStrictCaseIsAFailureToRerun) {
     EXPECT_NE(md.find("kmsconf --filter 'edge.soft'\n"), std::string::npos) << md;
 }
 
+TEST(SummaryMarkdown, TheRunsOwnCasesAreRerunThroughTheCasesThatMakeThem) {
+    RunTally tally;
+    tally.add(named("operations", "valid.replicate-to-de-fra-1"),
+              graded(Verdict::fail, {{CheckId::operation_settles, Level::must, "still pending"}}, 5));
+    tally.add(named("key-state", "before-cases"), graded(Verdict::fail, {{CheckId::key_state_read, Level::must, "404"}}, 5));
+    const std::string md = summary_markdown(tally, info(false), {" --strict"});
+    EXPECT_NE(md.find("\nkmsconf --filter 'valid.replicate-to-de-fra-1' --strict\n"), std::string::npos) << md;
+    EXPECT_NE(md.find("\n# key-state.before-cases is read in every run\nkmsconf --strict\n"), std::string::npos) << md;
+}
+
 TEST(SummaryMarkdown, APassingRunSaysSo) {
     RunTally tally;
     tally.add(named("valid", "fast"), graded(Verdict::pass, {}, 3));

@@ -1,4 +1,4 @@
-#include "harness/bench/bench_options.hpp"
+#include "harness/cli/bench_options.hpp"
 
 #include "common/command_line.hpp"
 #include "harness/cli/exit_codes.hpp"

@@ -1,4 +1,4 @@
-#include "harness/report/curl_command.hpp"
+#include "harness/cases/curl_command.hpp"
 
 #include <gtest/gtest.h>
 

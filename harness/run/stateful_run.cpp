@@ -1,0 +1,215 @@
+#include "harness/run/stateful_run.hpp"
+
+#include "harness/contract/json_text.hpp"
+#include "harness/run/key_reader.hpp"
+
+#include <cctype>
+#include <iostream>
+
+namespace kms {
+
+namespace {
+
+// The key id in a replicate's target (/v2/kms-key/<id>/replicate), percent-decoded.
+std::string key_in_target(const std::string& target) {
+    const std::string marker = "/kms-key/";
+    auto from = target.find(marker);
+    if (from == std::string::npos) return "";
+    from += marker.size();
+    auto to = target.find('/', from);
+    const std::string raw = target.substr(from, to == std::string::npos ? std::string::npos : to - from);
+    std::string out;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '%' && i + 2 < raw.size() && std::isxdigit(static_cast<unsigned char>(raw[i + 1])) &&
+            std::isxdigit(static_cast<unsigned char>(raw[i + 2]))) {
+            out += static_cast<char>(std::stoi(raw.substr(i + 1, 2), nullptr, 16));
+            i += 2;
+        } else {
+            out += raw[i];
+        }
+    }
+    return out;
+}
+
+std::string body_zone(const Case& c, const Variables& vars) {
+    if (c.request.body_is_raw) return zone_named(c.request.body);
+    try {
+        return zone_named(expand_placeholders(c.request.body, vars));
+    } catch (const PlaceholderError&) {
+        return "";  // the case itself reports it when it is built
+    }
+}
+
+std::string list_text(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+    return "[" + out + "]";
+}
+
+}  // namespace
+
+StatefulRun::StatefulRun(const Contract& replicate, ReadContracts reads, HttpClient& client, BaseUrl base,
+                         Signer signer, Variables vars, RunTally& tally, StatefulOptions options)
+    : replicate_(replicate), get_kms_key_(std::move(reads.get_kms_key)), get_operation_(std::move(reads.get_operation)),
+      client_(client), base_(std::move(base)), signer_(std::move(signer)), vars_(std::move(vars)), tally_(tally),
+      options_(std::move(options)) {
+    if (options_.zones.empty()) options_.zones = exoscale_zones();
+}
+
+// Printed as GoogleTest prints the suite cases (brief: failures only), so that the console
+// shows these cases too.
+void StatefulRun::record(const Case& c, const CaseResult& result) {
+    tally_.add(c, result);
+    const std::string text = describe_result(c, result, base_);
+    if (result.verdict == Verdict::fail || (result.verdict == Verdict::non_strict && options_.strict))
+        std::cout << "[  FAILED  ] " << text << std::flush;
+    else if (result.verdict == Verdict::non_strict)
+        std::cout << "[ NONSTRICT ] " << text << std::flush;
+    else if (options_.verbose)
+        std::cout << "[    INFO  ] " << text << std::flush;
+}
+
+void StatefulRun::read_state_first() {
+    std::optional<KeyState> state;
+    if (!get_kms_key_) {
+        warnings_.push_back("contract " + replicate_.revision() +
+                            " declares no get-kms-key read: key state unknown, origin, replicas and side effects "
+                            "unchecked");
+    } else {
+        Case c = read_case("key-state", "before-cases",
+                           "Contract digest §6 get-kms-key: before the cases, GET /v2/kms-key/{id} answers the key "
+                           "under test with 200 get-kms-key-response (its statuses and schema as the contract "
+                           "declares that operation); its origin-zone and replicas aim the valid cases.",
+                           "/kms-key/${key}");
+        KeyRead read = read_key(*get_kms_key_, c, client_, base_, signer_, vars_);
+        state = read.state;
+        if (read.unavailable || !read.state) {
+            const std::string status = read.result.exchanges.back().response
+                                           ? std::to_string(read.result.exchanges.back().response->status)
+                                           : std::string("nothing");
+            warnings_.push_back("no key state (GET " + read.result.requests.back().target + " answered " + status +
+                                "): the run falls back to the rules that need none; origin zone, replicas and "
+                                "side effects went unchecked");
+            std::cout << "kmsconf: " << warnings_.back() << "\n";
+        }
+        record(c, read.result);
+    }
+    plan_.emplace(state, options_.zones, vars_.zone);
+    if (state) {
+        const auto free = plan_->free_zones();
+        std::cout << "kmsconf: key " << vars_.key << ": origin zone " << state->origin_zone << ", replicas "
+                  << list_text(state->replicas) << "; not yet replicated: " << list_text(free) << "\n";
+    }
+}
+
+void StatefulRun::before_case(Case& c, Variables& vars) {
+    // A case the runner skips sends nothing: a run of only those must stay "nothing tested".
+    if (!auth_mode_runnable(c.request.auth, signer_)) return;
+    if (!started_) {
+        started_ = true;
+        read_state_first();
+    }
+    if (!plan_->state_known()) return;
+    vars.zone = plan_->zone_for(c);
+    // A malformed body does not parse, but the zone it names is the one ${zone} put there.
+    const bool templated = !c.request.body_is_raw && c.request.body.find("${zone}") != std::string::npos;
+    const std::string zone = templated ? vars.zone : body_zone(c, vars);
+    aimed_zone_ = zone;
+    // A case that may replicate the watched zone comes: the rejections before it are judged now.
+    if (!watched_zone_.empty() && !rejected_.empty() && c.expect.outcome != Outcome::rejected && zone == watched_zone_)
+        check_rejections();
+    // Only the revision whose 200 is an operation answers every repeat Conflict.
+    const ResponseSpec* ok = replicate_.response(200);
+    c.requirement += plan_->adjust_expectation(c, zone, !ok || ok->kind != "operation");
+}
+
+void StatefulRun::after_case(const Case& c, const CaseResult& result) {
+    for (std::size_t i = 0; i < result.exchanges.size() && i < result.requests.size(); ++i) {
+        const HttpRequest& request = result.requests[i];
+        const Exchange& x = result.exchanges[i];
+        if (!x.response || x.response->status != 200 || !targets_operation(replicate_, request, base_.path)) continue;
+        ++replicate_200s_;
+        const std::string zone = zone_named(request.body);
+        const std::string key = key_in_target(request.target);
+        if (plan_ && iequals(key, vars_.key) && !zone.empty()) plan_->replicated_now(zone);
+        const ResponseSpec* spec = replicate_.response(200);
+        if (!get_operation_ || !spec || spec->kind != "operation") continue;
+        std::string error, op_id;
+        if (auto doc = parse_response_json(x.response->body, &error); doc && doc->IsObject()) {
+            auto id = doc->FindMember("id");
+            if (id != doc->MemberEnd() && id->value.IsString()) op_id = id->value.GetString();
+        }
+        std::string name = c.full_name();
+        if (i > 0) name += "-send-" + std::to_string(i + 1);
+        operations_.push_back({name, c.file, c.line, op_id, key, zone, std::chrono::steady_clock::now()});
+    }
+    if (!plan_ || !plan_->state_known() || c.expect.outcome != Outcome::rejected || !replicates_key_under_test(c) ||
+        result.requests.empty())
+        return;
+    // Only the zone chosen for them is watched: one the key had no replica in, nor got one since.
+    const std::string zone = plan_->rejection_zone();
+    if (zone.empty() || aimed_zone_ != zone || rejections_checked_) return;
+    if (watched_zone_.empty() && !plan_->replicated(zone)) watched_zone_ = zone;
+    if (zone == watched_zone_) rejected_.push_back(c.full_name());
+}
+
+void StatefulRun::check_rejections() {
+    Case c = read_case("key-state", "rejections-replicate-nothing",
+                       "Contract digest §2, §6 and §7: rejected replicates (malformed, or not validly signed) have no "
+                       "effect: after " + std::to_string(rejected_.size()) + " of them named " + watched_zone_ +
+                           ", not a replica before, the key read does not list it.",
+                       "/kms-key/${key}");
+    KeyRead read = read_key(*get_kms_key_, c, client_, base_, signer_, vars_);
+    if (read.state)
+        for (auto& f : check_rejections_replicated_nothing(*read.state, watched_zone_, rejected_))
+            read.result.findings.push_back(std::move(f));
+    read.result.verdict = grade(read.result.findings);
+    record(c, read.result);
+    rejected_.clear();
+    watched_zone_.clear();
+    rejections_checked_ = true;
+}
+
+void StatefulRun::finish() {
+    if (!started_) return;  // no case ran
+    if (!watched_zone_.empty() && !rejected_.empty()) check_rejections();
+
+    std::vector<FollowResult> followed;
+    if (!operations_.empty() && get_operation_) {
+        OperationFollower follower(*get_operation_, client_, base_, signer_, options_.poll);
+        followed = follower.follow(operations_);
+    }
+    // One key read after them all shows the zones of those that succeeded.
+    std::optional<KeyRead> after;
+    bool any_success = false;
+    for (const auto& f : followed) any_success = any_success || f.end_state == "success";
+    if (any_success && plan_->state_known()) {
+        Case c = read_case("key-state", "after-operations",
+                           "Contract digest §6 get-kms-key: after the operations ended, GET /v2/kms-key/{id} answers "
+                           "200 get-kms-key-response listing every zone an operation replicated to in replicas.",
+                           "/kms-key/${key}");
+        after = read_key(*get_kms_key_, c, client_, base_, signer_, vars_);
+        for (auto& f : followed) {
+            const FollowedOperation& op = operations_[static_cast<std::size_t>(&f - followed.data())];
+            if (f.end_state != "success" || op.zone.empty() || !iequals(op.key_id, vars_.key) || !after->state) continue;
+            for (auto& finding : check_replica_listed(*after->state, op.zone)) f.result.findings.push_back(std::move(finding));
+            f.result.verdict = grade(f.result.findings);
+        }
+        for (auto& f : followed) record(f.c, f.result);
+        record(c, after->result);
+    } else {
+        for (auto& f : followed) record(f.c, f.result);
+    }
+
+    if (replicate_200s_ == 0) {
+        const ResponseSpec* spec = replicate_.response(200);
+        std::string w = "no replicate answered 200, so the " +
+                        (spec ? spec->schema->name() : std::string("200")) + " schema of its body went untested";
+        if (plan_->state_known() && plan_->free_zones().empty())
+            w += " (every zone of the list is the key's origin or already a replica: try --zones, or another key "
+                 "with --key-id)";
+        warnings_.push_back(w);
+    }
+}
+
+}  // namespace kms

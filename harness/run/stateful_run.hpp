@@ -1,0 +1,69 @@
+// A run that treats replicate as what it is, stateful and asynchronous (issue 9): before the
+// first case it reads the key's state (suite key-state), aims the cases by it (zone_plan.hpp),
+// watches the zone the rejected cases named, and at the end follows every operation a 200
+// returned (suite operations) and checks the key read lists its zone. Its cases go into the
+// run's tally beside the suite cases, so every report carries them.
+#pragma once
+
+#include "harness/contract/contract.hpp"
+#include "harness/run/case_runner.hpp"
+#include "harness/run/operation_follower.hpp"
+#include "harness/run/run_tally.hpp"
+#include "harness/run/zone_plan.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kms {
+
+struct StatefulOptions {
+    std::vector<std::string> zones;  // --zones; empty: the 8 Exoscale zones
+    PollSettings poll;
+    bool strict = false;
+    bool verbose = false;
+};
+
+class StatefulRun : public CaseObserver {
+public:
+    // `reads`: the revision's read operations; without get-kms-key no key state is read,
+    // without get-operation no operation is followed.
+    StatefulRun(const Contract& replicate, ReadContracts reads, HttpClient& client, BaseUrl base, Signer signer,
+                Variables vars, RunTally& tally, StatefulOptions options);
+
+    void before_case(Case& c, Variables& vars) override;
+    void after_case(const Case& c, const CaseResult& result) override;
+
+    // After the last case: the pending side-effect check, the operations followed, the key
+    // read after them, and the run's warnings.
+    void finish();
+    // What the run could not test, for the console and every report.
+    const std::vector<std::string>& warnings() const { return warnings_; }
+
+private:
+    void read_state_first();
+    void check_rejections();
+    void record(const Case& c, const CaseResult& result);
+
+    const Contract& replicate_;
+    std::optional<Contract> get_kms_key_, get_operation_;
+    HttpClient& client_;
+    BaseUrl base_;
+    Signer signer_;
+    Variables vars_;
+    RunTally& tally_;
+    StatefulOptions options_;
+
+    bool started_ = false;
+    std::optional<ZonePlan> plan_;
+    std::string aimed_zone_;               // the zone the case being run names
+    std::string watched_zone_;             // the zone the rejected cases named
+    std::vector<std::string> rejected_;    // those cases
+    bool rejections_checked_ = false;      // once a run: one case of that name
+    std::vector<FollowedOperation> operations_;
+    int replicate_200s_ = 0;
+    std::vector<std::string> warnings_;
+};
+
+}  // namespace kms

@@ -137,7 +137,7 @@ po::options_description describe(RunOptions& o, NumberTexts& n, std::string& zon
          "how long each kept-alive connection is watched after a response for bytes nobody asked for "
          "(response_framing), 0 to 5000 (0: only bytes already received)")
         ("strict", po::bool_switch(&o.strict), "SHOULD-level (non-strict) findings fail the run too")
-        ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where junit.xml, summary.json and report.html are written")
+        ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where junit.xml, summary.json, summary.md and report.html are written")
         ("junit-prefix", po::value(&o.junit_prefix), "prefix junit.xml's suite names with NAME. (two targets in one pipeline)")
         ("ca-file", po::value(&o.ca_file), "PEM file of extra trust anchors for HTTPS (at least one certificate)")
         ("insecure", po::bool_switch(&o.insecure), "do not verify the server's TLS certificate")

@@ -11,6 +11,12 @@ bool only_connect_errors(const LoadResult& res) {
 
 }  // namespace
 
+std::string measured_nothing(const LoadResult& res) {
+    if (!res.setup_error.empty()) return res.setup_error;
+    if (res.latency.count() == 0) return "no successful response, nothing was measured";
+    return {};
+}
+
 GateResult gate(const std::vector<BenchRecord>& records, const std::vector<Slo>& slos, std::ostream& out) {
     GateResult g;
     g.unreachable = true;
@@ -24,7 +30,7 @@ GateResult gate(const std::vector<BenchRecord>& records, const std::vector<Slo>&
         }
         g.unreachable = g.unreachable && only_connect_errors(res);
         if (res.latency.count() == 0) {
-            out << "  FAILED: no successful response, nothing was measured\n";
+            out << "  FAILED: " << measured_nothing(res) << "\n";
             g.failed = true;
         }
         SloInput in{&res.latency, res.attempts(), res.error_total(), res.requests_per_second};

@@ -17,6 +17,10 @@ struct GateResult {
     std::vector<std::string> breaches;  // "SLO breached: <slo> in <benchmark>: <measured>"
 };
 
+// Why a benchmark measured nothing: its set-up error, or that no response succeeded; "" when
+// it measured something. Such a benchmark fails the gate (and bench-junit.xml) whatever the SLOs.
+std::string measured_nothing(const LoadResult& res);
+
 // Prints every record's summary and each SLO's verdict on `out`.
 GateResult gate(const std::vector<BenchRecord>& records, const std::vector<Slo>& slos, std::ostream& out);
 

@@ -150,6 +150,7 @@ SloVerdict evaluate_slo(const Slo& slo, const SloInput& in) {
         }
         v.held = upper(measured);
         v.measured = name + " = " + format_us(measured);
+        v.value = measured / 1e3;
         return v;
     }
     if (slo.metric == SloMetric::requests_per_second) {
@@ -157,6 +158,7 @@ SloVerdict evaluate_slo(const Slo& slo, const SloInput& in) {
         char buf[48];
         std::snprintf(buf, sizeof buf, "rps = %.1f", in.requests_per_second);
         v.measured = buf;
+        v.value = in.requests_per_second;
         return v;
     }
     const std::string of = std::to_string(in.errors) + " of " + std::to_string(in.attempts);
@@ -167,9 +169,11 @@ SloVerdict evaluate_slo(const Slo& slo, const SloInput& in) {
     if (slo.metric == SloMetric::error_rate) {
         const double share = static_cast<double>(in.errors) / static_cast<double>(in.attempts);
         v.held = upper(share);
+        v.value = share;
         v.measured = "errors = " + percent(share) + " (" + of + ")";
     } else {
         v.held = upper(static_cast<double>(in.errors));
+        v.value = static_cast<double>(in.errors);
         v.measured = "errors = " + of;
     }
     return v;

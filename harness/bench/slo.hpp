@@ -42,6 +42,9 @@ struct SloInput {
 struct SloVerdict {
     bool held = false;
     std::string measured;  // "p99 = 63.2 ms", "errors = 0.25% (5 of 2000)"
+    // The measured figure as k6 reports a threshold's metric: milliseconds for latency, a
+    // fraction for an error share, a count, responses per second. Unset: nothing measured.
+    std::optional<double> value;
 };
 
 SloVerdict evaluate_slo(const Slo& slo, const SloInput& input);

@@ -7,6 +7,7 @@
 #include "common/fixture_ids.hpp"
 #include "harness/bench/bench_cases.hpp"
 #include "harness/bench/bench_gate.hpp"
+#include "harness/bench/bench_junit.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/bench/bench_report.hpp"
 #include "harness/bench/benchmark_runs.hpp"
@@ -98,10 +99,27 @@ void write_histograms(const fs::path& report_dir, const std::vector<BenchRecord>
     }
 }
 
-int verdict(const BenchOptions& o, const std::vector<BenchRecord>& records) {
+// bench-junit.xml and bench-summary.json: the SLO verdicts for CI; false when one could not be
+// written (a gate must not pass on reports it could not write).
+bool write_ci_reports(const fs::path& report_dir, const std::vector<BenchRecord>& records, const std::vector<Slo>& slos,
+                      const BenchReportInfo& info) {
+    try {
+        write_junit_file((report_dir / "bench-junit.xml").string(), bench_junit(records, slos, info));
+        std::ofstream out(report_dir / "bench-summary.json", std::ios::binary | std::ios::trunc);
+        out << bench_summary_json(records, slos, info);
+        if (!out) throw std::runtime_error("cannot write " + (report_dir / "bench-summary.json").string());
+        return true;
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf bench: " << e.what() << "\n";
+        return false;
+    }
+}
+
+int verdict(const BenchOptions& o, const std::vector<BenchRecord>& records, bool reports_written) {
     std::cout << "\n";
     const GateResult g = gate(records, o.slos, std::cout);
-    std::cout << "\nkmsconf bench: reports in " << o.report_dir << "/ (bench.json, bench-histograms.json)\n";
+    std::cout << "\nkmsconf bench: reports in " << o.report_dir
+              << "/ (bench.json, bench-histograms.json, bench-junit.xml, bench-summary.json)\n";
     if (g.unreachable) {
         std::cerr << "kmsconf bench: every request failed to connect: target unreachable\n";
         return kExitUnreachable;
@@ -109,6 +127,7 @@ int verdict(const BenchOptions& o, const std::vector<BenchRecord>& records) {
     // Repeated on stderr at the end, where CI logs show them.
     for (const auto& b : g.breaches) std::cerr << "kmsconf bench: " << b << "\n";
     if (g.failed && g.breaches.empty()) std::cerr << "kmsconf bench: FAILED (see above)\n";
+    if (!reports_written) return kExitUsage;
     return g.failed ? kExitFailures : kExitOk;
 }
 
@@ -129,9 +148,10 @@ int bench(const BenchOptions& o) {
     probe(setting.target, o.timeout_ms);
 
     announce(o, cases.size(), target, credentials.has_value());
+    const BenchReportInfo info{target.label, o.junit_prefix, std::chrono::system_clock::now()};
     const auto records = run_benchmarks(cases, setting, o.report_dir);
     write_histograms(o.report_dir, records, target.base);
-    return verdict(o, records);
+    return verdict(o, records, write_ci_reports(o.report_dir, records, o.slos, info));
 }
 
 }  // namespace

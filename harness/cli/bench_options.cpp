@@ -20,8 +20,9 @@ namespace {
 constexpr const char* kUsage = R"(kmsconf bench: latency benchmark of POST /v2/kms-key/{id}/replicate
 
 Every request is timed into a histogram (microsecond resolution, 3 significant digits).
-Reports: <report-dir>/bench.json (Google Benchmark JSON: compare.py reads it) and
-<report-dir>/bench-histograms.json (the histograms, mergeable). Without --base-url the
+Reports: <report-dir>/bench.json (Google Benchmark JSON: compare.py reads it),
+<report-dir>/bench-histograms.json (the histograms, mergeable), bench-junit.xml (each SLO a
+testcase) and bench-summary.json (the SLOs as k6 reports thresholds). Without --base-url the
 embedded reference server is started and measured.
 
 Exit codes: 0 every SLO held; 1 an SLO was breached or no request succeeded;
@@ -105,7 +106,8 @@ po::options_description describe(BenchOptions& o, FlagTexts& t) {
         ("timeout-ms", po::value(&n.timeout_ms)->default_value(n.timeout_ms), "deadline per request (connect when needed, write, response), 1 to 600000")
         ("slo", po::value(&t.slos)->composing(),
          "threshold that fails the run (repeatable), e.g. p99<=50ms, p99.9<1s, max<=2s, mean<=5ms, errors<=0.1%, errors<=0, rps>=100")
-        ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where bench.json and bench-histograms.json go")
+        ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where bench.json, bench-histograms.json, bench-junit.xml and bench-summary.json go")
+        ("junit-prefix", po::value(&o.junit_prefix), "prefix bench-junit.xml's suite names with NAME. (two targets in one pipeline)")
         ("allow-mutations", po::bool_switch(&o.allow_mutations),
          "against --base-url, also benchmark the valid replicate (it schedules a replica once, then answers 400 Conflict)")
         ("ca-file", po::value(&o.ca_file), "extra trust anchors (PEM) for https")
@@ -137,7 +139,7 @@ std::string check_flags(const po::variables_map& vm, const FlagTexts& t, BenchOp
     }
     if (vm.count("key-id") && !is_uuid(o.key_id))
         return "--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)";
-    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone"})
+    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone", "junit-prefix"})
         if (vm.count(name) && vm[name].as<std::string>().empty()) return std::string("--") + name + " is empty";
     if (o.mode == LoadMode::open) {
         if (!vm.count("rate")) return "--mode open needs --rate (requests per second)";

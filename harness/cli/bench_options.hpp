@@ -36,6 +36,7 @@ struct BenchOptions {
     int timeout_ms = 10000;
     std::vector<Slo> slos;
     std::string report_dir = "reports";
+    std::string junit_prefix;  // "NAME." before bench-junit.xml's suite names; empty: none
     bool allow_mutations = false;
     std::string ca_file;
     bool insecure = false;

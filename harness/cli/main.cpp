@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
         if (argc > 1 && std::strcmp(argv[1], "bench") == 0) return kms::cli::bench_main(argc - 1, argv + 1);
         if (argc > 1 && std::strcmp(argv[1], "run") == 0) return kms::cli::run_main(argc - 1, argv + 1);
         if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
-            std::cout << "kmsconf " << kms::kToolVersion << "\n";
+            std::cout << kms::tool_version() << "\n";
             return kms::cli::kExitOk;
         }
         // A first word that is no command and no option is a mistake (`kmsconf frobnicate`,

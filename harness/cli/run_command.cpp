@@ -20,9 +20,9 @@
 #include "harness/report/gtest_isolation.hpp"
 #include "harness/report/har_writer.hpp"
 #include "harness/report/html_report.hpp"
-#include "harness/report/junit_findings.hpp"
-#include "harness/report/junit_run_cases.hpp"
+#include "harness/report/junit_writer.hpp"
 #include "harness/report/report_files.hpp"
+#include "harness/report/summary_markdown.hpp"
 #include "harness/run/case_runner.hpp"
 #include "harness/run/run_tally.hpp"
 #include "harness/run/stateful_run.hpp"
@@ -140,15 +140,13 @@ ClientOptions client_options(const RunOptions& o) {
     return co;
 }
 
-// junit.xml (GoogleTest's, then the findings), summary.json, report.html, exchanges.har; false when one could
+// junit.xml, summary.json, summary.md, report.html, exchanges.har, all from the tally; false when one could
 // not be written (checked writable up front, but a disk can fill up).
-bool write_reports(const RunOptions& o, const RunTally& tally, const RunInfo& info) {
-    const fs::path junit = fs::path(o.report_dir) / "junit.xml";
+bool write_reports(const RunOptions& o, const RunPlan& plan, const RunTally& tally, const RunInfo& info) {
     try {
-        // The key-state and operations cases exist only once the run has seen its responses.
-        add_run_cases_to_junit(junit, tally, info.base, o.strict, info.warnings);
-        add_findings_to_junit(junit, tally, info.base, o.strict);
+        write_run_junit(fs::path(o.report_dir) / "junit.xml", tally, info, {o.junit_prefix, &plan.cases});
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
+        write_summary_markdown(fs::path(o.report_dir) / "summary.md", tally, info, {rerun_flags(o)});
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
         write_har(fs::path(o.report_dir) / "exchanges.har", tally, info);
         return true;
@@ -184,8 +182,9 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
     // GoogleTest sees only the flags set here: neither ours nor GTEST_* from the environment.
     const ConsoleStyle style = ConsoleStyle::detect(stdout);
     ProgressLine progress(stdout, style.terminal && !o.quiet);
-    init_googletest_for_run((fs::path(o.report_dir) / "junit.xml").string(), !o.verbose, style.colour);
+    init_googletest_for_run(!o.verbose, style.colour);
     install_console_listener(progress, o.quiet);
+    const auto started = std::chrono::system_clock::now();
     CaseRunner runner(plan.contract, client, target.base, plan.settings);
     RunTally tally;
     // Polled at 1/100 of the clients' intervals against the embedded server (30 ms, not 3 s).
@@ -201,8 +200,8 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
         stateful.finish();
     }
 
-    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label, stateful.warnings()};
-    const bool reports_written = write_reports(o, tally, info);
+    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label, stateful.warnings(), o.seed, started};
+    const bool reports_written = write_reports(o, plan, tally, info);
     if (!o.quiet)
         std::cout << console_summary(tally, {o.strict, o.max_response_time_ms > 0, rerun_flags(o)}, style);
     print_summary(o, tally, info);

@@ -77,7 +77,7 @@ bool check_values(const po::variables_map& vm, const RunOptions& o, std::string*
         *error = "--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)";
         return false;
     }
-    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone", "contract"}) {
+    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone", "contract", "junit-prefix"}) {
         if (vm.count(name) && vm[name].as<std::string>().empty()) {
             *error = std::string("--") + name + " is empty";
             return false;
@@ -108,8 +108,8 @@ po::options_description describe(RunOptions& o, NumberTexts& n, std::string& zon
     po::options_description desc(
         "Usage: kmsconf [run] [options]\n"
         "Runs the replicate conformance suites against --base-url (default: an embedded reference\n"
-        "server on 127.0.0.1) and writes <report-dir>/junit.xml, summary.json, report.html and\n"
-        "exchanges.har (the previous run's are removed first).\n"
+        "server on 127.0.0.1) and writes <report-dir>/junit.xml, summary.json, summary.md,\n"
+        "report.html and exchanges.har (the previous run's are removed first).\n"
         "Exit codes: 0 every MUST held; 1 conformance failures; 2 usage, config or suite error,\n"
         "or a filter that selects nothing; 3 target unreachable.\n"
         "Other commands: kmsconf serve (the reference server), kmsconf bench (latency benchmark);\n"
@@ -137,7 +137,8 @@ po::options_description describe(RunOptions& o, NumberTexts& n, std::string& zon
          "how long each kept-alive connection is watched after a response for bytes nobody asked for "
          "(response_framing), 0 to 5000 (0: only bytes already received)")
         ("strict", po::bool_switch(&o.strict), "SHOULD-level (non-strict) findings fail the run too")
-        ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where junit.xml, summary.json and report.html are written")
+        ("report-dir", po::value(&o.report_dir)->default_value(o.report_dir), "where junit.xml, summary.json, summary.md and report.html are written")
+        ("junit-prefix", po::value(&o.junit_prefix), "prefix junit.xml's suite names with NAME. (two targets in one pipeline)")
         ("ca-file", po::value(&o.ca_file), "PEM file of extra trust anchors for HTTPS (at least one certificate)")
         ("insecure", po::bool_switch(&o.insecure), "do not verify the server's TLS certificate")
         ("api-key", po::value(&o.api_key), "EXO2 API key (default: $EXOSCALE_API_KEY)")

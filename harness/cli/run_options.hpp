@@ -40,6 +40,7 @@ struct RunOptions {
     int stray_grace_ms = 20;         // ClientOptions::stray_bytes_grace
     bool strict = false;
     std::string report_dir = "reports";
+    std::string junit_prefix;        // "NAME." before junit.xml's suite names; empty: none
     std::string ca_file;
     bool insecure = false;
     std::string api_key;             // else EXOSCALE_API_KEY

@@ -1,6 +1,6 @@
 #include "harness/report/console_summary.hpp"
 
-#include "harness/cases/shell_quote.hpp"
+#include "harness/report/rerun_command.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -85,8 +85,10 @@ std::string failed_lines(const RunTally& tally, const SummaryOptions& options, c
     for (const auto& e : tally.entries()) {
         if (!failed_case(e, options.strict)) continue;
         ++n;
-        rows += "    " + style.paint("\u2717 " + e.c.full_name(), Colour::red) + "\n        " +
-                rerun_command(e.c, options.rerun_flags) + "\n";
+        std::string command = rerun_command(e.c, options.rerun_flags);
+        for (std::size_t at = command.find('\n'); at != std::string::npos; at = command.find('\n', at + 9))
+            command.replace(at, 1, "\n        ");
+        rows += "    " + style.paint("\u2717 " + e.c.full_name(), Colour::red) + "\n        " + command + "\n";
     }
     if (n == 0) return "";
     return "  failed   " + std::to_string(n) + (n == 1 ? " case" : " cases") + "; each reruns alone with:\n" + rows;
@@ -143,12 +145,6 @@ CheckCount count_check(const RunTally& tally, CheckId check, const SummaryOption
         else ++n.passed;
     }
     return n;
-}
-
-std::string rerun_command(const Case& c, const std::string& rerun_flags) {
-    std::string cmd = "kmsconf --filter " + shell_word(c.full_name());
-    if (!rerun_flags.empty()) cmd += " " + rerun_flags;
-    return cmd;
 }
 
 std::string console_summary(const RunTally& tally, const SummaryOptions& options, const ConsoleStyle& style) {

@@ -36,9 +36,6 @@ bool check_judged(CheckId check, const RunTally::Entry& e, bool latency_budget);
 
 CheckCount count_check(const RunTally& tally, CheckId check, const SummaryOptions& options);
 
-// `kmsconf --filter '<suite.id>' <flags>`: selects exactly that case.
-std::string rerun_command(const Case& c, const std::string& rerun_flags);
-
 // The summary text, ending in a blank line.
 std::string console_summary(const RunTally& tally, const SummaryOptions& options, const ConsoleStyle& style);
 

@@ -1,6 +1,7 @@
 // Registers each selected case as its own GoogleTest test (suite name = suite file's `suite`,
-// test name = case id), so that GoogleTest's own XML writer produces one JUnit <testcase> per
-// case. The tests run the case through CaseRunner and record the graded result in the tally.
+// test name = case id): GoogleTest runs them once each, in order, prints the failures, and its
+// verdict cross-checks the tally's. The tests run the case through CaseRunner and record the
+// graded result in the tally, from which every report is written (junit.xml included).
 #pragma once
 
 #include "harness/report/progress_line.hpp"

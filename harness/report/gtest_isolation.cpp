@@ -28,9 +28,9 @@ void remove_googletest_variables() {
     for (const auto& name : names) ::unsetenv(name.c_str());  // not while walking environ
 }
 
-// Every flag of GoogleTest 1.12, at the value a run needs (its defaults, but for output,
-// brief and colour), whatever the environment made of them at start-up.
-void set_every_flag(const std::string& junit_path, bool brief, bool colour) {
+// Every flag of GoogleTest 1.12, at the value a run needs (its defaults, but for output, which
+// is none, brief and colour), whatever the environment made of them at start-up.
+void set_every_flag(bool brief, bool colour) {
     GTEST_FLAG_SET(also_run_disabled_tests, false);
     GTEST_FLAG_SET(break_on_failure, false);
     GTEST_FLAG_SET(brief, brief);
@@ -43,7 +43,7 @@ void set_every_flag(const std::string& junit_path, bool brief, bool colour) {
     GTEST_FLAG_SET(flagfile, "");
     GTEST_FLAG_SET(install_failure_signal_handler, false);
     GTEST_FLAG_SET(list_tests, false);
-    GTEST_FLAG_SET(output, "xml:" + junit_path);
+    GTEST_FLAG_SET(output, "");  // junit.xml is written from the tally (junit_writer.hpp)
     GTEST_FLAG_SET(print_time, true);
     GTEST_FLAG_SET(print_utf8, true);
     GTEST_FLAG_SET(random_seed, 0);
@@ -58,15 +58,15 @@ void set_every_flag(const std::string& junit_path, bool brief, bool colour) {
 
 }  // namespace
 
-void init_googletest_for_run(const std::string& junit_path, bool brief, bool colour) {
+void init_googletest_for_run(bool brief, bool colour) {
     remove_googletest_variables();
     // Before InitGoogleTest, which would otherwise load a flagfile named by GTEST_FLAGFILE.
-    set_every_flag(junit_path, brief, colour);
+    set_every_flag(brief, colour);
     std::string program = "kmsconf";
     char* argv[] = {program.data(), nullptr};  // argv[argc] must be NULL
     int argc = 1;
     testing::InitGoogleTest(&argc, argv);
-    set_every_flag(junit_path, brief, colour);
+    set_every_flag(brief, colour);
 }
 
 }  // namespace kms

@@ -2,16 +2,15 @@
 // GTEST_REPEAT, GTEST_SHUFFLE, GTEST_FLAGFILE, GTEST_OUTPUT, ... into its flags when the
 // program starts, and GTEST_TOTAL_SHARDS / GTEST_SHARD_INDEX when the tests run: inherited
 // from a CI job that runs other GoogleTest programs, they would make a conformance run skip,
-// repeat or reorder cases, or write its JUnit elsewhere. So every flag is set here, and those
+// repeat or reorder cases, or write an XML report of its own. So every flag is set here, and those
 // variables are removed from this process's environment.
 #pragma once
 
-#include <string>
-
 namespace kms {
 
-// Call once, before registering the case tests and RUN_ALL_TESTS(). `junit_path`: where
-// GoogleTest's XML writer puts junit.xml; `brief`: print only failures; `colour`: its printer may colour (ConsoleStyle::colour).
-void init_googletest_for_run(const std::string& junit_path, bool brief, bool colour);
+// Call once, before registering the case tests and RUN_ALL_TESTS(). GoogleTest writes no XML
+// (junit.xml comes from the tally: junit_writer.hpp); `brief`: print only failures; `colour`:
+// its printer may colour (ConsoleStyle::colour).
+void init_googletest_for_run(bool brief, bool colour);
 
 }  // namespace kms

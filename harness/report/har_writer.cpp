@@ -270,7 +270,7 @@ std::string har_text(const RunTally& tally, const RunInfo& info) {
     w.Key("creator");
     w.StartObject();
     text_member(w, "name", "kmsconf");
-    text_member(w, "version", kToolVersion);
+    text_member(w, "version", tool_version_number());
     w.EndObject();
     w.Key("entries");
     w.StartArray();

@@ -12,9 +12,11 @@
 namespace kms {
 
 // Only these are ever removed: the folder itself may be "." or hold the user's files.
-inline const std::vector<std::string> kRunReportFiles = {"junit.xml", "summary.json", "report.html", "exchanges.har"};
+inline const std::vector<std::string> kRunReportFiles = {"junit.xml", "summary.json", "summary.md", "report.html",
+                                                         "exchanges.har"};
 // What `kmsconf bench` writes.
-inline const std::vector<std::string> kBenchReportFiles = {"bench.json", "bench-histograms.json"};
+inline const std::vector<std::string> kBenchReportFiles = {"bench.json", "bench-histograms.json", "bench-junit.xml",
+                                                          "bench-summary.json"};
 
 struct ReportFileError : std::runtime_error {
     using std::runtime_error::runtime_error;

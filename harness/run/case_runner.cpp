@@ -163,9 +163,17 @@ CaseResult CaseRunner::run_prepared(const Case& c, const Variables& vars) {
     return result;
 }
 
+std::string expectation_text(const Expectation& e) {
+    std::string out = std::string("outcome ") + to_string(e.outcome);
+    for (std::size_t i = 0; i < e.statuses.size(); ++i)
+        out += (i == 0 ? ", status " : " or ") + std::to_string(e.statuses[i]);
+    return out;
+}
+
 std::string describe_result(const Case& c, const CaseResult& result, const BaseUrl& base) {
     std::string out = c.full_name() + " [" + to_string(c.level) + "] " + to_string(result.verdict) + "\n";
     out += "  requirement: " + c.requirement + "\n";
+    out += "  expected: " + expectation_text(c.expect) + "\n";
     for (const auto& f : result.findings)
         out += "  " + std::string(to_string(f.level)) + " " + name_of(f.check) + ": " + f.message + "\n";
     if (!result.exchanges.empty() && result.exchanges.back().response) {

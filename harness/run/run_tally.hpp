@@ -5,6 +5,8 @@
 #include "harness/transport/base_url.hpp"
 #include "harness/run/case_runner.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -22,6 +24,9 @@ struct RunInfo {
     // What the run could not test (no replicate 200, no key read): the console's warnings,
     // summary.json's top-level `warnings`, report.html's and junit.xml's properties.
     std::vector<std::string> warnings = {};
+    // For the reports' run properties: the generated cases' seed and when the run began.
+    std::uint64_t seed = 0;
+    std::chrono::system_clock::time_point started = {};
     std::string target_label() const { return target.empty() ? base.to_string() : target; }
 };
 

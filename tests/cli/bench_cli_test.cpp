@@ -4,6 +4,7 @@
 #include "harness/bench/bench_report.hpp"
 #include "harness/contract/json_text.hpp"
 #include "server/reference_server.hpp"
+#include "tests/support/junit_schemas.hpp"
 #include "tests/support/stall_server.hpp"
 
 #include <gtest/gtest.h>
@@ -139,6 +140,40 @@ TEST(BenchCli, SloBelowTheMeasuredP99FailsTheRun) {
     EXPECT_NE(r.output.find("SLO breached: p99<=1us in replicate_malformed/closed/connections:2/iterations:1/manual_time: p99 = "),
               std::string::npos)
         << r.output;
+}
+
+// The SLOs in CI form: each a testcase in bench-junit.xml (strict-schema valid, the breached one
+// a failure naming the measured figure) and a threshold in bench-summary.json.
+TEST(BenchCli, SlosAsJUnitTestcasesAndK6Thresholds) {
+    const fs::path dir = temp_dir("ci");
+    std::ofstream(dir / "bench-junit.xml") << "stale";
+    auto r = bench(std::string(kShort) + "--filter malformed --junit-prefix ci --report-dir " + dir.string() +
+                   " --slo 'p99<=10s' --slo 'p99<=1us'");
+    EXPECT_EQ(r.code, 1) << r.output;
+    const std::string xml = read_file(dir / "bench-junit.xml");
+    EXPECT_EQ(kms::test::junit10_errors(dir / "bench-junit.xml"), "") << xml;
+    EXPECT_EQ(kms::test::surefire_errors(dir / "bench-junit.xml"), "") << xml;
+    EXPECT_NE(xml.find("<testsuites name=\"ci\" tests=\"3\" failures=\"1\""), std::string::npos) << xml;
+    EXPECT_NE(xml.find("<testcase name=\"p99&lt;=10s\" classname=\"ci.replicate_malformed/closed/connections:2/"),
+              std::string::npos) << xml;
+    EXPECT_NE(xml.find("<failure message=\"SLO breached: p99&lt;=1us: p99 = "), std::string::npos) << xml;
+    std::string error;
+    auto summary = parse_json(read_file(dir / "bench-summary.json"), &error);
+    ASSERT_TRUE(summary) << error;
+    EXPECT_FALSE((*summary)["ok"].GetBool());
+    EXPECT_TRUE((*summary)["thresholds"]["p99<=10s"]["ok"].GetBool());
+    EXPECT_FALSE((*summary)["thresholds"]["p99<=1us"]["ok"].GetBool());
+    const auto& b = (*summary)["benchmarks"]["replicate_malformed/closed/connections:2/iterations:1/manual_time"];
+    ASSERT_TRUE(b.IsObject());
+    EXPECT_GT(b["thresholds"]["p99<=1us"]["value"].GetDouble(), 0.001) << "milliseconds, above 1 us";
+    EXPECT_GT(b["requests"].GetUint64(), 0u);
+
+    // All held: exit 0, and the same files say so.
+    auto ok = bench(std::string(kShort) + "--filter malformed --report-dir " + dir.string() + " --slo 'p99<=10s'");
+    EXPECT_EQ(ok.code, 0) << ok.output;
+    EXPECT_EQ(kms::test::junit10_errors(dir / "bench-junit.xml"), "");
+    EXPECT_NE(read_file(dir / "bench-junit.xml").find("failures=\"0\""), std::string::npos);
+    EXPECT_NE(read_file(dir / "bench-summary.json").find("\"ok\": true"), std::string::npos);
 }
 
 TEST(BenchCli, OpenLoopReportsCorrectedAndUncorrected) {

@@ -1,6 +1,7 @@
 // Every injected fault of the reference server (`kmsconf serve --fault NAME`) fails the run,
 // on the cases and checks it should; together the faults make every check report at least once.
 #include "tests/cli/cli_support.hpp"
+#include "tests/support/junit_schemas.hpp"
 
 #include <rapidjson/document.h>
 
@@ -43,9 +44,12 @@ Findings run_against_fault(const FaultRun& f) {
     auto r = kmsconf("--base-url " + server.url() + " --report-dir " + reports.string() + " " + f.run_args, 120);
     out.code = r.code;
     out.output = r.output;
-    // Failure messages quote what hostile servers sent: the report must stay well-formed XML.
+    // Failure messages quote what hostile servers sent: the report must stay well-formed XML,
+    // valid against the strict JUnit schemas.
     std::string xmllint = "xmllint --noout '" + (reports / "junit.xml").string() + "' 2>&1";
     EXPECT_EQ(std::system(xmllint.c_str()), 0) << f.fault << ": junit.xml is not well-formed";
+    EXPECT_EQ(kms::test::junit10_errors(reports / "junit.xml"), "") << f.fault;
+    EXPECT_EQ(kms::test::surefire_errors(reports / "junit.xml"), "") << f.fault;
     rapidjson::Document doc;
     doc.Parse(read_file(reports / "summary.json").c_str());
     EXPECT_TRUE(doc.IsObject() && doc.HasMember("cases")) << f.fault << ": no summary.json\n" << r.output;

@@ -1,7 +1,9 @@
 // What a run leaves in --report-dir, as CI reads it: no stale green report after a run that
 // stopped early, the embedded target named as such, and the same counts on the console, in
-// summary.json, junit.xml and report.html, with a SHOULD finding visible in junit.xml.
+// summary.json, summary.md, junit.xml and report.html, with a SHOULD finding visible in junit.xml,
+// which strict JUnit schemas accept.
 #include "tests/cli/cli_support.hpp"
+#include "tests/support/junit_schemas.hpp"
 
 #include <rapidjson/document.h>
 
@@ -11,7 +13,7 @@ namespace {
 const char* const kSmallRun = "--generated 0 --filter 'malformed.zone-*'";
 
 void expect_no_run_reports(const fs::path& dir, const std::string& why) {
-    for (const char* name : {"junit.xml", "summary.json", "report.html"})
+    for (const char* name : {"junit.xml", "summary.json", "summary.md", "report.html"})
         EXPECT_FALSE(fs::exists(dir / name)) << why << ": the previous run's " << name << " is still there";
 }
 
@@ -108,6 +110,15 @@ void expect_counts_agree(const std::string& run_args, bool strict) {
     EXPECT_EQ(count(xml, "<testcase "), junit.tests);
     EXPECT_EQ(count(xml, "<skipped"), junit.skipped);
     EXPECT_EQ(std::system(("xmllint --noout '" + (dir / "junit.xml").string() + "'").c_str()), 0);
+    // A run with passes, failures, SHOULD findings and skips, as Jenkins and Surefire read it.
+    EXPECT_EQ(test::junit10_errors(dir / "junit.xml"), "");
+    EXPECT_EQ(test::surefire_errors(dir / "junit.xml"), "");
+
+    const std::string md = read_file(dir / "summary.md");
+    ASSERT_TRUE(std::regex_search(md, m, std::regex("^## kmsconf: (\\d+) failed, (\\d+) passed, (\\d+) skipped\n"))) << md;
+    const Counts markdown{std::stoi(m[1]) + std::stoi(m[2]) + std::stoi(m[3]), std::stoi(m[1]), std::stoi(m[3])};
+    EXPECT_EQ(std::stoi(m[2]), passed);
+    EXPECT_EQ(count(md, "kmsconf --filter "), markdown.failed) << "a rerun command per failed case\n" << md;
 
     const std::string html = read_file(dir / "report.html");
     ASSERT_TRUE(std::regex_search(html, m, std::regex("(\\d+) cases: <span class=\"passed\">(\\d+) passed</span>, "
@@ -123,6 +134,7 @@ void expect_counts_agree(const std::string& run_args, bool strict) {
     EXPECT_EQ(console, summary);
     EXPECT_EQ(console, junit);
     EXPECT_EQ(console, page);
+    EXPECT_EQ(console, markdown);
     // The run has all three kinds, or the agreement proves little.
     EXPECT_GT(console.failed, 0);
     EXPECT_GT(console.skipped, 0);
@@ -149,6 +161,43 @@ TEST(CliReports, CountsAgreeInConsoleSummaryJUnitAndHtml) {
                              (dir / "should.json").string();
     expect_counts_agree(args, false);
     expect_counts_agree(args, true);
+}
+
+// Two targets in one pipeline: --junit-prefix keeps their suites apart. summary.md names each
+// failed case with the command that reruns it against the same target, the same way.
+TEST(CliReports, JUnitPrefixAndRerunCommands) {
+    ServerProcess server("--fault bad-enum");
+    ASSERT_FALSE(server.url().empty());
+    auto dir = temp_dir("prefix");
+    auto r = kmsconf("--generated 3 --seed 9 --filter 'valid.*,generated.*' --junit-prefix staging --base-url " +
+                     server.url() + " --report-dir " + dir.string());
+    ASSERT_EQ(r.code, 1) << r.output;
+    const std::string xml = read_file(dir / "junit.xml");
+    EXPECT_NE(xml.find("<testsuite name=\"staging.valid\""), std::string::npos) << xml.substr(0, 600);
+    EXPECT_NE(xml.find("classname=\"staging.valid\""), std::string::npos);
+    EXPECT_EQ(xml.find("<testsuite name=\"valid\""), std::string::npos);
+    EXPECT_NE(xml.find("<property name=\"target\" value=\"" + server.url() + "\"/>"), std::string::npos);
+    EXPECT_NE(xml.find("<property name=\"seed\" value=\"9\"/>"), std::string::npos);
+    EXPECT_EQ(xml.find(KMSCONF_SOURCE_DIR), std::string::npos) << "no build-machine path";
+    EXPECT_EQ(test::junit10_errors(dir / "junit.xml"), "");
+
+    const std::string md = read_file(dir / "summary.md");
+    const std::string rerun = "kmsconf --filter valid.replicate-to-at-vie-1 --base-url " + server.url() +
+                              " --seed 9 --generated 3\n";
+    EXPECT_NE(md.find(rerun), std::string::npos) << md;
+    // The command reruns that one case, and it fails the same way (on a server reset to the
+    // state the first run met: a second replicate would be a conforming Conflict).
+    ASSERT_EQ(std::system(("curl -s -o /dev/null -X POST '" + server.url() + "/_reference/reset'").c_str()), 0);
+    auto again = kmsconf(rerun.substr(std::string("kmsconf ").size(), rerun.size() - 9) + " --report-dir " +
+                         (dir / "again").string());
+    EXPECT_EQ(again.code, 1) << again.output;
+    const auto outcomes = read_case_outcomes(dir / "again" / "summary.json");
+    ASSERT_EQ(outcomes.count("valid.replicate-to-at-vie-1"), 1u) << again.output;
+    EXPECT_EQ(outcomes.at("valid.replicate-to-at-vie-1").verdict, "fail");
+    for (const auto& [name, outcome] : outcomes)
+        EXPECT_TRUE(name == "valid.replicate-to-at-vie-1" || name.rfind("key-state.", 0) == 0 ||
+                    name.rfind("operations.", 0) == 0)
+            << "only that case (and the run's own reads) ran: " << name;
 }
 
 }  // namespace

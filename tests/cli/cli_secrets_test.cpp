@@ -20,6 +20,15 @@ protected:
         unsetenv("EXOSCALE_API_KEY");
         unsetenv("EXOSCALE_API_SECRET");
     }
+    // Each of `files` was written and holds neither the secret nor a signature.
+    static void expect_clean(const fs::path& dir, std::initializer_list<const char*> files) {
+        for (const char* name : files) {
+            ASSERT_TRUE(fs::exists(dir / name)) << name;
+            const std::string text = read_file(dir / name);
+            EXPECT_EQ(text.find(kSecret), std::string::npos) << "secret in " << name;
+            EXPECT_EQ(text.find("signature="), std::string::npos) << "signature in " << name;
+        }
+    }
     static void expect_no_secret_in(const fs::path& dir) {
         int files = 0;
         for (const auto& entry : fs::recursive_directory_iterator(dir)) {
@@ -58,6 +67,19 @@ TEST_F(CliSecrets, SignedFailingRunShowsRedactedReproducers) {
     EXPECT_NE(har.find("{\"name\":\"Authorization\",\"value\":\"[REDACTED]\"}"), std::string::npos) << har.substr(0, 2000);
     EXPECT_EQ(har.find("signature="), std::string::npos);
     EXPECT_EQ(har.find("EXO2-HMAC-SHA256"), std::string::npos);
+    expect_clean(reports, {"junit.xml", "summary.json", "summary.md", "report.html", "exchanges.har"});
+}
+
+TEST_F(CliSecrets, SignedBenchReportsHoldNeitherSecretNorSignature) {
+    ServerProcess server("--credentials-from-env");
+    ASSERT_FALSE(server.url().empty());
+    auto reports = temp_dir("secrets-bench");
+    auto r = kmsconf("bench --no-progress --duration 0.2 --warmup 0 --allow-mutations --slo 'errors<=0' --slo 'p99<=1us' "
+                     "--base-url " + server.url() + " --report-dir " + reports.string());
+    EXPECT_EQ(r.code, 1) << "p99<=1us is breached\n" << r.output;
+    EXPECT_NE(r.output.find("signed (EXO2-HMAC-SHA256)"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find(kSecret), std::string::npos);
+    expect_clean(reports, {"bench-junit.xml", "bench-summary.json", "bench.json", "bench-histograms.json"});
 }
 
 TEST_F(CliSecrets, DryRunAndHelp) {

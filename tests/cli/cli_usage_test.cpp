@@ -64,6 +64,8 @@ TEST(CliUsage, TargetsThatAreNoHttpUrl) {
     // An unset CI variable: `--base-url "$STAGING_URL"` used to test the embedded server.
     expect_refused({"--base-url ''", "--base-url is empty (an unset variable?)"}, false);
     expect_refused({"--base-url ' '", "--base-url is empty"}, false);
+    // An unset variable again: two targets' reports would merge under one unprefixed name.
+    expect_refused({"--junit-prefix ''", "--junit-prefix is empty"});
     kms::test::ConnectionCounter target;
     const std::string hostport = "127.0.0.1:" + std::to_string(target.port());
     expect_refused({"--base-url ftp://" + hostport + "/v2", "unsupported scheme 'ftp' (want http or https)"}, false);
@@ -179,6 +181,7 @@ TEST(CliUsage, BenchRefusesBadNumbersAndTargetsBeforeAnyLoad) {
         {"--key-id not-a-uuid", "--key-id 'not-a-uuid' is not a uuid"},
         {"--ca-file " + (dir / "text.pem").string(), "holds no PEM certificate"},
         {"--report-dir /dev/null/reports", "cannot create --report-dir /dev/null/reports"},
+        {"--junit-prefix ''", "--junit-prefix is empty"},
     };
     for (const auto& b : bad) {
         const std::string args = "bench --base-url " + target.url() + " " + b.args;

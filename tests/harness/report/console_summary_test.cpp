@@ -3,6 +3,7 @@
 // check, the slowest cases, and each failed case with its rerun command.
 #include "harness/report/console_style.hpp"
 #include "harness/report/console_summary.hpp"
+#include "harness/report/rerun_command.hpp"
 #include "harness/report/progress_line.hpp"
 #include "tests/harness/test_support.hpp"
 

@@ -17,9 +17,11 @@
 #include "harness/report/gtest_isolation.hpp"
 #include "harness/report/html_report.hpp"
 #include "harness/report/junit_findings.hpp"
+#include "harness/report/junit_properties.hpp"
 #include "harness/report/junit_run_cases.hpp"
 #include "harness/report/report_files.hpp"
 #include "harness/run/case_runner.hpp"
+#include "harness/run/contract_in_force.hpp"
 #include "harness/run/run_tally.hpp"
 #include "harness/run/stateful_run.hpp"
 
@@ -41,14 +43,8 @@ struct RunPlan {
     ReadContracts reads;
     std::vector<Case> cases;
     RunSettings settings;
+    std::shared_ptr<ContractInForce> in_force;  // what judges the responses (--contract auto decides it)
 };
-
-fs::path contract_dir(const std::string& contract) {
-    fs::path p(contract);
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) return p;
-    return default_schemas_dir() / contract;
-}
 
 std::vector<Case> load_cases(const RunOptions& o, const Contract& contract) {
     auto suite_schema = SchemaValidator::from_file(default_schemas_dir() / "suite.schema.json");
@@ -64,10 +60,11 @@ std::vector<Case> load_cases(const RunOptions& o, const Contract& contract) {
 RunPlan load_plan(const RunOptions& o) {
     std::optional<RunPlan> plan;
     try {
-        Contract contract = Contract::load(contract_dir(o.contract));
-        ReadContracts reads = load_reads(contract_dir(o.contract));
+        auto in_force = std::make_shared<ContractInForce>(load_contract_in_force(o.contract, default_schemas_dir()));
+        Contract contract = in_force->replicate();
+        ReadContracts reads = in_force->reads();
         auto cases = load_cases(o, contract);
-        plan = RunPlan{std::move(contract), std::move(reads), std::move(cases), {}};
+        plan = RunPlan{std::move(contract), std::move(reads), std::move(cases), {}, std::move(in_force)};
     } catch (const std::exception& e) {
         throw CommandStop(kExitUsage, e.what());
     }
@@ -114,9 +111,11 @@ int dry_run(const RunOptions& o, const RunPlan& plan) {
 
 // The embedded server requires signatures, like the real API, so that the auth cases run too:
 // with the user's credentials if given, else throw-away ones for this run.
-Target open_run_target(const RunOptions& o, RunSettings& settings) {
+Target open_run_target(const RunOptions& o, RunSettings& settings, const std::string& revision) {
     server::ServerOptions embedded;
     if (o.base_url.empty()) {
+        // It speaks the pinned revision (auto: the default), so that a pinned run passes.
+        embedded.service.revision = server::parse_revision(revision).value_or(embedded.service.revision);
         if (!settings.signer.credentials)
             settings.signer.credentials = Exo2Credentials{"EXOembedded" + random_uuid().substr(0, 8), random_uuid() + random_uuid()};
         embedded.service.credentials = settings.signer.credentials;
@@ -144,6 +143,7 @@ bool write_reports(const RunOptions& o, const RunTally& tally, const RunInfo& in
         // The key-state and operations cases exist only once the run has seen its responses.
         add_run_cases_to_junit(junit, tally, info.base, o.strict, info.warnings);
         add_findings_to_junit(junit, tally, info.base, o.strict);
+        add_junit_property(junit, "kmsconf.contract", info.contract_revision + ": " + info.contract_basis);
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
         return true;
@@ -185,11 +185,16 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
     StatefulRun stateful(plan.contract, plan.reads, client, target.base, plan.settings.signer, plan.settings.vars, tally,
                          {o.zones, {poll_scale, std::chrono::milliseconds(o.operation_timeout_ms)}, o.strict, o.verbose});
     runner.set_observer(&stateful);
+    runner.set_contract_in_force(plan.in_force.get());
+    stateful.set_contract_in_force(plan.in_force.get());
     register_case_tests(plan.cases, runner, tally, {o.strict, o.verbose});
     const int gtest_status = RUN_ALL_TESTS();
     stateful.finish();
 
-    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label, stateful.warnings()};
+    const ContractInForce& in_force = *plan.in_force;
+    std::cout << "kmsconf: contract " << in_force.replicate().revision() << " (" << in_force.basis() << ")\n";
+    RunInfo info{target.base, in_force.replicate().revision(), o.strict, target.label, stateful.warnings(),
+                 in_force.basis()};
     const bool reports_written = write_reports(o, tally, info);
     print_summary(o, tally, info);
     return run_verdict(o, tally, reports_written, gtest_status);
@@ -212,7 +217,7 @@ int run(const RunOptions& o) {
     if (o.sends()) check_report_folder(o.report_dir, kRunReportFiles);
     if (o.dry_run) return dry_run(o, plan);
 
-    const Target target = open_run_target(o, plan.settings);
+    const Target target = open_run_target(o, plan.settings, plan.contract.revision());
     HttpClient client(target.base, client_options(o));
     check_reachable(client);
     return run_cases(o, plan, target, client);

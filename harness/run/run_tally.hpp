@@ -22,6 +22,8 @@ struct RunInfo {
     // What the run could not test (no replicate 200, no key read): the console's warnings,
     // summary.json's top-level `warnings`, report.html's and junit.xml's properties.
     std::vector<std::string> warnings = {};
+    // Why that revision: "pinned by --contract", or what --contract auto decided it by.
+    std::string contract_basis = {};
     std::string target_label() const { return target.empty() ? base.to_string() : target; }
 };
 

@@ -152,5 +152,18 @@ TEST(ContractInForce, LoadsAutoPinnedAndDirectories) {
     EXPECT_THROW(load_contract_in_force("1999-01-01", kSchemas), std::exception);
 }
 
+TEST(AlreadyApplied, ConformsForAConflictCaseOnlyWhenTheRevisionAllowsIt) {
+    Case c = test::any_case(Outcome::conflict);
+    c.expect.check = CheckId::conflict_reported;
+    const HttpResponse applied = *test::json_exchange(200, R"({"status":"already-applied"})").response;
+    ASSERT_EQ(check_expectation(c, applied).size(), 1u);  // 2026-03-31: a repeat is Conflict
+    c.expect.already_applied_conforms = true;
+    EXPECT_TRUE(check_expectation(c, applied).empty());
+    // Only already-applied: another 200 is still no Conflict.
+    auto other = check_expectation(c, *test::json_exchange(200, R"({"status":"target-registered"})").response);
+    ASSERT_EQ(other.size(), 1u);
+    EXPECT_NE(other[0].message.find("or 200 already-applied"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace kms

@@ -1,5 +1,7 @@
 #include "harness/contract/revision_detector.hpp"
 
+#include <algorithm>
+
 namespace kms {
 
 namespace {
@@ -23,6 +25,21 @@ bool declares(const SchemaValidator& schema, const char* member) {
     const auto& doc = schema.document();
     auto props = doc.FindMember("properties");
     return props != doc.MemberEnd() && props->value.IsObject() && props->value.HasMember(member);
+}
+
+std::vector<std::string> required_members(const SchemaValidator& schema) {
+    std::vector<std::string> out;
+    const auto& doc = schema.document();
+    auto req = doc.FindMember("required");
+    if (req != doc.MemberEnd() && req->value.IsArray())
+        for (const auto& r : req->value.GetArray())
+            if (r.IsString()) out.emplace_back(r.GetString());
+    return out;
+}
+
+bool required_by(const SchemaValidator& schema, const std::string& member) {
+    const auto all = required_members(schema);
+    return std::find(all.begin(), all.end(), member) != all.end();
 }
 
 bool valid(const SchemaValidator* schema, const rapidjson::Value& body) {
@@ -79,22 +96,31 @@ std::optional<RevisionEvidence> revision_evidence(const RevisionSchemas& a, cons
         }
         return std::nullopt;
     }
-    if (what == Answered::key_read && status == 200) {
-        const bool va = valid(a.key_read_200.get(), body), vb = valid(b.key_read_200.get(), body);
-        if (va == vb) return std::nullopt;
-        const auto& yes = va ? a : b;
-        const auto& no = va ? b : a;
-        const auto violations = no.key_read_200->validate(body);
-        std::string why;
-        if (!violations.empty()) {
-            // valijson's message without the echoed body: "Missing required property 'policy'."
-            const std::string& m = violations.front().message;
-            why = " (" + (violations.front().pointer.empty() ? "" : violations.front().pointer + ": ") +
-                  m.substr(0, m.find(" (actual:")) + ")";
+    if (what == Answered::key_read && status == 200 && a.key_read_200 && b.key_read_200) {
+        // By members, not by validation: the 2026-03-31 spec requires `zone` without declaring
+        // it, so a mock of that spec (Prism) omits it and would otherwise read as 2026-07-20.
+        for (auto m = body.MemberBegin(); m != body.MemberEnd(); ++m) {
+            const char* member = m->name.GetString();
+            const bool da = declares(*a.key_read_200, member), db = declares(*b.key_read_200, member);
+            if (da == db) continue;
+            const auto& yes = da ? a : b;
+            const auto& no = da ? b : a;
+            return RevisionEvidence{yes.revision, no.revision,
+                                    "the key read carries `" + std::string(member) + "`, which only " + yes.revision +
+                                        "'s " + component(*yes.key_read_200) + " declares"};
         }
-        return RevisionEvidence{yes.revision, no.revision,
-                                fits_text("the key read's 200 body", yes, *yes.key_read_200, no, no.key_read_200.get()) +
-                                    why};
+        for (const auto* side : {&a, &b}) {
+            const auto& no = *side;
+            const auto& yes = side == &a ? b : a;
+            for (const auto& member : required_members(*no.key_read_200)) {
+                if (body.HasMember(member.c_str()) || !declares(*no.key_read_200, member.c_str()) ||
+                    required_by(*yes.key_read_200, member))
+                    continue;
+                return RevisionEvidence{yes.revision, no.revision,
+                                        "the key read has no `" + member + "`, which " + no.revision + "'s " +
+                                            component(*no.key_read_200) + " requires and " + yes.revision + "'s does not"};
+            }
+        }
     }
     return std::nullopt;
 }

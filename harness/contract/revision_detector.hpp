@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kms {
 
@@ -37,7 +38,9 @@ struct RevisionEvidence {
 //   {"status": "target-registered"} pass as an operation with every member optional);
 // - a 4xx problem carrying a member (`instance`, `errors`) only one revision's error-response
 //   declares;
-// - a key read 200 that validates against one revision's get-kms-key-response only.
+// - a key read 200 carrying a member only one revision's get-kms-key-response declares
+//   (`policy`: 2026-03-31; `delete-at`: 2026-07-20), or lacking one that only one of them
+//   declares and requires (`policy`, `description`, `replicas`: 2026-03-31).
 // nullopt when the response fits both or neither (a problem without those members, say).
 std::optional<RevisionEvidence> revision_evidence(const RevisionSchemas& a, const RevisionSchemas& b, Answered what,
                                                   int status, const rapidjson::Value& body);

@@ -65,7 +65,16 @@ TEST(RevisionDecision, KeyReadWithoutPolicyIs20260720) {
     auto e = evidence(Answered::key_read, 200, key);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->revision, "2026-07-20");
-    EXPECT_NE(e->reason.find("policy"), std::string::npos) << e->reason;
+    EXPECT_NE(e->reason.find("`policy`"), std::string::npos) << e->reason;
+}
+
+TEST(RevisionDecision, KeyReadWithPolicyIs20260331EvenWithoutZone) {
+    // Prism's example of the 2026-03-31 spec: `zone` is required there but not declared, so a
+    // mock omits it; `policy` still says 2026-03-31.
+    auto e = evidence(Answered::key_read, 200, R"({"id":"a02baf5a-a3e4-49a0-857b-8a08d276c1c0","policy":""})");
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->revision, "2026-03-31");
+    EXPECT_EQ(e->reason, "the key read carries `policy`, which only 2026-03-31's get-kms-key-response declares");
 }
 
 TEST(RevisionDecision, NothingDecisive) {

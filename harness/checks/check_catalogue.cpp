@@ -95,6 +95,9 @@ constexpr CheckInfo kCatalogue[] = {
     {CheckId::rejection_replicated_nothing, "rejection_replicated_nothing",
      "Contract digest §2 and §7: a rejected replicate (malformed, or not validly signed) has no effect: the zone it named stays out of the key's `replicas`.",
      LevelRule::uncapped},
+    {CheckId::contract_drift, "contract_drift",
+     "Contract digest §1: a response fits the revision the run judges by (pinned by --contract, or decided by --contract auto); one that fits only the other revision (a 200 success-response where operation is declared, a problem with instance or errors under 2026-07-20, a key read without policy or zone under 2026-03-31) is drift, naming both.",
+     LevelRule::body_shape},
 };
 
 constexpr bool rows_in_id_order() {
@@ -104,7 +107,7 @@ constexpr bool rows_in_id_order() {
 }
 static_assert(rows_in_id_order(), "kCatalogue's rows are in CheckId order");
 // The last enumerator: a check appended to CheckId moves this line with it.
-static_assert(std::size(kCatalogue) == static_cast<std::size_t>(CheckId::rejection_replicated_nothing) + 1,
+static_assert(std::size(kCatalogue) == static_cast<std::size_t>(CheckId::contract_drift) + 1,
               "one row per CheckId");
 
 }  // namespace

@@ -39,6 +39,7 @@ enum class CheckId {
     operation_poll_errors,
     replica_listed,
     rejection_replicated_nothing,
+    contract_drift,
 };
 
 // How the case's level bounds a finding of the check (../shared/DESIGN.md "Grading").

@@ -216,6 +216,15 @@ bool is_conflict_problem(const HttpResponse& response) {
     return (!detail.empty() && detail.front() == "conflict") || has_phrase(detail, "already", "replicated");
 }
 
+bool is_already_applied(const HttpResponse& response) {
+    if (response.status != 200) return false;
+    std::string error;
+    auto doc = parse_response_json(response.body, &error);
+    if (!doc || !doc->IsObject()) return false;
+    auto status = doc->FindMember("status");
+    return status != doc->MemberEnd() && status->value.IsString() && std::string(status->value.GetString()) == "already-applied";
+}
+
 std::vector<Finding> check_expectation(const Case& c, const HttpResponse& r) {
     std::vector<Finding> out;
     auto fail = [&](std::string message) { out.push_back({c.expect.check, c.level, std::move(message)}); };
@@ -249,7 +258,10 @@ std::vector<Finding> check_expectation(const Case& c, const HttpResponse& r) {
                 fail("expected " + statuses_text(allowed) + ", " + got);
             break;
         case Outcome::conflict:
-            if (!is_conflict_problem(r)) fail("expected 400 problem meaning Conflict (already replicated), " + got);
+            if (c.expect.already_applied_conforms && is_already_applied(r)) break;
+            if (!is_conflict_problem(r))
+                fail(std::string("expected 400 problem meaning Conflict (already replicated)") +
+                     (c.expect.already_applied_conforms ? " or 200 already-applied" : "") + ", " + got);
             break;
         case Outcome::either:
             if (!listed) fail("expected " + statuses_text(allowed) + ", " + got);

@@ -43,5 +43,7 @@ std::vector<Finding> check_expectation(const Case& c, const HttpResponse& respon
 // True for a 400 problem meaning the latest spec's "Conflict (already replicated in the target
 // zone)": the answer a real, stateful server gives to a replicate it has already done.
 bool is_conflict_problem(const HttpResponse& response);
+// True for 2026-07-20's 200 {"status": "already-applied"}: its answer to such a repeat.
+bool is_already_applied(const HttpResponse& response);
 
 }  // namespace kms

@@ -24,6 +24,7 @@
 #include "harness/report/report_files.hpp"
 #include "harness/report/summary_markdown.hpp"
 #include "harness/run/case_runner.hpp"
+#include "harness/run/contract_in_force.hpp"
 #include "harness/run/run_tally.hpp"
 #include "harness/run/stateful_run.hpp"
 
@@ -45,14 +46,8 @@ struct RunPlan {
     ReadContracts reads;
     std::vector<Case> cases;
     RunSettings settings;
+    std::shared_ptr<ContractInForce> in_force;  // what judges the responses (--contract auto decides it)
 };
-
-fs::path contract_dir(const std::string& contract) {
-    fs::path p(contract);
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) return p;
-    return default_schemas_dir() / contract;
-}
 
 std::vector<Case> load_cases(const RunOptions& o, const Contract& contract) {
     auto suite_schema = SchemaValidator::from_file(default_schemas_dir() / "suite.schema.json");
@@ -68,10 +63,11 @@ std::vector<Case> load_cases(const RunOptions& o, const Contract& contract) {
 RunPlan load_plan(const RunOptions& o) {
     std::optional<RunPlan> plan;
     try {
-        Contract contract = Contract::load(contract_dir(o.contract));
-        ReadContracts reads = load_reads(contract_dir(o.contract));
+        auto in_force = std::make_shared<ContractInForce>(load_contract_in_force(o.contract, default_schemas_dir()));
+        Contract contract = in_force->replicate();
+        ReadContracts reads = in_force->reads();
         auto cases = load_cases(o, contract);
-        plan = RunPlan{std::move(contract), std::move(reads), std::move(cases), {}};
+        plan = RunPlan{std::move(contract), std::move(reads), std::move(cases), {}, std::move(in_force)};
     } catch (const std::exception& e) {
         throw CommandStop(kExitUsage, e.what());
     }
@@ -118,9 +114,11 @@ int dry_run(const RunOptions& o, const RunPlan& plan) {
 
 // The embedded server requires signatures, like the real API, so that the auth cases run too:
 // with the user's credentials if given, else throw-away ones for this run.
-Target open_run_target(const RunOptions& o, RunSettings& settings) {
+Target open_run_target(const RunOptions& o, RunSettings& settings, const std::string& revision) {
     server::ServerOptions embedded;
     if (o.base_url.empty()) {
+        // It speaks the pinned revision (auto: the default), so that a pinned run passes.
+        embedded.service.revision = server::parse_revision(revision).value_or(embedded.service.revision);
         if (!settings.signer.credentials)
             settings.signer.credentials = Exo2Credentials{"EXOembedded" + random_uuid().substr(0, 8), random_uuid() + random_uuid()};
         embedded.service.credentials = settings.signer.credentials;
@@ -192,6 +190,8 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
     StatefulRun stateful(plan.contract, plan.reads, client, target.base, plan.settings.signer, plan.settings.vars, tally,
                          {o.zones, {poll_scale, std::chrono::milliseconds(o.operation_timeout_ms)}, o.strict, o.verbose});
     runner.set_observer(&stateful);
+    runner.set_contract_in_force(plan.in_force.get());
+    stateful.set_contract_in_force(plan.in_force.get());
     register_case_tests(plan.cases, runner, tally, {o.strict, o.verbose, o.quiet, &progress});
     int gtest_status = 0;
     {
@@ -200,7 +200,10 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
         stateful.finish();
     }
 
-    RunInfo info{target.base, plan.contract.revision(), o.strict, target.label, stateful.warnings(), o.seed, started};
+    const ContractInForce& in_force = *plan.in_force;
+    if (!o.quiet) std::cout << "kmsconf: contract " << in_force.replicate().revision() << " (" << in_force.basis() << ")\n";
+    RunInfo info{target.base, in_force.replicate().revision(), o.strict, target.label, stateful.warnings(), o.seed, started};
+    info.contract_basis = in_force.basis();
     const bool reports_written = write_reports(o, plan, tally, info);
     if (!o.quiet)
         std::cout << console_summary(tally, {o.strict, o.max_response_time_ms > 0, rerun_flags(o)}, style);
@@ -225,7 +228,7 @@ int run(const RunOptions& o) {
     if (o.sends()) check_report_folder(o.report_dir, kRunReportFiles);
     if (o.dry_run) return dry_run(o, plan);
 
-    const Target target = open_run_target(o, plan.settings);
+    const Target target = open_run_target(o, plan.settings, plan.contract.revision());
     HttpClient client(target.base, client_options(o));
     check_reachable(client);
     return run_cases(o, plan, target, client);

@@ -122,7 +122,7 @@ po::options_description describe(RunOptions& o, NumberTexts& n, std::string& zon
         ("zones", po::value(&zones_text), "the target's zones, comma-separated (default: the 8 Exoscale zones); with the key's state they aim the cases")
         ("operation-timeout-ms", po::value(&n.operation_timeout_ms)->default_value(n.operation_timeout_ms),
          "how long a replicate's operation may stay pending before it is a failure, 1 to 600000")
-        ("contract", po::value(&o.contract)->default_value(o.contract), "contract revision under schemas/, or a directory holding contract.json")
+        ("contract", po::value(&o.contract)->default_value(o.contract), "contract revision under schemas/ (2026-03-31, 2026-07-20), auto (decided from the responses), or a directory holding contract.json")
         ("suites", po::value(&o.suites)->multitoken(), "suite files or directories (default: suites/)")
         ("filter", po::value(&o.filter), "comma-separated globs on suite.case-id or case-id; a leading '-' excludes")
         ("list", po::bool_switch(&o.list), "list the selected cases and exit")

@@ -73,6 +73,7 @@ void write_html_report(const std::filesystem::path& file, const RunTally& tally,
         << "<title>kmsconf: " << html_escape(info.target_label()) << "</title><style>" << kStyle << "</style></head><body>\n"
         << "<h1>kmsconf conformance report</h1>\n<p>Target <code>" << html_escape(info.target_label())
         << "</code>, contract revision <code>" << html_escape(info.contract_revision) << "</code>"
+        << (info.contract_basis.empty() ? "" : " (" + html_escape(info.contract_basis) + ")")
         << (info.strict ? ", --strict" : "") << ".</p>\n"
         // The console's and junit.xml's numbers, then the verdicts they come from.
         << "<p class=\"result\">" << tally.total() << " cases: <span class=\"passed\">" << tally.passed(info.strict)

@@ -71,6 +71,9 @@ std::vector<std::pair<std::string, std::string>> properties(const RunInfo& info)
         {"tool", tool_version()},
         {"start_time", iso8601_utc(info.started)},
     };
+    // Which revision judged the run and why (pinned, or what --contract auto decided it by).
+    if (!info.contract_basis.empty())
+        out.emplace_back("kmsconf.contract", info.contract_revision + ": " + info.contract_basis);
     // What the run could not test (no replicate 200, say), where CI pages show properties.
     for (const auto& w : info.warnings) out.emplace_back("kmsconf.warning", w);
     return out;

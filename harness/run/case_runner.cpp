@@ -2,6 +2,7 @@
 
 #include "harness/cases/curl_command.hpp"
 #include "harness/contract/json_text.hpp"
+#include "harness/run/contract_in_force.hpp"
 #include "harness/run/retry_after.hpp"
 
 #include <algorithm>
@@ -140,8 +141,13 @@ CaseResult CaseRunner::run_prepared(const Case& c, const Variables& vars) {
             exchange = client_.send(request);
         }
         const bool last = i + 1 == c.request.times;
-        for (auto& f : judge_exchange(contract_, c, request, exchange, base_.path, settings_.max_response_time, last, resent))
-            result.findings.push_back(std::move(f));
+        std::optional<ContractInForce::Drift> drift;
+        if (in_force_) drift = in_force_->observe(request, exchange, base_.path);
+        const Contract& contract = in_force_ ? in_force_->replicate() : contract_;
+        result.contract_revision = contract.revision();
+        auto judged = judge_exchange(contract, c, request, exchange, base_.path, settings_.max_response_time, last, resent);
+        add_drift(judged, std::move(drift));
+        for (auto& f : judged) result.findings.push_back(std::move(f));
         // Under a rate cap the pause before the next request is spent watching this exchange's
         // connection, so that bytes the server sends meanwhile are blamed on this exchange
         // (RFC 9112 §9.2), not found before the next case's request and left unattributed.
@@ -174,6 +180,7 @@ std::string describe_result(const Case& c, const CaseResult& result, const BaseU
     std::string out = c.full_name() + " [" + to_string(c.level) + "] " + to_string(result.verdict) + "\n";
     out += "  requirement: " + c.requirement + "\n";
     out += "  expected: " + expectation_text(c.expect) + "\n";
+    if (!result.contract_revision.empty()) out += "  judged under contract " + result.contract_revision + "\n";
     for (const auto& f : result.findings)
         out += "  " + std::string(to_string(f.level)) + " " + name_of(f.check) + ": " + f.message + "\n";
     if (!result.exchanges.empty() && result.exchanges.back().response) {

@@ -25,6 +25,7 @@ struct CaseResult {
     std::vector<Exchange> exchanges;
     std::string skip_reason;
     std::chrono::nanoseconds elapsed{0};
+    std::string contract_revision;  // the revision in force when it was graded ("": not graded)
 };
 
 struct RunSettings {
@@ -61,6 +62,8 @@ public:
     virtual void after_case(const Case& c, const CaseResult& result) = 0;
 };
 
+class ContractInForce;
+
 class CaseRunner {
 public:
     CaseRunner(const Contract& contract, HttpClient& client, BaseUrl base, RunSettings settings);
@@ -69,6 +72,9 @@ public:
     const BaseUrl& base() const { return base_; }
     const RunSettings& settings() const { return settings_; }
     void set_observer(CaseObserver* observer) { observer_ = observer; }
+    // Then every response is judged under the revision in force, which it may decide, and
+    // drift is reported (contract_in_force.hpp); without it, by the constructor's contract.
+    void set_contract_in_force(ContractInForce* in_force) { in_force_ = in_force; }
 
 private:
     void pace();
@@ -81,6 +87,7 @@ private:
     std::chrono::steady_clock::time_point next_send_{};
     int consecutive_transport_failures_ = 0;
     CaseObserver* observer_ = nullptr;
+    ContractInForce* in_force_ = nullptr;
 };
 
 // The grade of a set of findings: any MUST finding fails; SHOULD findings are non-strict;

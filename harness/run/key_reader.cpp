@@ -1,6 +1,7 @@
 #include "harness/run/key_reader.hpp"
 
 #include "harness/contract/json_text.hpp"
+#include "harness/run/contract_in_force.hpp"
 
 #include <algorithm>
 
@@ -20,13 +21,21 @@ Case read_case(std::string suite, std::string id, std::string requirement, std::
 }
 
 KeyRead read_key(const Contract& get_kms_key, const Case& c, HttpClient& client, const BaseUrl& base,
-                 const Signer& signer, const Variables& vars) {
+                 const Signer& signer, const Variables& vars, ContractInForce* in_force) {
     KeyRead out;
     const auto started = std::chrono::steady_clock::now();
     HttpRequest request = build_request(c, vars, base, signer);
     Exchange exchange = client.send(request);
     auto& findings = out.result.findings;
-    findings = check_response(get_kms_key, c, request, exchange, base.path);
+    std::optional<ContractInForce::Drift> drift;
+    const Contract* contract = &get_kms_key;
+    if (in_force) {
+        drift = in_force->observe(request, exchange, base.path);
+        if (in_force->reads().get_kms_key) contract = &*in_force->reads().get_kms_key;
+        out.result.contract_revision = contract->revision();
+    }
+    findings = check_response(*contract, c, request, exchange, base.path);
+    add_drift(findings, std::move(drift));
     if (exchange.response) {
         const HttpResponse& r = *exchange.response;
         const int s = r.status;

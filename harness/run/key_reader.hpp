@@ -23,7 +23,11 @@ struct KeyRead {
     bool unavailable = false;
 };
 
+class ContractInForce;
+
+// With `in_force` the read is judged under the revision in force once it has seen the
+// response (which may decide it), and drift is reported; `get_kms_key` is then unused.
 KeyRead read_key(const Contract& get_kms_key, const Case& c, HttpClient& client, const BaseUrl& base,
-                 const Signer& signer, const Variables& vars);
+                 const Signer& signer, const Variables& vars, ContractInForce* in_force = nullptr);
 
 }  // namespace kms

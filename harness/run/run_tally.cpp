@@ -41,6 +41,10 @@ void RunTally::write_json(const std::filesystem::path& file, const RunInfo& info
     w.Key("target"); w.String(info.target_label());
     w.Key("base_url"); w.String(info.base.to_string());
     w.Key("contract"); w.String(info.contract_revision);
+    if (!info.contract_basis.empty()) {
+        w.Key("contract_basis");
+        w.String(info.contract_basis);
+    }
     w.Key("strict"); w.Bool(info.strict);
     w.Key("warnings");
     w.StartArray();

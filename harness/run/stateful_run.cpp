@@ -56,6 +56,14 @@ StatefulRun::StatefulRun(const Contract& replicate, ReadContracts reads, HttpCli
     if (options_.zones.empty()) options_.zones = exoscale_zones();
 }
 
+const Contract& StatefulRun::replicate() const { return in_force_ ? in_force_->replicate() : replicate_; }
+const std::optional<Contract>& StatefulRun::key_read() const {
+    return in_force_ ? in_force_->reads().get_kms_key : get_kms_key_;
+}
+const std::optional<Contract>& StatefulRun::operation_read() const {
+    return in_force_ ? in_force_->reads().get_operation : get_operation_;
+}
+
 // Printed as GoogleTest prints the suite cases (brief: failures only), so that the console
 // shows these cases too.
 void StatefulRun::record(const Case& c, const CaseResult& result) {
@@ -71,8 +79,8 @@ void StatefulRun::record(const Case& c, const CaseResult& result) {
 
 void StatefulRun::read_state_first() {
     std::optional<KeyState> state;
-    if (!get_kms_key_) {
-        warnings_.push_back("contract " + replicate_.revision() +
+    if (!key_read()) {
+        warnings_.push_back("contract " + replicate().revision() +
                             " declares no get-kms-key read: key state unknown, origin, replicas and side effects "
                             "unchecked");
     } else {
@@ -81,7 +89,7 @@ void StatefulRun::read_state_first() {
                            "under test with 200 get-kms-key-response (its statuses and schema as the contract "
                            "declares that operation); its origin-zone and replicas aim the valid cases.",
                            "/kms-key/${key}");
-        KeyRead read = read_key(*get_kms_key_, c, client_, base_, signer_, vars_);
+        KeyRead read = read_key(*key_read(), c, client_, base_, signer_, vars_, in_force_);
         state = read.state;
         if (read.unavailable || !read.state) {
             const std::string status = read.result.exchanges.back().response
@@ -109,6 +117,13 @@ void StatefulRun::before_case(Case& c, Variables& vars) {
         started_ = true;
         read_state_first();
     }
+    // Only the revision whose 200 is an operation answers every repeat Conflict.
+    const ResponseSpec* ok = replicate().response(200);
+    const bool repeat_may_succeed = !ok || ok->kind != "operation";
+    if (c.expect.outcome == Outcome::conflict && repeat_may_succeed && !c.expect.already_applied_conforms) {
+        c.expect.already_applied_conforms = true;
+        c.requirement += " Under contract " + replicate().revision() + " a repeat may be 200 already-applied.";
+    }
     if (!plan_->state_known()) return;
     vars.zone = plan_->zone_for(c);
     // A malformed body does not parse, but the zone it names is the one ${zone} put there.
@@ -118,22 +133,25 @@ void StatefulRun::before_case(Case& c, Variables& vars) {
     // A case that may replicate the watched zone comes: the rejections before it are judged now.
     if (!watched_zone_.empty() && !rejected_.empty() && c.expect.outcome != Outcome::rejected && zone == watched_zone_)
         check_rejections();
-    // Only the revision whose 200 is an operation answers every repeat Conflict.
-    const ResponseSpec* ok = replicate_.response(200);
-    c.requirement += plan_->adjust_expectation(c, zone, !ok || ok->kind != "operation");
+    c.requirement += plan_->adjust_expectation(c, zone, repeat_may_succeed);
 }
 
 void StatefulRun::after_case(const Case& c, const CaseResult& result) {
     for (std::size_t i = 0; i < result.exchanges.size() && i < result.requests.size(); ++i) {
         const HttpRequest& request = result.requests[i];
         const Exchange& x = result.exchanges[i];
-        if (!x.response || x.response->status != 200 || !targets_operation(replicate_, request, base_.path)) continue;
+        if (!x.response || x.response->status != 200 || !targets_operation(replicate(), request, base_.path)) continue;
         ++replicate_200s_;
         const std::string zone = zone_named(request.body);
         const std::string key = key_in_target(request.target);
         if (plan_ && iequals(key, vars_.key) && !zone.empty()) plan_->replicated_now(zone);
-        const ResponseSpec* spec = replicate_.response(200);
-        if (!get_operation_ || !spec || spec->kind != "operation") continue;
+        const ResponseSpec* spec = replicate().response(200);
+        if (!operation_read() || !spec || spec->kind != "operation") continue;
+        // A 200 that fits only the other revision holds no operation: its drift is the finding.
+        if (in_force_) {
+            auto e = in_force_->evidence(request, x, base_.path);
+            if (e && e->revision != replicate().revision()) continue;
+        }
         std::string error, op_id;
         if (auto doc = parse_response_json(x.response->body, &error); doc && doc->IsObject()) {
             auto id = doc->FindMember("id");
@@ -159,7 +177,7 @@ void StatefulRun::check_rejections() {
                        "effect: after " + std::to_string(rejected_.size()) + " of them named " + watched_zone_ +
                            ", not a replica before, the key read does not list it.",
                        "/kms-key/${key}");
-    KeyRead read = read_key(*get_kms_key_, c, client_, base_, signer_, vars_);
+    KeyRead read = read_key(*key_read(), c, client_, base_, signer_, vars_, in_force_);
     if (read.state)
         for (auto& f : check_rejections_replicated_nothing(*read.state, watched_zone_, rejected_))
             read.result.findings.push_back(std::move(f));
@@ -175,8 +193,8 @@ void StatefulRun::finish() {
     if (!watched_zone_.empty() && !rejected_.empty()) check_rejections();
 
     std::vector<FollowResult> followed;
-    if (!operations_.empty() && get_operation_) {
-        OperationFollower follower(*get_operation_, client_, base_, signer_, options_.poll);
+    if (!operations_.empty() && operation_read()) {
+        OperationFollower follower(*operation_read(), client_, base_, signer_, options_.poll);
         followed = follower.follow(operations_);
     }
     // One key read after them all shows the zones of those that succeeded.
@@ -188,7 +206,7 @@ void StatefulRun::finish() {
                            "Contract digest §6 get-kms-key: after the operations ended, GET /v2/kms-key/{id} answers "
                            "200 get-kms-key-response listing every zone an operation replicated to in replicas.",
                            "/kms-key/${key}");
-        after = read_key(*get_kms_key_, c, client_, base_, signer_, vars_);
+        after = read_key(*key_read(), c, client_, base_, signer_, vars_, in_force_);
         for (auto& f : followed) {
             const FollowedOperation& op = operations_[static_cast<std::size_t>(&f - followed.data())];
             if (f.end_state != "success" || op.zone.empty() || !iequals(op.key_id, vars_.key) || !after->state) continue;
@@ -202,7 +220,7 @@ void StatefulRun::finish() {
     }
 
     if (replicate_200s_ == 0) {
-        const ResponseSpec* spec = replicate_.response(200);
+        const ResponseSpec* spec = replicate().response(200);
         std::string w = "no replicate answered 200, so the " +
                         (spec ? spec->schema->name() : std::string("200")) + " schema of its body went untested";
         if (plan_->state_known() && plan_->free_zones().empty())
@@ -210,6 +228,8 @@ void StatefulRun::finish() {
                  "with --key-id)";
         warnings_.push_back(w);
     }
+    if (in_force_)
+        if (auto w = in_force_->warning()) warnings_.push_back(*w);
 }
 
 }  // namespace kms

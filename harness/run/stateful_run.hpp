@@ -7,6 +7,7 @@
 
 #include "harness/contract/contract.hpp"
 #include "harness/run/case_runner.hpp"
+#include "harness/run/contract_in_force.hpp"
 #include "harness/run/operation_follower.hpp"
 #include "harness/run/run_tally.hpp"
 #include "harness/run/zone_plan.hpp"
@@ -38,10 +39,16 @@ public:
     // After the last case: the pending side-effect check, the operations followed, the key
     // read after them, and the run's warnings.
     void finish();
+    // Then the contracts are those in force (contract_in_force.hpp), the key reads are judged
+    // under it and may decide it, and a 200 that fits only the other revision is not followed.
+    void set_contract_in_force(ContractInForce* in_force) { in_force_ = in_force; }
     // What the run could not test, for the console and every report.
     const std::vector<std::string>& warnings() const { return warnings_; }
 
 private:
+    const Contract& replicate() const;
+    const std::optional<Contract>& key_read() const;
+    const std::optional<Contract>& operation_read() const;
     void read_state_first();
     void check_rejections();
     void record(const Case& c, const CaseResult& result);
@@ -54,6 +61,7 @@ private:
     Variables vars_;
     RunTally& tally_;
     StatefulOptions options_;
+    ContractInForce* in_force_ = nullptr;
 
     bool started_ = false;
     std::optional<ZonePlan> plan_;

@@ -176,8 +176,9 @@ TEST(CliFaults, TheFaultRunsTogetherExpectEveryCheck) {
     for (const auto& f : fault_runs())
         for (const auto& e : f.expected) expected.insert(e.check);
     // The reference server has no fault for these; scripted origins show them failing
-    // (tests/harness/operation_follower_test.cpp: five 5xx in a row while polling).
-    const std::set<std::string> scripted_only = {"operation_poll_errors"};
+    // (tests/harness/operation_follower_test.cpp: five 5xx in a row while polling), and
+    // contract_drift is a server of the other revision (tests/cli/cli_revision_test.cpp).
+    const std::set<std::string> scripted_only = {"operation_poll_errors", "contract_drift"};
     auto all = catalogue();
     EXPECT_GE(all.size(), 14u);
     for (const auto& check : all)
@@ -199,12 +200,20 @@ TEST(CliFaults, AFaultOnInformationalCasesOnlyIsNotedNotFailed) {
 }
 
 TEST(CliFaults, LatestContractFlagsTheSeedServersOperationBody) {
-    // The embedded server implements the 2026-03-31 revision; judged by 2026-07-20 its 200
-    // bodies (operation) are not success-response: contract drift must show.
+    // `kmsconf serve` speaks 2026-03-31 by default (the embedded server speaks the pinned
+    // revision); judged by 2026-07-20 its 200 bodies (operation) are not success-response:
+    // contract drift must show.
+    ServerProcess server("");
+    ASSERT_FALSE(server.url().empty());
     auto reports = temp_dir("drift");
-    auto r = kmsconf("--contract 2026-07-20 --filter 'valid.*' --report-dir " + reports.string());
+    auto r = kmsconf("--contract 2026-07-20 --filter 'valid.*' --base-url " + server.url() + " --report-dir " +
+                     reports.string());
     EXPECT_EQ(r.code, 1) << r.output;
     EXPECT_NE(r.output.find("success-response.json at '': Missing required property 'status'"), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("MUST contract_drift: the replicate 200 body fits 2026-03-31's operation, not 2026-07-20's "
+                            "success-response: contract drift"),
+              std::string::npos)
         << r.output;
 }
 

@@ -96,7 +96,7 @@ constexpr CheckInfo kCatalogue[] = {
      "Contract digest §2 and §7: a rejected replicate (malformed, or not validly signed) has no effect: the zone it named stays out of the key's `replicas`.",
      LevelRule::uncapped},
     {CheckId::contract_drift, "contract_drift",
-     "Contract digest §1: a response fits the revision the run judges by (pinned by --contract, or decided by --contract auto); one that fits only the other revision (a 200 success-response where operation is declared, a problem with instance or errors under 2026-07-20, a key read without policy or zone under 2026-03-31) is drift, naming both.",
+     "Contract digest §1: a response fits the revision the run judges by (pinned by --contract, or decided by --contract auto); one that fits only the other revision is drift, naming both: MUST when the revision in force refuses it (a key read without policy under 2026-03-31), SHOULD when it is valid under both but has the other's shape exactly (a 200 {\"status\":...} where operation is declared), informational for members only the other declares, which both allow (a problem with instance or errors under 2026-07-20: RFC 9457 §3.2 extension members).",
      LevelRule::body_shape},
 };
 

@@ -80,7 +80,9 @@ std::optional<RevisionEvidence> revision_evidence(const RevisionSchemas& a, cons
         const auto& yes = fa ? a : b;
         const auto& no = fa ? b : a;
         return RevisionEvidence{yes.revision, no.revision,
-                                fits_text("the replicate 200 body", yes, *yes.replicate_200, no, no.replicate_200.get())};
+                                fits_text("the replicate 200 body", yes, *yes.replicate_200, no, no.replicate_200.get()),
+                                valid(no.replicate_200.get(), body) ? EvidenceStrength::shape
+                                                                    : EvidenceStrength::breaks_other};
     }
     if (status >= 400 && status <= 499 && a.problem && b.problem) {
         for (const char* member : {"instance", "errors"}) {
@@ -92,11 +94,26 @@ std::optional<RevisionEvidence> revision_evidence(const RevisionSchemas& a, cons
             return RevisionEvidence{yes.revision, no.revision,
                                     "the " + std::to_string(status) + " problem carries `" + member + "`, which only " +
                                         yes.revision + "'s " + component(*yes.problem) + " declares (" + no.revision +
-                                        " dropped it)"};
+                                        " dropped it)",
+                                    EvidenceStrength::extension};
         }
         return std::nullopt;
     }
     if (what == Answered::key_read && status == 200 && a.key_read_200 && b.key_read_200) {
+        // A member the other revision requires and this body lacks: its schema refuses it.
+        for (const auto* side : {&a, &b}) {
+            const auto& no = *side;
+            const auto& yes = side == &a ? b : a;
+            for (const auto& member : required_members(*no.key_read_200)) {
+                if (body.HasMember(member.c_str()) || !declares(*no.key_read_200, member.c_str()) ||
+                    required_by(*yes.key_read_200, member))
+                    continue;
+                return RevisionEvidence{yes.revision, no.revision,
+                                        "the key read has no `" + member + "`, which " + no.revision + "'s " +
+                                            component(*no.key_read_200) + " requires and " + yes.revision + "'s does not",
+                                        EvidenceStrength::breaks_other};
+            }
+        }
         // By members, not by validation: the 2026-03-31 spec requires `zone` without declaring
         // it, so a mock of that spec (Prism) omits it and would otherwise read as 2026-07-20.
         for (auto m = body.MemberBegin(); m != body.MemberEnd(); ++m) {
@@ -107,19 +124,8 @@ std::optional<RevisionEvidence> revision_evidence(const RevisionSchemas& a, cons
             const auto& no = da ? b : a;
             return RevisionEvidence{yes.revision, no.revision,
                                     "the key read carries `" + std::string(member) + "`, which only " + yes.revision +
-                                        "'s " + component(*yes.key_read_200) + " declares"};
-        }
-        for (const auto* side : {&a, &b}) {
-            const auto& no = *side;
-            const auto& yes = side == &a ? b : a;
-            for (const auto& member : required_members(*no.key_read_200)) {
-                if (body.HasMember(member.c_str()) || !declares(*no.key_read_200, member.c_str()) ||
-                    required_by(*yes.key_read_200, member))
-                    continue;
-                return RevisionEvidence{yes.revision, no.revision,
-                                        "the key read has no `" + member + "`, which " + no.revision + "'s " +
-                                            component(*no.key_read_200) + " requires and " + yes.revision + "'s does not"};
-            }
+                                        "'s " + component(*yes.key_read_200) + " declares",
+                                    EvidenceStrength::extension};
         }
     }
     return std::nullopt;

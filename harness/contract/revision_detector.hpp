@@ -26,10 +26,22 @@ RevisionSchemas revision_schemas(const Contract& replicate, const ReadContracts&
 // What a response answered: the replicate, the key read, or something else (never decisive).
 enum class Answered { replicate, key_read, other };
 
+// How far a response is from the revision it does not fit, strongest last. A server of one
+// revision may conform while it sends what the other declares: both allow members they do not
+// declare (no additionalProperties: false), and RFC 9457 §3.2 allows a problem any extension
+// member (`instance` is even one of its own, §3.1.5). So only a response the other revision's
+// schema refuses is proof; the rest is a hint.
+enum class EvidenceStrength {
+    extension,     // carries members only this revision declares; the other allows them
+    shape,         // valid under both, but fits this one's members exactly and not the other's
+    breaks_other,  // the other revision's schema refuses it
+};
+
 struct RevisionEvidence {
     std::string revision;  // the one the response fits
     std::string other;     // the one it does not
     std::string reason;    // e.g. "the replicate 200 body fits 2026-07-20's success-response, not 2026-03-31's operation"
+    EvidenceStrength strength = EvidenceStrength::extension;
 };
 
 // The revision of `a` and `b` a response speaks, when it fits exactly one of them:

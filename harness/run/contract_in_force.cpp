@@ -32,14 +32,26 @@ std::optional<ContractInForce::Drift> ContractInForce::observe(const HttpRequest
                                               const std::string& base_path) {
     auto e = evidence(request, exchange, base_path);
     if (!e) return std::nullopt;
-    if (!decided()) {
+    const bool contrary = e->revision != replicate().revision();
+    // A decision on a hint alone (members the other revision allows) yields to proof.
+    const bool hint_overruled = automatic_ && contrary && decided_by_ == EvidenceStrength::extension &&
+                                e->strength > EvidenceStrength::extension;
+    if (!decided() || hint_overruled) {
         in_force_ = e->revision == revisions_[0].replicate.revision() ? 0 : 1;
+        basis_ = "--contract auto: " + e->reason + " (" + request.method + " " + request.target + ")" +
+                 (decided_ ? "; an earlier hint had pointed to " + e->other : "");
         decided_ = true;
-        basis_ = "--contract auto: " + e->reason + " (" + request.method + " " + request.target + ")";
+        decided_by_ = e->strength;
         return std::nullopt;
     }
-    if (e->revision == replicate().revision()) return std::nullopt;
-    return Drift{{CheckId::contract_drift, Level::must,
+    if (!contrary) {
+        if (automatic_) decided_by_ = std::max(decided_by_, e->strength);
+        return std::nullopt;
+    }
+    const Level level = e->strength == EvidenceStrength::breaks_other ? Level::must
+                        : e->strength == EvidenceStrength::shape      ? Level::should
+                                                                      : Level::informational;
+    return Drift{{CheckId::contract_drift, level,
                   e->reason + ": contract drift (the run judges by " + replicate().revision() + ", " +
                       (automatic_ ? "decided earlier" : "pinned by --contract") + "; the target speaks " +
                       e->revision + " here)"},
@@ -59,8 +71,10 @@ namespace kms {
 
 void add_drift(std::vector<Finding>& findings, std::optional<ContractInForce::Drift> drift) {
     if (!drift) return;
-    for (auto& f : findings)
-        if (f.level == Level::must) f.message += drift->note;
+    // A hint (an extension member) explains no failure, so it annotates none.
+    if (drift->finding.level != Level::informational)
+        for (auto& f : findings)
+            if (f.level == Level::must) f.message += drift->note;
     findings.push_back(std::move(drift->finding));
 }
 

@@ -34,8 +34,11 @@ public:
     bool decided() const { return !automatic_ || decided_; }
 
     // Every response, before it is graded. Automatic and not yet decided: a decisive response
-    // fixes the revision (and is graded under it). Otherwise: a MUST contract_drift finding
-    // when the response fits only the other revision, naming both.
+    // fixes the revision (and is graded under it); decided on a hint (extension members), a
+    // stronger response for the other revision decides again. Otherwise: a contract_drift
+    // finding when the response fits only the other revision, naming both, at the level its
+    // evidence bears (revision_detector.hpp): MUST when the revision in force refuses the
+    // response, SHOULD when only its shape fits the other, informational for extension members.
     struct Drift {
         Finding finding;   // contract_drift, naming both revisions and why
         std::string note;  // "[contract drift: fits 2026-07-20, not 2026-03-31]", for the exchange's other failures
@@ -55,6 +58,7 @@ private:
     std::vector<RevisionSchemas> schemas_;
     std::size_t in_force_ = 0;
     bool automatic_ = false, decided_ = false;
+    EvidenceStrength decided_by_ = EvidenceStrength::extension;  // under automatic, once decided_
     std::string basis_;
 };
 

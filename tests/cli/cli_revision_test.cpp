@@ -75,8 +75,12 @@ TEST_P(CliRevisionServed, PinnedToTheOtherRevisionFailsWithDriftInEveryFailure) 
         const std::string name = std::string(c["suite"].GetString()) + "." + c["id"].GetString();
         for (const auto& f : c["findings"].GetArray()) {
             const std::string message = f["message"].GetString();
-            if (std::string(f["level"].GetString()) != "MUST") continue;
-            EXPECT_NE(message.find("contract drift"), std::string::npos) << name << ": " << message;
+            // Every MUST finding says the response fits the other revision.
+            if (std::string(f["level"].GetString()) == "MUST") {
+                EXPECT_NE(message.find("contract drift"), std::string::npos) << name << ": " << message;
+            }
+            // The drift itself at the level its evidence bears: MUST where the pinned schema
+            // refuses the response, SHOULD where only the shape gives it away.
             if (std::string(f["check"].GetString()) == "contract_drift") {
                 ++drifts;
                 // Both revisions named: the one the target speaks, the one the run judges by.

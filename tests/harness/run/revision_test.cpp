@@ -71,7 +71,7 @@ TEST(RevisionDecision, KeyReadWithoutPolicyIs20260720) {
 TEST(RevisionDecision, KeyReadWithPolicyIs20260331EvenWithoutZone) {
     // Prism's example of the 2026-03-31 spec: `zone` is required there but not declared, so a
     // mock omits it; `policy` still says 2026-03-31.
-    auto e = evidence(Answered::key_read, 200, R"({"id":"a02baf5a-a3e4-49a0-857b-8a08d276c1c0","policy":""})");
+    auto e = evidence(Answered::key_read, 200, R"({"id":"a02baf5a-a3e4-49a0-857b-8a08d276c1c0","policy":"","description":"","replicas":[]})");
     ASSERT_TRUE(e);
     EXPECT_EQ(e->revision, "2026-03-31");
     EXPECT_EQ(e->reason, "the key read carries `policy`, which only 2026-03-31's get-kms-key-response declares");
@@ -150,6 +150,52 @@ TEST(ContractInForce, DriftNoteJoinsTheExchangesMustFindings) {
     EXPECT_EQ(findings[0].message, "expected Conflict [contract drift: the response fits 2026-07-20, not 2026-03-31]");
     EXPECT_EQ(findings[1].message, "charset");
     EXPECT_EQ(findings[2].check, CheckId::contract_drift);
+}
+
+// Only a response the pinned revision's schema refuses proves drift (MUST). One valid under both
+// that has the other's shape exactly is SHOULD; members only the other declares, which both
+// allow (RFC 9457 §3.2 extension members in a problem, say), are informational and annotate
+// no failure.
+TEST(ContractInForce, DriftIsGradedByWhatItsEvidenceProves) {
+    const auto request = test::replicate_request();
+    auto seed = in_force(false);
+    auto shape = seed.observe(request, test::json_exchange(200, R"({"status":"target-registered"})"), "/v2");
+    ASSERT_TRUE(shape);
+    EXPECT_EQ(shape->finding.level, Level::should) << "{status} is a valid operation: every member is optional";
+
+    auto latest = in_force(false, "2026-07-20");
+    auto refused = latest.observe(request, test::json_exchange(200, kOperation), "/v2");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->finding.level, Level::must) << "success-response requires status";
+
+    std::vector<Finding> findings{{CheckId::conflict_reported, Level::must, "expected Conflict"}};
+    auto extension = latest.observe(
+        request, test::json_exchange(400, R"({"type":"t","title":"x","status":400,"detail":"x","instance":"/x"})"), "/v2");
+    ASSERT_TRUE(extension);
+    EXPECT_EQ(extension->finding.level, Level::informational);
+    add_drift(findings, extension);
+    EXPECT_EQ(findings[0].message, "expected Conflict") << "a hint explains no failure";
+
+    auto key = evidence(Answered::key_read, 200, R"({"id":"a02baf5a-a3e4-49a0-857b-8a08d276c1c0","delete-at":"x"})");
+    ASSERT_TRUE(key);
+    EXPECT_EQ(key->revision, "2026-07-20");
+    EXPECT_EQ(key->strength, EvidenceStrength::breaks_other) << "no policy: 2026-03-31's schema refuses it";
+}
+
+// A 2026-07-20 server that still sends a dropped member (`errors` in a problem) only hints at
+// 2026-03-31; its first replicate 200 proves otherwise and decides again.
+TEST(ContractInForce, AutoDecidedOnAHintYieldsToProof) {
+    auto c = in_force(true);
+    const auto request = test::replicate_request();
+    EXPECT_FALSE(c.observe(request, test::json_exchange(400, R"({"type":"t","title":"x","status":400,"detail":"x","errors":[]})"),
+                           "/v2"));
+    EXPECT_EQ(c.replicate().revision(), "2026-03-31");
+    EXPECT_FALSE(c.observe(request, test::json_exchange(200, R"({"status":"target-registered"})"), "/v2"));
+    EXPECT_EQ(c.replicate().revision(), "2026-07-20");
+    EXPECT_NE(c.basis().find("an earlier hint had pointed to 2026-03-31"), std::string::npos) << c.basis();
+    // Decided on the shape, not a hint: a later operation is drift, not a second change of mind.
+    EXPECT_TRUE(c.observe(request, test::json_exchange(200, kOperation), "/v2"));
+    EXPECT_EQ(c.replicate().revision(), "2026-07-20");
 }
 
 TEST(ContractInForce, LoadsAutoPinnedAndDirectories) {

@@ -347,6 +347,10 @@ private:
             });
             return;
         }
+        // As Go's net/http and nginx (tcp_nodelay on) do: a response is written in one or two
+        // writes and must not wait for the client's delayed ACK (up to 40 ms on Linux).
+        beast::error_code nodelay_ec;
+        socket.set_option(tcp::no_delay(true), nodelay_ec);  // best effort: a refusal changes nothing else
         if (ctx_.tls)
             std::make_shared<Session<TlsStream>>(ctx_, std::move(socket), *ctx_.tls)->run();
         else

@@ -39,14 +39,12 @@ namespace kms::cli {
 
 namespace {
 
-// What a run runs: the contract revision (and its read operations), the selected cases, and
-// how to send them.
+// What a run runs: the contract in force (the revision and its read operations; --contract auto
+// decides it during the run), the selected cases, and how to send them.
 struct RunPlan {
-    Contract contract;
-    ReadContracts reads;
+    std::shared_ptr<ContractInForce> in_force;  // shared: the runner and the stateful run observe through it
     std::vector<Case> cases;
     RunSettings settings;
-    std::shared_ptr<ContractInForce> in_force;  // what judges the responses (--contract auto decides it)
 };
 
 std::vector<Case> load_cases(const RunOptions& o, const Contract& contract) {
@@ -64,10 +62,8 @@ RunPlan load_plan(const RunOptions& o) {
     std::optional<RunPlan> plan;
     try {
         auto in_force = std::make_shared<ContractInForce>(load_contract_in_force(o.contract, default_schemas_dir()));
-        Contract contract = in_force->replicate();
-        ReadContracts reads = in_force->reads();
-        auto cases = load_cases(o, contract);
-        plan = RunPlan{std::move(contract), std::move(reads), std::move(cases), {}, std::move(in_force)};
+        auto cases = load_cases(o, in_force->replicate());
+        plan = RunPlan{std::move(in_force), std::move(cases), {}};
     } catch (const std::exception& e) {
         throw CommandStop(kExitUsage, e.what());
     }
@@ -183,11 +179,11 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
     init_googletest_for_run(!o.verbose, style.colour);
     install_console_listener(progress, o.quiet);
     const auto started = std::chrono::system_clock::now();
-    CaseRunner runner(plan.contract, client, target.base, plan.settings);
+    CaseRunner runner(plan.in_force->replicate(), client, target.base, plan.settings);
     RunTally tally;
     // Polled at 1/100 of the clients' intervals against the embedded server (30 ms, not 3 s).
     const double poll_scale = o.base_url.empty() ? 0.01 : 1.0;
-    StatefulRun stateful(plan.contract, plan.reads, client, target.base, plan.settings.signer, plan.settings.vars, tally,
+    StatefulRun stateful(plan.in_force->replicate(), plan.in_force->reads(), client, target.base, plan.settings.signer, plan.settings.vars, tally,
                          {o.zones, {poll_scale, std::chrono::milliseconds(o.operation_timeout_ms)}, o.strict, o.verbose});
     runner.set_observer(&stateful);
     runner.set_contract_in_force(plan.in_force.get());
@@ -228,7 +224,7 @@ int run(const RunOptions& o) {
     if (o.sends()) check_report_folder(o.report_dir, kRunReportFiles);
     if (o.dry_run) return dry_run(o, plan);
 
-    const Target target = open_run_target(o, plan.settings, plan.contract.revision());
+    const Target target = open_run_target(o, plan.settings, plan.in_force->replicate().revision());
     HttpClient client(target.base, client_options(o));
     check_reachable(client);
     return run_cases(o, plan, target, client);

@@ -1,4 +1,5 @@
 #include "harness/report/console_summary.hpp"
+#include "harness/run/run_suites.hpp"
 
 #include "harness/report/rerun_command.hpp"
 
@@ -126,7 +127,7 @@ bool check_judged(CheckId check, const RunTally::Entry& e, bool latency_budget) 
         default:
             // The checks on replicate's effects (state_checks.hpp) judge the run's own cases,
             // which the stateful run makes in these two suites (stateful_run.hpp).
-            return (e.c.suite == "key-state" || e.c.suite == "operations") && answered(e);
+            return (e.c.suite == kKeyStateSuite || e.c.suite == kOperationsSuite) && answered(e);
     }
 }
 

@@ -1,4 +1,5 @@
 #include "harness/run/operation_follower.hpp"
+#include "harness/run/run_suites.hpp"
 
 #include "harness/checks/state_checks.hpp"
 #include "harness/contract/json_text.hpp"
@@ -132,7 +133,7 @@ std::vector<FollowResult> OperationFollower::follow(const std::vector<FollowedOp
     tracked.reserve(ops.size());
     for (const auto& op : ops) {
         Tracked t{&op, {}, op.returned + poll_interval(std::chrono::milliseconds(0), settings_.scale)};
-        t.out.c = read_case("operations", op.case_name,
+        t.out.c = read_case(kOperationsSuite, op.case_name,
                             "Contract digest §3 and §8: the operation a replicate's 200 returned (" + op.case_name +
                                 (op.zone.empty() ? "" : ", zone " + op.zone) +
                                 ") is polled at GET /v2/operation/{id} until it ends: the poll answers 200 operation "

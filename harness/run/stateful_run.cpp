@@ -1,4 +1,5 @@
 #include "harness/run/stateful_run.hpp"
+#include "harness/run/run_suites.hpp"
 
 #include "harness/contract/json_text.hpp"
 #include "harness/run/key_reader.hpp"
@@ -84,7 +85,7 @@ void StatefulRun::read_state_first() {
                             " declares no get-kms-key read: key state unknown, origin, replicas and side effects "
                             "unchecked");
     } else {
-        Case c = read_case("key-state", "before-cases",
+        Case c = read_case(kKeyStateSuite, "before-cases",
                            "Contract digest §6 get-kms-key: before the cases, GET /v2/kms-key/{id} answers the key "
                            "under test with 200 get-kms-key-response (its statuses and schema as the contract "
                            "declares that operation); its origin-zone and replicas aim the valid cases.",
@@ -172,7 +173,7 @@ void StatefulRun::after_case(const Case& c, const CaseResult& result) {
 }
 
 void StatefulRun::check_rejections() {
-    Case c = read_case("key-state", "rejections-replicate-nothing",
+    Case c = read_case(kKeyStateSuite, "rejections-replicate-nothing",
                        "Contract digest §2, §6 and §7: rejected replicates (malformed, or not validly signed) have no "
                        "effect: after " + std::to_string(rejected_.size()) + " of them named " + watched_zone_ +
                            ", not a replica before, the key read does not list it.",
@@ -202,7 +203,7 @@ void StatefulRun::finish() {
     bool any_success = false;
     for (const auto& f : followed) any_success = any_success || f.end_state == "success";
     if (any_success && plan_->state_known()) {
-        Case c = read_case("key-state", "after-operations",
+        Case c = read_case(kKeyStateSuite, "after-operations",
                            "Contract digest §6 get-kms-key: after the operations ended, GET /v2/kms-key/{id} answers "
                            "200 get-kms-key-response listing every zone an operation replicated to in replicas.",
                            "/kms-key/${key}");

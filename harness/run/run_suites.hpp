@@ -1,0 +1,11 @@
+// The suites a run makes itself, beside the suite files' (no file holds them): the key reads
+// of the stateful run and the operations it follows.
+// The runner names its cases with them; the reports recognise those cases by them.
+#pragma once
+
+namespace kms {
+
+inline constexpr const char* kKeyStateSuite = "key-state";
+inline constexpr const char* kOperationsSuite = "operations";
+
+}  // namespace kms

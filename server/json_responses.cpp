@@ -1,5 +1,7 @@
 #include "server/json_responses.hpp"
 
+#include "common/utc_time.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -100,15 +102,6 @@ std::string success_json(std::string_view status) {
     return std::string(buf.GetString(), buf.GetSize());
 }
 
-std::string rfc3339(std::int64_t unix_seconds) {
-    std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char out[32];
-    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return out;
-}
-
 namespace {
 // Days between the key's creation and its next automatic rotation (rotation is off, but
 // key-rotation-config requires a period and a date).
@@ -116,7 +109,7 @@ constexpr std::int64_t kRotationPeriodDays = 365;
 // A key scheduled for deletion is deleted this long after it was scheduled.
 constexpr std::int64_t kDeletionDelaySeconds = 7 * 24 * 3600;
 
-void write_time(Writer& w, const char* name, std::int64_t unix_seconds) { member(w, name, rfc3339(unix_seconds)); }
+void write_time(Writer& w, const char* name, std::int64_t unix_seconds) { member(w, name, utc_date_time(unix_seconds)); }
 }  // namespace
 
 std::string key_json(const KeyView& key) {

@@ -48,8 +48,6 @@ std::string operation_json(const OperationView& op);
 // {"status":"<status>"}: replicate's 200 under 2026-07-20.
 std::string success_json(std::string_view status);
 
-// RFC 3339 date-time in UTC, whole seconds: "2026-03-02T09:00:00Z".
-std::string rfc3339(std::int64_t unix_seconds);
 
 struct KeyView {
     std::string id;

@@ -1,4 +1,5 @@
 #include "harness/bench/bench_junit.hpp"
+#include "common/utc_time.hpp"
 
 #include "harness/bench/bench_gate.hpp"
 #include "harness/report/tool_version.hpp"
@@ -65,7 +66,7 @@ JunitDocument bench_junit(const std::vector<BenchRecord>& records, const std::ve
                           const BenchReportInfo& info) {
     JunitDocument doc;
     doc.name = info.prefix.empty() ? "kmsconf bench" : info.prefix;
-    doc.timestamp = iso8601_utc(info.started);
+    doc.timestamp = utc_date_time(info.started);
     doc.properties = {{"target", info.target}, {"tool", tool_version()}, {"start_time", doc.timestamp}};
     if (!records.empty()) doc.properties.emplace_back("load", spec_text(records.front().spec));
     const std::string prefix = info.prefix.empty() ? "" : info.prefix + ".";
@@ -84,7 +85,7 @@ std::string bench_summary_json(const std::vector<BenchRecord>& records, const st
     w.Key("format"); w.String("kmsconf-bench-summary/1");
     w.Key("target"); w.String(info.target);
     w.Key("tool"); w.String(tool_version());
-    w.Key("start_time"); w.String(iso8601_utc(info.started));
+    w.Key("start_time"); w.String(utc_date_time(info.started));
     w.Key("benchmarks");
     w.StartObject();
     for (const auto& r : records) {

@@ -4,7 +4,6 @@
 #include <libxml/xmlwriter.h>
 
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -157,15 +156,6 @@ void write_junit_file(const std::string& file, const JunitDocument& doc) {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out << xml;
     if (!out) throw std::runtime_error("cannot write " + file);
-}
-
-std::string iso8601_utc(std::chrono::system_clock::time_point t) {
-    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 std::string xml_safe_text(const std::string& text) {

@@ -8,7 +8,6 @@
 // `kmsconf run` (junit_writer.hpp) and `kmsconf bench` (bench_junit.hpp) both fill one in.
 #pragma once
 
-#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,7 +35,7 @@ struct JunitSuite {
 
 struct JunitDocument {
     std::string name;  // of the <testsuites> root
-    std::string timestamp;  // every suite's, ISO 8601 UTC (iso8601_utc)
+    std::string timestamp;  // every suite's, ISO 8601 UTC (common/utc_time.hpp)
     // Written into every <testsuite>: junit-10.xsd allows no <properties> on the root.
     std::vector<std::pair<std::string, std::string>> properties;
     std::vector<JunitSuite> suites;
@@ -48,9 +47,6 @@ std::string junit_xml(const JunitDocument& doc);
 
 // Writes junit_xml(doc) to `file`; throws std::runtime_error naming the file when it cannot.
 void write_junit_file(const std::string& file, const JunitDocument& doc);
-
-// "2026-12-02T03:16:43Z": valid as junit-10's string and Surefire's xs:dateTime.
-std::string iso8601_utc(std::chrono::system_clock::time_point t);
 
 // `text` with every byte sequence XML 1.0 cannot carry (invalid UTF-8, control characters)
 // replaced by U+FFFD.

@@ -1,4 +1,5 @@
 #include "harness/report/junit_writer.hpp"
+#include "common/utc_time.hpp"
 
 #include "harness/report/tool_version.hpp"
 
@@ -69,7 +70,7 @@ std::vector<std::pair<std::string, std::string>> properties(const RunInfo& info)
         {"seed", std::to_string(info.seed)},
         {"strict", info.strict ? "true" : "false"},
         {"tool", tool_version()},
-        {"start_time", iso8601_utc(info.started)},
+        {"start_time", utc_date_time(info.started)},
     };
     // Which revision judged the run and why (pinned, or what --contract auto decided it by).
     if (!info.contract_basis.empty())
@@ -84,7 +85,7 @@ std::vector<std::pair<std::string, std::string>> properties(const RunInfo& info)
 JunitDocument run_junit(const RunTally& tally, const RunInfo& info, const JunitRunOptions& options) {
     JunitDocument doc;
     doc.name = options.prefix.empty() ? "kmsconf" : options.prefix;
-    doc.timestamp = iso8601_utc(info.started);
+    doc.timestamp = utc_date_time(info.started);
     doc.properties = properties(info);
     const std::string prefix = options.prefix.empty() ? "" : options.prefix + ".";
     std::map<std::string, std::size_t> suite_at;  // suites in the order their first case ran

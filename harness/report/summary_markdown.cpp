@@ -1,4 +1,5 @@
 #include "harness/report/summary_markdown.hpp"
+#include "common/utc_time.hpp"
 
 #include "harness/report/junit_document.hpp"
 #include "harness/report/rerun_command.hpp"
@@ -28,7 +29,7 @@ void header(std::ostream& out, const RunTally& tally, const RunInfo& info) {
         << tally.count(Verdict::skipped) << " skipped\n\n"
         << "Target " << markdown_escape(info.target_label()) << ", contract revision "
         << markdown_escape(info.contract_revision) << (info.strict ? ", --strict" : "") << "; "
-        << markdown_escape(tool_version()) << ", started " << markdown_escape(iso8601_utc(info.started)) << "\n\n"
+        << markdown_escape(tool_version()) << ", started " << markdown_escape(utc_date_time(info.started)) << "\n\n"
         << "| verdict | cases |\n| --- | ---: |\n";
     for (Verdict v : kVerdicts) out << "| " << markdown_escape(to_string(v)) << " | " << tally.count(v) << " |\n";
     out << "\n";

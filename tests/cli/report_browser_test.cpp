@@ -85,7 +85,10 @@ std::string rendered_dom(const fs::path& file, const std::string& fragment = "")
     }
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
         << "chromium --dump-dom " << url << " failed (status " << status << "): is Debian's chromium installed?";
-    return read_file(out);
+    const std::string dom = read_file(out);
+    std::error_code ec;
+    fs::remove_all(work, ec);  // the profile Chromium made
+    return dom;
 }
 
 struct RunCounts {

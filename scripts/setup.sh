@@ -10,6 +10,7 @@ packages=(
   libssl-dev rapidjson-dev libvalijson-dev libxml2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx-light openssl libxml2-utils python3
+  chromium  # headless, for the HTML reports' browser test (tests/cli/report_browser_test.cpp)
 )
 
 missing=()

@@ -11,6 +11,10 @@ bool only_connect_errors(const LoadResult& res) {
 
 }  // namespace
 
+SloInput slo_input(const LoadResult& res) {
+    return {&res.latency, res.attempts(), res.error_total(), res.requests_per_second};
+}
+
 std::string measured_nothing(const LoadResult& res) {
     if (!res.setup_error.empty()) return res.setup_error;
     if (res.latency.count() == 0) return "no successful response, nothing was measured";
@@ -33,7 +37,7 @@ GateResult gate(const std::vector<BenchRecord>& records, const std::vector<Slo>&
             out << "  FAILED: " << measured_nothing(res) << "\n";
             g.failed = true;
         }
-        SloInput in{&res.latency, res.attempts(), res.error_total(), res.requests_per_second};
+        const SloInput in = slo_input(res);
         for (const auto& slo : slos) {
             auto v = evaluate_slo(slo, in);
             out << "  SLO " << slo.text << ": " << (v.held ? "held" : "BREACHED") << " (" << v.measured << ")\n";

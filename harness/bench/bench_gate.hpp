@@ -21,6 +21,9 @@ struct GateResult {
 // it measured something. Such a benchmark fails the gate (and bench-junit.xml) whatever the SLOs.
 std::string measured_nothing(const LoadResult& res);
 
+// What the SLOs are evaluated on: the successful responses' latency, attempts, errors, rate.
+SloInput slo_input(const LoadResult& res);
+
 // Prints every record's summary and each SLO's verdict on `out`.
 GateResult gate(const std::vector<BenchRecord>& records, const std::vector<Slo>& slos, std::ostream& out);
 

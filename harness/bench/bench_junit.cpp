@@ -14,20 +14,6 @@ namespace kms::bench {
 
 namespace {
 
-SloInput slo_input(const LoadResult& res) {
-    return {&res.latency, res.attempts(), res.error_total(), res.requests_per_second};
-}
-
-std::string spec_text(const LoadSpec& spec) {
-    std::string out = std::string(to_string(spec.mode)) + ", " + std::to_string(spec.connections) + " connection(s)";
-    if (spec.mode == LoadMode::open) {
-        char rate[32];
-        std::snprintf(rate, sizeof rate, "%g", spec.rate);
-        out += std::string(", ") + rate + " requests/s";
-    }
-    return out;
-}
-
 JunitSuite benchmark_suite(const BenchRecord& r, const std::vector<Slo>& slos, const std::string& prefix) {
     JunitSuite suite{prefix + r.name, {}};
     JunitCase measured{"measured", suite.name};
@@ -51,7 +37,7 @@ JunitSuite benchmark_suite(const BenchRecord& r, const std::vector<Slo>& slos, c
             t.outcome = JunitCase::Outcome::failed;
             t.type = "slo";
             t.message = "SLO breached: " + slo.text + ": " + v.measured;
-            t.text = t.message + "\n" + r.name + " (" + spec_text(r.spec) + ")\n";
+            t.text = t.message + "\n" + r.name + " (" + load_text(r.spec) + ")\n";
         } else {
             t.system_out = "SLO held: " + slo.text + ": " + v.measured + "\n";
         }
@@ -68,7 +54,7 @@ JunitDocument bench_junit(const std::vector<BenchRecord>& records, const std::ve
     doc.name = info.prefix.empty() ? "kmsconf bench" : info.prefix;
     doc.timestamp = utc_date_time(info.started);
     doc.properties = {{"target", info.target}, {"tool", tool_version()}, {"start_time", doc.timestamp}};
-    if (!records.empty()) doc.properties.emplace_back("load", spec_text(records.front().spec));
+    if (!records.empty()) doc.properties.emplace_back("load", load_text(records.front().spec));
     const std::string prefix = info.prefix.empty() ? "" : info.prefix + ".";
     for (const auto& r : records) doc.suites.push_back(benchmark_suite(r, slos, prefix));
     return doc;

@@ -112,6 +112,16 @@ std::optional<std::vector<HistogramEntry>> parse_histograms_json(std::string_vie
     return out;
 }
 
+std::string load_text(const LoadSpec& spec) {
+    std::string out = std::string(to_string(spec.mode)) + ", " + std::to_string(spec.connections) + " connection(s)";
+    if (spec.mode == LoadMode::open) {
+        char rate[32];
+        std::snprintf(rate, sizeof rate, "%g", spec.rate);
+        out += std::string(", ") + rate + " requests/s";
+    }
+    return out;
+}
+
 std::string summary_text(const BenchRecord& r) {
     const LoadResult& res = r.result;
     std::ostringstream out;

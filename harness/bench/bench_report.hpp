@@ -33,6 +33,9 @@ struct HistogramEntry {
 // Reads a bench-histograms.json back; nullopt with *error set when it is not one.
 std::optional<std::vector<HistogramEntry>> parse_histograms_json(std::string_view text, std::string* error);
 
+// "closed, 16 connection(s)", "open, 8 connection(s), 2000 requests/s": the load, as reports name it.
+std::string load_text(const LoadSpec& spec);
+
 // A few lines for people: throughput, percentiles (corrected and uncorrected for open loops),
 // errors by kind with the first message of each, statuses, and warnings (an open loop that
 // fell behind its rate).

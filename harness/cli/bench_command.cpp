@@ -7,6 +7,7 @@
 #include "common/fixture_ids.hpp"
 #include "harness/bench/bench_cases.hpp"
 #include "harness/bench/bench_gate.hpp"
+#include "harness/bench/bench_html_report.hpp"
 #include "harness/bench/bench_junit.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/bench/bench_report.hpp"
@@ -99,8 +100,9 @@ void write_histograms(const fs::path& report_dir, const std::vector<BenchRecord>
     }
 }
 
-// bench-junit.xml and bench-summary.json: the SLO verdicts for CI; false when one could not be
-// written (a gate must not pass on reports it could not write).
+// bench-junit.xml and bench-summary.json (the SLO verdicts for CI) and bench-report.html (the
+// plots, for people); false when one could not be written (a gate must not pass on reports it
+// could not write).
 bool write_ci_reports(const fs::path& report_dir, const std::vector<BenchRecord>& records, const std::vector<Slo>& slos,
                       const BenchReportInfo& info) {
     try {
@@ -108,6 +110,7 @@ bool write_ci_reports(const fs::path& report_dir, const std::vector<BenchRecord>
         std::ofstream out(report_dir / "bench-summary.json", std::ios::binary | std::ios::trunc);
         out << bench_summary_json(records, slos, info);
         if (!out) throw std::runtime_error("cannot write " + (report_dir / "bench-summary.json").string());
+        write_bench_html_report(report_dir / "bench-report.html", records, slos, info);
         return true;
     } catch (const std::exception& e) {
         std::cerr << "kmsconf bench: " << e.what() << "\n";
@@ -119,7 +122,7 @@ int verdict(const BenchOptions& o, const std::vector<BenchRecord>& records, bool
     std::cout << "\n";
     const GateResult g = gate(records, o.slos, std::cout);
     std::cout << "\nkmsconf bench: reports in " << o.report_dir
-              << "/ (bench.json, bench-histograms.json, bench-junit.xml, bench-summary.json)\n";
+              << "/ (bench.json, bench-histograms.json, bench-junit.xml, bench-summary.json, bench-report.html)\n";
     if (g.unreachable) {
         std::cerr << "kmsconf bench: every request failed to connect: target unreachable\n";
         return kExitUnreachable;

@@ -141,7 +141,7 @@ bool write_reports(const RunOptions& o, const RunPlan& plan, const RunTally& tal
         write_run_junit(fs::path(o.report_dir) / "junit.xml", tally, info, {o.junit_prefix, &plan.cases});
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
         write_summary_markdown(fs::path(o.report_dir) / "summary.md", tally, info, {rerun_flags(o)});
-        write_html_report(fs::path(o.report_dir) / "report.html", tally, info);
+        write_html_report(fs::path(o.report_dir) / "report.html", tally, info, {rerun_flags(o)});
         write_har(fs::path(o.report_dir) / "exchanges.har", tally, info);
         return true;
     } catch (const std::exception& e) {
@@ -195,10 +195,12 @@ int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, Ht
         gtest_status = RUN_ALL_TESTS();
         stateful.finish();
     }
+    const auto finished = std::chrono::system_clock::now();
 
     const ContractInForce& in_force = *plan.in_force;
     if (!o.quiet) std::cout << "kmsconf: contract " << in_force.replicate().revision() << " (" << in_force.basis() << ")\n";
     RunInfo info{target.base, in_force.replicate().revision(), o.strict, target.label, stateful.warnings(), o.seed, started};
+    info.finished = finished;
     info.contract_basis = in_force.basis();
     const bool reports_written = write_reports(o, plan, tally, info);
     if (!o.quiet)

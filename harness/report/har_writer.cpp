@@ -1,9 +1,8 @@
 #include "harness/report/har_writer.hpp"
 
 #include "harness/cases/redaction.hpp"
+#include "harness/report/sent_request.hpp"
 #include "harness/report/tool_version.hpp"
-#include "harness/transport/http_client.hpp"
-#include "harness/transport/request_wire.hpp"
 
 #include <openssl/evp.h>
 #include <rapidjson/stringbuffer.h>
@@ -116,33 +115,6 @@ void headers_array(HarWriter& w, const Headers& headers) {
     w.EndArray();
 }
 
-// The request as it went on the wire: the client adds Host, User-Agent and Content-Length
-// (request_wire.hpp), so the header section is re-read from the serialised bytes.
-struct WireRequest {
-    Headers headers;
-    std::size_t header_bytes = 0;
-    std::size_t body_bytes = 0;
-};
-
-WireRequest wire_request(const HttpRequest& request, const BaseUrl& base) {
-    const std::string bytes = serialize_request(request, base.host_header(), ClientOptions{}.user_agent);
-    WireRequest out;
-    const auto end = bytes.find("\r\n\r\n");
-    out.header_bytes = end == std::string::npos ? bytes.size() : end + 4;
-    out.body_bytes = bytes.size() - out.header_bytes;
-    std::string_view section(bytes.data(), end == std::string::npos ? bytes.size() : end);
-    section.remove_prefix(std::min(section.size(), section.find("\r\n") + 2));  // the request line
-    while (!section.empty()) {
-        const auto eol = section.find("\r\n");
-        std::string_view line = section.substr(0, eol);
-        const auto colon = line.find(':');
-        out.headers.push_back({std::string(line.substr(0, colon)),
-                               colon == std::string_view::npos ? std::string() : std::string(trim(line.substr(colon + 1)))});
-        section.remove_prefix(eol == std::string_view::npos ? section.size() : eol + 2);
-    }
-    return out;
-}
-
 void query_string(HarWriter& w, std::string_view query) {
     w.Key("queryString");
     w.StartArray();
@@ -160,7 +132,7 @@ void query_string(HarWriter& w, std::string_view query) {
 }
 
 void request_object(HarWriter& w, const HttpRequest& request, const BaseUrl& base, std::vector<std::string>& notes) {
-    const WireRequest wire = wire_request(request, base);
+    const SentRequest wire = sent_request(request, base);
     w.Key("request");
     w.StartObject();
     text_member(w, "method", as_text(request.method));

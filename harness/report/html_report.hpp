@@ -1,17 +1,27 @@
-// reports/report.html: the run as a page a person can browse (as Autobahn's reports are): one
-// row per case with its verdict, requirement and statuses, and for every case that did not
-// simply pass its findings, the response and a curl reproducer. Self-contained, no scripts.
+// reports/report.html: the run as one self-contained page to browse (no network, no external
+// resource: inline style, inline SVG, one small inline script): a header (target, revision,
+// version, start, duration, counts by verdict), the latency of every case as a plot, filters by
+// verdict, suite and check (kept in the URL fragment), and every case, failures first, each
+// expandable to its requests, responses, findings and reproducers. Built as a libxml2 HTML tree
+// (harness/report/html/), so that what servers sent is always escaped by the library.
 #pragma once
 
 #include "harness/run/run_tally.hpp"
 
 #include <filesystem>
+#include <string>
 
 namespace kms {
 
-void write_html_report(const std::filesystem::path& file, const RunTally& tally, const RunInfo& info);
+struct HtmlReportOptions {
+    std::string rerun_flags;  // after `kmsconf --filter <case>` (harness/cli/rerun_flags.hpp)
+};
 
-// Text made safe for HTML element content and attribute values.
-std::string html_escape(std::string_view text);
+// The page's text. std::runtime_error if libxml2 fails.
+std::string html_report(const RunTally& tally, const RunInfo& info, const HtmlReportOptions& options);
+
+// Writes html_report(...) to `file`; std::runtime_error naming the file when it cannot.
+void write_html_report(const std::filesystem::path& file, const RunTally& tally, const RunInfo& info,
+                       const HtmlReportOptions& options = {});
 
 }  // namespace kms

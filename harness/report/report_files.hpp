@@ -16,7 +16,7 @@ inline const std::vector<std::string> kRunReportFiles = {"junit.xml", "summary.j
                                                          "exchanges.har"};
 // What `kmsconf bench` writes.
 inline const std::vector<std::string> kBenchReportFiles = {"bench.json", "bench-histograms.json", "bench-junit.xml",
-                                                          "bench-summary.json"};
+                                                          "bench-summary.json", "bench-report.html"};
 
 struct ReportFileError : std::runtime_error {
     using std::runtime_error::runtime_error;

@@ -27,6 +27,8 @@ struct RunInfo {
     // For the reports' run properties: the generated cases' seed and when the run began.
     std::uint64_t seed = 0;
     std::chrono::system_clock::time_point started = {};
+    // When its last case was graded (report.html's duration); unset: not known.
+    std::chrono::system_clock::time_point finished = {};
     // Why that revision: "pinned by --contract", or what --contract auto decided it by.
     std::string contract_basis = {};
     std::string target_label() const { return target.empty() ? base.to_string() : target; }

@@ -3,6 +3,7 @@
 // summary.json, summary.md, junit.xml and report.html, with a SHOULD finding visible in junit.xml,
 // which strict JUnit schemas accept.
 #include "tests/cli/cli_support.hpp"
+#include "tests/support/html_dom.hpp"
 #include "tests/support/junit_schemas.hpp"
 
 #include <rapidjson/document.h>
@@ -56,7 +57,9 @@ TEST(CliReports, TheEmbeddedTargetIsNamedAsSuch) {
     ASSERT_TRUE(doc.IsObject());
     EXPECT_EQ(std::string(doc["target"].GetString()).rfind("embedded reference server (http://127.0.0.1:", 0), 0u)
         << doc["target"].GetString();
-    EXPECT_NE(read_file(dir / "report.html").find("Target <code>embedded reference server"), std::string::npos);
+    const test::HtmlDom page(read_file(dir / "report.html"));
+    EXPECT_EQ(page.text("//dl[@class='run']/dt[1]"), "Target");
+    EXPECT_EQ(page.text("//dl[@class='run']/dd[1]").rfind("embedded reference server (http://127.0.0.1:", 0), 0u);
 }
 
 struct Counts {
@@ -120,15 +123,14 @@ void expect_counts_agree(const std::string& run_args, bool strict) {
     EXPECT_EQ(std::stoi(m[2]), passed);
     EXPECT_EQ(count(md, "kmsconf --filter "), markdown.failed) << "a rerun command per failed case\n" << md;
 
-    const std::string html = read_file(dir / "report.html");
-    ASSERT_TRUE(std::regex_search(html, m, std::regex("(\\d+) cases: <span class=\"passed\">(\\d+) passed</span>, "
-                                                      "<span class=\"failed\">(\\d+) failed</span>, "
-                                                      "<span class=\"skipped\">(\\d+) skipped</span>")));
+    const test::HtmlDom html(read_file(dir / "report.html"));
+    const std::string result = html.text("//p[@class='result']");
+    ASSERT_TRUE(std::regex_match(result, m, std::regex("(\\d+) cases: (\\d+) passed, (\\d+) failed, (\\d+) skipped"))) << result;
     const Counts page{std::stoi(m[1]), std::stoi(m[3]), std::stoi(m[4])};
     EXPECT_EQ(std::stoi(m[2]), passed);
     for (const char* v : {"pass", "fail", "non-strict", "informational", "skipped"})
-        EXPECT_NE(html.find(std::string("\">") + v + ": " + std::to_string(verdicts[v].GetInt()) + "</span>"),
-                  std::string::npos)
+        EXPECT_EQ(html.text(std::string("//ul[@class='counts']/li[@data-verdict='") + v + "']//b"),
+                  std::to_string(verdicts[v].GetInt()))
             << v;
 
     EXPECT_EQ(console, summary);

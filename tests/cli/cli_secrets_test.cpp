@@ -68,6 +68,8 @@ TEST_F(CliSecrets, SignedFailingRunShowsRedactedReproducers) {
     EXPECT_EQ(har.find("signature="), std::string::npos);
     EXPECT_EQ(har.find("EXO2-HMAC-SHA256"), std::string::npos);
     expect_clean(reports, {"junit.xml", "summary.json", "summary.md", "report.html", "exchanges.har"});
+    // report.html shows each request's headers as sent, the Authorization value redacted.
+    EXPECT_NE(read_file(reports / "report.html").find("Authorization: [REDACTED]"), std::string::npos);
 }
 
 TEST_F(CliSecrets, SignedBenchReportsHoldNeitherSecretNorSignature) {
@@ -79,7 +81,7 @@ TEST_F(CliSecrets, SignedBenchReportsHoldNeitherSecretNorSignature) {
     EXPECT_EQ(r.code, 1) << "p99<=1us is breached\n" << r.output;
     EXPECT_NE(r.output.find("signed (EXO2-HMAC-SHA256)"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find(kSecret), std::string::npos);
-    expect_clean(reports, {"bench-junit.xml", "bench-summary.json", "bench.json", "bench-histograms.json"});
+    expect_clean(reports, {"bench-junit.xml", "bench-summary.json", "bench.json", "bench-histograms.json", "bench-report.html"});
 }
 
 TEST_F(CliSecrets, DryRunAndHelp) {

@@ -40,6 +40,15 @@ inline Case any_case(Outcome outcome = Outcome::either) {
     return c;
 }
 
+// any_case() as `suite`.`id`, its requirement "requirement of <id>".
+inline Case named_case(const std::string& suite, const std::string& id) {
+    Case c = any_case();
+    c.suite = suite;
+    c.id = id;
+    c.requirement = "requirement of " + id;
+    return c;
+}
+
 inline const char* kGoodOperation =
     R"({"id":"4c5547c0-b870-11ef-83b3-0d8312b2c2d7","state":"pending",)"
     R"("reference":{"id":"a02baf5a-a3e4-49a0-857b-8a08d276c1c0","link":"/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0","command":"replicate-kms-key"}})";

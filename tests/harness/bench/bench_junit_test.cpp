@@ -3,6 +3,7 @@
 #include "harness/bench/bench_junit.hpp"
 
 #include "harness/contract/json_text.hpp"
+#include "tests/harness/bench/slo_support.hpp"
 #include "tests/support/junit_schemas.hpp"
 
 #include <gtest/gtest.h>
@@ -16,12 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Slo slo(const char* text) {
-    std::string error;
-    auto s = parse_slo(text, &error);
-    EXPECT_TRUE(s) << error;
-    return s.value_or(Slo{});
-}
+using test::slo;
 
 std::vector<BenchRecord> records() {
     BenchRecord measured;

@@ -29,13 +29,7 @@ fs::path write(const std::string& name, const std::string& xml) {
     return file;
 }
 
-Case named(const std::string& suite, const std::string& id) {
-    Case c = test::any_case();
-    c.suite = suite;
-    c.id = id;
-    c.requirement = "requirement of " + id;
-    return c;
-}
+Case named(const std::string& suite, const std::string& id) { return test::named_case(suite, id); }
 
 CaseResult with(Verdict v, std::vector<Finding> findings) {
     CaseResult r;

@@ -10,6 +10,7 @@ packages=(
   libssl-dev rapidjson-dev libvalijson-dev libxml2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx-light openssl libxml2-utils python3
+  help2man dpkg-dev file strace python3-yaml
 )
 
 missing=()

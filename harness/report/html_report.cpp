@@ -2,6 +2,7 @@
 
 #include "harness/cases/curl_command.hpp"
 #include "harness/contract/json_text.hpp"
+#include "harness/report/tool_version.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -74,7 +75,7 @@ void write_html_report(const std::filesystem::path& file, const RunTally& tally,
         << "<h1>kmsconf conformance report</h1>\n<p>Target <code>" << html_escape(info.target_label())
         << "</code>, contract revision <code>" << html_escape(info.contract_revision) << "</code>"
         << (info.contract_basis.empty() ? "" : " (" + html_escape(info.contract_basis) + ")")
-        << (info.strict ? ", --strict" : "") << ".</p>\n"
+        << (info.strict ? ", --strict" : "") << "; " << html_escape(tool_version()) << ".</p>\n"
         // The console's and junit.xml's numbers, then the verdicts they come from.
         << "<p class=\"result\">" << tally.total() << " cases: <span class=\"passed\">" << tally.passed(info.strict)
         << " passed</span>, <span class=\"failed\">" << tally.failed(info.strict) << " failed</span>, <span class=\"skipped\">"

@@ -38,9 +38,10 @@ for f in usr/bin/kmsconf usr/share/kmsconf/schemas/suite.schema.json usr/share/k
          usr/share/man/man1/kmsconf-bench.1.gz usr/share/bash-completion/completions/kmsconf; do
   [ -e "$root/$f" ] || fail "the package has no /$f"
 done
-file "$bin" | grep -q ', stripped' || fail "not stripped: $(file "$bin")"
-zcat "$root/usr/share/man/man1/kmsconf.1.gz" | grep -q '^\.TH KMSCONF "1"' || fail "kmsconf.1 is no man page"
-zcat "$root/usr/share/man/man1/kmsconf.1.gz" | grep -q 'base\\-url' || fail "kmsconf.1 does not document --base-url"
+grep -q ', stripped' <<<"$(file "$bin")" || fail "not stripped: $(file "$bin")"
+man_page=$(zcat "$root/usr/share/man/man1/kmsconf.1.gz")
+grep -q '^\.TH KMSCONF "1"' <<<"$man_page" || fail "kmsconf.1 is no man page"
+grep -q 'base\\-url' <<<"$man_page" || fail "kmsconf.1 does not document --base-url"
 bash -c "source '$root/usr/share/bash-completion/completions/kmsconf' && complete -p kmsconf" >/dev/null ||
   fail "the completion does not register for kmsconf"
 
@@ -48,9 +49,11 @@ step "no path of the build machine in the binary"
 paths=("$src" "$build")
 top=/$(cut -d/ -f2 <<<"$src")/  # the checkout's top folder (/work/), unless a system one
 case $top in /usr/ | /lib/ | /etc/ | /tmp/ | /var/ | /opt/ | /home/ | /root/) ;; *) paths+=("$top") ;; esac
+# Into a file first: `strings | grep -q` fails the pipeline (pipefail) when grep stops early.
+strings -a "$bin" >"$work/strings"
 for p in "${paths[@]}"; do
-  if strings -a "$bin" | grep -qF "$p"; then
-    fail "strings finds $p in the installed binary: $(strings -a "$bin" | grep -F "$p" | head -3 | tr '\n' ' ')"
+  if grep -qF "$p" "$work/strings"; then
+    fail "strings finds $p in the installed binary: $(grep -F "$p" "$work/strings" | head -3 | tr '\n' ' ')"
   fi
 done
 

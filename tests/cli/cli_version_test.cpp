@@ -55,6 +55,7 @@ TEST(CliVersion, EveryReportRecordsIt) {
     ASSERT_EQ(bench.code, 0) << bench.output;
     EXPECT_NE(read_file(dir / "bench-junit.xml").find("value=\"" + version_line() + "\""), std::string::npos);
     EXPECT_NE(read_file(dir / "bench-summary.json").find("\"tool\": \"" + version_line() + "\""), std::string::npos);
+    EXPECT_NE(read_file(dir / "bench.json").find("\"kmsconf_version\": \"" + number + "\""), std::string::npos);
 }
 
 }  // namespace

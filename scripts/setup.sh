@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx-light openssl libxml2-utils python3
   chromium  # headless, for the HTML reports' browser test (tests/cli/report_browser_test.cpp)
+  help2man dpkg-dev file strace python3-yaml
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include "harness/bench/benchmark_runs.hpp"
 
+#include "harness/report/tool_version.hpp"
 #include "harness/transport/http_client.hpp"
 
 #include <benchmark/benchmark.h>
@@ -106,6 +107,10 @@ void run_google_benchmark(const std::filesystem::path& report_dir) {
     int argc = static_cast<int>(argv.size());
     argv.push_back(nullptr);  // argv[argc] must be NULL: Initialize shifts it when it removes flags
     benchmark::Initialize(&argc, argv.data());
+    // bench.json's "context" names the tool that measured, as every other report does; once per
+    // process (Google Benchmark warns when a key is added twice).
+    static const bool versioned = (benchmark::AddCustomContext("kmsconf_version", tool_version_number()), true);
+    (void)versioned;
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
 }

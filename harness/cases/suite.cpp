@@ -220,9 +220,4 @@ std::vector<Suite> load_suites(const std::vector<std::filesystem::path>& paths, 
     return suites;
 }
 
-std::filesystem::path default_suites_dir() {
-    if (const char* env = std::getenv("KMSCONF_SUITES_DIR"); env && *env) return env;
-    return std::filesystem::path(KMSCONF_SOURCE_DIR) / "suites";
-}
-
 }  // namespace kms

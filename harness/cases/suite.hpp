@@ -81,7 +81,4 @@ struct SuiteError : std::runtime_error {
 // must be unique across all suites.
 std::vector<Suite> load_suites(const std::vector<std::filesystem::path>& paths, const SchemaValidator& suite_schema);
 
-// Where suites live: $KMSCONF_SUITES_DIR, else the checkout's suites/ baked in at build time.
-std::filesystem::path default_suites_dir();
-
 }  // namespace kms

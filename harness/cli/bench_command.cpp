@@ -12,6 +12,7 @@
 #include "harness/cli/bench_options.hpp"
 #include "harness/bench/bench_report.hpp"
 #include "harness/bench/benchmark_runs.hpp"
+#include "harness/cli/data_dirs.hpp"
 #include "harness/cli/exit_codes.hpp"
 #include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
@@ -42,7 +43,7 @@ std::vector<BenchCase> selected_cases(const BenchOptions& o) {
     const std::string key = o.key_id.empty() ? kDefaultKeyId : o.key_id;
     std::vector<BenchCase> cases;
     try {
-        cases = bench_cases(Contract::load(default_schemas_dir() / kDefaultContractRevision), key, o.zone);
+        cases = bench_cases(Contract::load(resolve_data_dir(kSchemasDir, o.schemas_dir) / kDefaultContractRevision), key, o.zone);
     } catch (const std::exception& e) {
         throw CommandStop(kExitUsage, e.what());
     }

@@ -2,6 +2,7 @@
 
 #include "common/command_line.hpp"
 #include "harness/cli/exit_codes.hpp"
+#include "harness/cli/version_option.hpp"
 
 #include "harness/transport/base_url.hpp"
 #include "common/bounded_number.hpp"
@@ -17,7 +18,8 @@ namespace kms::bench {
 
 namespace {
 
-constexpr const char* kUsage = R"(kmsconf bench: latency benchmark of POST /v2/kms-key/{id}/replicate
+constexpr const char* kUsage = R"(Usage: kmsconf bench [options]
+Latency benchmark of POST /v2/kms-key/{id}/replicate.
 
 Every request is timed into a histogram (microsecond resolution, 3 significant digits).
 Reports: <report-dir>/bench.json (Google Benchmark JSON: compare.py reads it),
@@ -116,8 +118,11 @@ po::options_description describe(BenchOptions& o, FlagTexts& t) {
         ("api-secret-file", po::value(&o.api_secret_file), "file holding the API secret (default: $EXOSCALE_API_SECRET)")
         ("progress", "print a progress line every second (default when stderr is a terminal or --duration >= 10)")
         ("no-progress", "never print progress lines")
-        ("filter", po::value(&o.filter), "only benchmarks whose name matches this regex");
+        ("filter", po::value(&o.filter), "only benchmarks whose name matches this regex")
+        ("schemas-dir", po::value(&o.schemas_dir),
+         "the schemas folder (default: $KMSCONF_SCHEMAS_DIR, else ../share/kmsconf/schemas beside the binary)");
     // clang-format on
+    cli::add_version_option(desc);
     return desc;
 }
 
@@ -139,7 +144,7 @@ std::string check_flags(const po::variables_map& vm, const FlagTexts& t, BenchOp
     }
     if (vm.count("key-id") && !is_uuid(o.key_id))
         return "--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)";
-    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone", "junit-prefix"})
+    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone", "junit-prefix", "schemas-dir"})
         if (vm.count(name) && vm[name].as<std::string>().empty()) return std::string("--") + name + " is empty";
     if (o.mode == LoadMode::open) {
         if (!vm.count("rate")) return "--mode open needs --rate (requests per second)";
@@ -184,6 +189,10 @@ std::optional<BenchOptions> parse_bench_options(int argc, char** argv, int* exit
     }
     if (vm.count("help")) {
         out << desc << "\n";
+        *exit_code = cli::kExitOk;
+        return std::nullopt;
+    }
+    if (cli::print_version_if_asked(vm, out)) {
         *exit_code = cli::kExitOk;
         return std::nullopt;
     }

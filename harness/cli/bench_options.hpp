@@ -44,6 +44,7 @@ struct BenchOptions {
     std::string api_secret_file;  // else EXOSCALE_API_SECRET
     std::optional<bool> progress;  // unset: on when stderr is a terminal or the run lasts >= 10 s
     std::string filter;            // ECMAScript regex on benchmark names; empty: all
+    std::string schemas_dir;       // --schemas-dir; empty: $KMSCONF_SCHEMAS_DIR, else beside the binary
 };
 
 // Parses argv (after "bench"). nullopt with *exit_code 0 after --help (printed on `out`), or

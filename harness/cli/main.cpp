@@ -2,11 +2,11 @@
 //   kmsconf [run] [options]   run the suites (default command)
 //   kmsconf serve [options]   run the reference server in the foreground
 //   kmsconf bench [options]   latency benchmark
+// Each takes --help and --version (`kmsconf --version` is run's).
 #include "harness/cli/bench_command.hpp"
 #include "harness/cli/exit_codes.hpp"
 #include "harness/cli/run_command.hpp"
 #include "harness/cli/serve_command.hpp"
-#include "harness/report/tool_version.hpp"
 
 #include <cstring>
 #include <exception>
@@ -17,10 +17,6 @@ int main(int argc, char** argv) {
         if (argc > 1 && std::strcmp(argv[1], "serve") == 0) return kms::cli::serve_main(argc - 1, argv + 1);
         if (argc > 1 && std::strcmp(argv[1], "bench") == 0) return kms::cli::bench_main(argc - 1, argv + 1);
         if (argc > 1 && std::strcmp(argv[1], "run") == 0) return kms::cli::run_main(argc - 1, argv + 1);
-        if (argc > 1 && std::strcmp(argv[1], "--version") == 0) {
-            std::cout << kms::tool_version() << "\n";
-            return kms::cli::kExitOk;
-        }
         // A first word that is no command and no option is a mistake (`kmsconf frobnicate`,
         // `kmsconf srve`): running the suites against the embedded server instead would exit
         // 0 having tested nothing the user meant.

@@ -41,6 +41,9 @@ std::string rerun_flags(const RunOptions& o) {
         out += (out.empty() ? "" : " ") + std::string("--suites");
         for (const auto& s : o.suites) out += " " + shell_word(s);
     }
+    // The data folders, when named: they change what is sent and how it is judged.
+    add_if("--schemas-dir", o.schemas_dir, "");
+    add_if("--suites-dir", o.suites_dir, "");
     add_if("--seed", std::to_string(o.seed), std::to_string(defaults.seed));
     add_if("--generated", std::to_string(o.generated), std::to_string(defaults.generated));
     add_if("--timeout-ms", std::to_string(o.timeout_ms), std::to_string(defaults.timeout_ms));

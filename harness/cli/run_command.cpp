@@ -8,6 +8,7 @@
 #include "harness/cases/case_filter.hpp"
 #include "harness/cases/case_generator.hpp"
 #include "harness/cases/suite.hpp"
+#include "harness/cli/data_dirs.hpp"
 #include "harness/cli/exit_codes.hpp"
 #include "harness/cli/rerun_flags.hpp"
 #include "harness/cli/run_options.hpp"
@@ -47,10 +48,11 @@ struct RunPlan {
     RunSettings settings;
 };
 
-std::vector<Case> load_cases(const RunOptions& o, const Contract& contract) {
-    auto suite_schema = SchemaValidator::from_file(default_schemas_dir() / "suite.schema.json");
+std::vector<Case> load_cases(const RunOptions& o, const Contract& contract, const fs::path& schemas_dir) {
+    auto suite_schema = SchemaValidator::from_file(schemas_dir / "suite.schema.json");
     std::vector<fs::path> paths(o.suites.begin(), o.suites.end());
-    if (paths.empty()) paths.push_back(default_suites_dir());
+    // The suites folder is looked for only when --suites does not name the suites.
+    if (paths.empty()) paths.push_back(resolve_data_dir(kSuitesDir, o.suites_dir));
     auto suites = load_suites(paths, *suite_schema);
     if (o.generated > 0)
         suites.push_back(generate_cases(contract.request_schema().document(), {o.seed, o.generated, o.zone}));
@@ -61,8 +63,9 @@ std::vector<Case> load_cases(const RunOptions& o, const Contract& contract) {
 RunPlan load_plan(const RunOptions& o) {
     std::optional<RunPlan> plan;
     try {
-        auto in_force = std::make_shared<ContractInForce>(load_contract_in_force(o.contract, default_schemas_dir()));
-        auto cases = load_cases(o, in_force->replicate());
+        const fs::path schemas_dir = resolve_data_dir(kSchemasDir, o.schemas_dir);
+        auto in_force = std::make_shared<ContractInForce>(load_contract_in_force(o.contract, schemas_dir));
+        auto cases = load_cases(o, in_force->replicate(), schemas_dir);
         plan = RunPlan{std::move(in_force), std::move(cases), {}};
     } catch (const std::exception& e) {
         throw CommandStop(kExitUsage, e.what());

@@ -1,6 +1,7 @@
 #include "harness/cli/run_options.hpp"
 
 #include "harness/cli/exit_codes.hpp"
+#include "harness/cli/version_option.hpp"
 #include "harness/transport/base_url.hpp"
 #include "common/bounded_number.hpp"
 #include "common/command_line.hpp"
@@ -77,7 +78,7 @@ bool check_values(const po::variables_map& vm, const RunOptions& o, std::string*
         *error = "--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)";
         return false;
     }
-    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone", "contract", "junit-prefix"}) {
+    for (const char* name : {"report-dir", "ca-file", "api-secret-file", "zone", "contract", "junit-prefix", "schemas-dir", "suites-dir"}) {
         if (vm.count(name) && vm[name].as<std::string>().empty()) {
             *error = std::string("--") + name + " is empty";
             return false;
@@ -123,7 +124,11 @@ po::options_description describe(RunOptions& o, NumberTexts& n, std::string& zon
         ("operation-timeout-ms", po::value(&n.operation_timeout_ms)->default_value(n.operation_timeout_ms),
          "how long a replicate's operation may stay pending before it is a failure, 1 to 600000")
         ("contract", po::value(&o.contract)->default_value(o.contract), "contract revision under schemas/ (2026-03-31, 2026-07-20), auto (decided from the responses), or a directory holding contract.json")
-        ("suites", po::value(&o.suites)->multitoken(), "suite files or directories (default: suites/)")
+        ("suites", po::value(&o.suites)->multitoken(), "suite files or directories (default: the suites folder, --suites-dir)")
+        ("schemas-dir", po::value(&o.schemas_dir),
+         "the schemas folder (default: $KMSCONF_SCHEMAS_DIR, else ../share/kmsconf/schemas beside the binary)")
+        ("suites-dir", po::value(&o.suites_dir),
+         "the folder of the default suites (default: $KMSCONF_SUITES_DIR, else ../share/kmsconf/suites beside the binary)")
         ("filter", po::value(&o.filter), "comma-separated globs on suite.case-id or case-id; a leading '-' excludes")
         ("list", po::bool_switch(&o.list), "list the selected cases and exit")
         ("list-checks", po::bool_switch(&o.list_checks), "list the checks applied to responses, with their requirements, and exit")
@@ -147,6 +152,7 @@ po::options_description describe(RunOptions& o, NumberTexts& n, std::string& zon
         ("generated", po::value(&n.generated)->default_value(n.generated), "how many cases to generate from the request schema, 0 to 10000 (0: none)")
         ("verbose,v", po::bool_switch(&o.verbose), "print every case as it runs, and informational findings")
         ("quiet,q", po::bool_switch(&o.quiet), "print only the final count line (and errors)");
+    add_version_option(desc);
     return desc;
 }
 
@@ -158,11 +164,11 @@ std::string report_dir_despite_unknown_flag(int argc, char** argv) {
         po::options_description dirs;
         dirs.add_options()("report-dir", po::value(&lenient.report_dir)->default_value(lenient.report_dir))(
             "list", po::bool_switch(&lenient.list))("list-checks", po::bool_switch(&lenient.list_checks))(
-            "dry-run", po::bool_switch(&lenient.dry_run))("help,h", "");
+            "dry-run", po::bool_switch(&lenient.dry_run))("help,h", "")("version", "");
         po::variables_map lvm;
         po::store(po::command_line_parser(argc, argv).options(dirs).style(strict_command_line_style()).allow_unregistered().run(), lvm);
         po::notify(lvm);
-        if (lenient.sends() && !lvm.count("help")) return lenient.report_dir;
+        if (lenient.sends() && !lvm.count("help") && !lvm.count("version")) return lenient.report_dir;
     } catch (const po::error&) {
     }
     return {};
@@ -188,6 +194,10 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
         stray = std::move(line.stray);
         if (vm.count("help")) {
             std::cout << desc << "\n";
+            *exit_code = kExitOk;
+            return std::nullopt;
+        }
+        if (print_version_if_asked(vm, std::cout)) {
             *exit_code = kExitOk;
             return std::nullopt;
         }

@@ -5,6 +5,7 @@
 #include "common/command_line.hpp"
 #include "common/credentials.hpp"
 #include "harness/cli/exit_codes.hpp"
+#include "harness/cli/version_option.hpp"
 #include "server/reference_server.hpp"
 
 #include <boost/program_options.hpp>
@@ -32,7 +33,11 @@ struct UsageError : std::runtime_error {
 };
 
 po::options_description describe() {
-    po::options_description d("kmsconf serve [options]");
+    po::options_description d(
+        "Usage: kmsconf serve [options]\n"
+        "Runs the reference server in the foreground until SIGINT or SIGTERM; prints\n"
+        "\"listening on http://ADDR:PORT/v2\" once bound.\n"
+        "Exit codes: 0 stopped by a signal; 2 usage error or unusable certificate; 3 cannot bind.\n\nOptions");
     d.add_options()
         ("help,h", "print this help and exit")
         ("address", po::value<std::string>()->default_value("127.0.0.1"), "address to listen on")
@@ -53,6 +58,7 @@ po::options_description describe() {
         ("api-key", po::value<std::string>(), "require EXO2 signatures with this API key")
         ("api-secret-file", po::value<std::string>(), "file holding the API secret (its one non-empty line)")
         ("verbose,v", "log one line per request to stderr");
+    add_version_option(d);
     return d;
 }
 
@@ -155,6 +161,7 @@ int serve_main(int argc, char** argv) {
             std::cout << desc << "\n";
             return kExitOk;
         }
+        if (print_version_if_asked(vm, std::cout)) return kExitOk;
         if (vm.count("fault")) {
             const auto& faults = vm["fault"].as<std::vector<std::string>>();
             if (std::find(faults.begin(), faults.end(), "list") != faults.end()) {

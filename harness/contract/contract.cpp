@@ -117,9 +117,4 @@ std::vector<int> Contract::declared_statuses() const {
     return out;
 }
 
-std::filesystem::path default_schemas_dir() {
-    if (const char* env = std::getenv("KMSCONF_SCHEMAS_DIR"); env && *env) return env;
-    return std::filesystem::path(KMSCONF_SOURCE_DIR) / "schemas";
-}
-
 }  // namespace kms

@@ -56,7 +56,4 @@ struct ReadContracts {
 };
 ReadContracts load_reads(const std::filesystem::path& dir);
 
-// Where schemas live: $KMSCONF_SCHEMAS_DIR, else the checkout's schemas/ baked in at build time.
-std::filesystem::path default_schemas_dir();
-
 }  // namespace kms

@@ -1,5 +1,7 @@
 #include "harness/run/run_tally.hpp"
 
+#include "harness/report/tool_version.hpp"
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -46,6 +48,7 @@ void RunTally::write_json(const std::filesystem::path& file, const RunInfo& info
         w.String(info.contract_basis);
     }
     w.Key("strict"); w.Bool(info.strict);
+    w.Key("tool"); w.String(tool_version());  // as junit.xml's `tool` property
     w.Key("warnings");
     w.StartArray();
     for (const auto& warning : info.warnings) w.String(warning);

@@ -47,17 +47,22 @@ inline fs::path temp_dir(const std::string& name) {
     return d;
 }
 
-// Runs kmsconf with `args` (shell words), bounded by `timeout` seconds; `env` (NAME=value
-// shell words) is added to its environment.
-inline Result kmsconf(const std::string& args, int timeout = 60, const std::string& env = "") {
+// Runs `binary` with `args` (shell words), bounded by `timeout` seconds; `env` (env(1) words:
+// NAME=value, -u NAME) changes its environment.
+inline Result run_binary(const std::string& binary, const std::string& args, int timeout = 60, const std::string& env = "") {
     auto out = temp_dir("out") / "output.txt";
     std::string cmd = (env.empty() ? "" : "env " + env + " ") + "timeout " + std::to_string(timeout) +
-                      " " KMSCONF_BINARY " " + args + " >" + out.string() + " 2>&1";
+                      " " + binary + " " + args + " >" + out.string() + " 2>&1";
     int status = std::system(cmd.c_str());
     Result r;
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     r.output = read_file(out);
     return r;
+}
+
+// Runs the built kmsconf (build/harness/kmsconf), as run_binary does.
+inline Result kmsconf(const std::string& args, int timeout = 60, const std::string& env = "") {
+    return run_binary(KMSCONF_BINARY, args, timeout, env);
 }
 
 // One case's outcome in a run, as summary.json records it.

@@ -18,7 +18,7 @@ inline const Case& shipped(const std::string& full_name) {
     static const std::map<std::string, Case> all = [] {
         auto schema = SchemaValidator::from_file(std::filesystem::path(KMSCONF_SOURCE_DIR) / "schemas" / "suite.schema.json");
         std::map<std::string, Case> out;
-        for (const auto& s : load_suites({default_suites_dir()}, *schema))
+        for (const auto& s : load_suites({std::filesystem::path(KMSCONF_SOURCE_DIR) / "suites"}, *schema))
             for (const auto& c : s.cases) out.emplace(c.full_name(), c);
         return out;
     }();

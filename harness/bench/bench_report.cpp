@@ -30,6 +30,32 @@ std::string percentiles_line(const char* label, const LatencyHistogram& h) {
     return out.str();
 }
 
+// The requests that opened their connection, split as curl's time_connect / time_appconnect
+// are (but each phase apart), and whether TLS sessions were resumed.
+std::string phases_text(const BenchRecord& r) {
+    const LoadResult& res = r.result;
+    if (res.connect.count() == 0) return {};
+    std::ostringstream out;
+    auto phase = [&](const char* name, const LatencyHistogram& h) {
+        out << name << " p50 " << format_us(static_cast<double>(h.percentile(50))) << ", p99 "
+            << format_us(static_cast<double>(h.percentile(99))) << " (mean " << format_us(h.mean()) << ")";
+    };
+    out << "  " << res.connect.count() << " timed requests opened a connection: ";
+    phase("TCP connect", res.connect);
+    if (res.tls_handshake.count() > 0) {
+        out << "; ";
+        phase("TLS handshake", res.tls_handshake);
+    }
+    out << "; ";
+    phase("request", res.request);
+    out << "\n";
+    if (res.tls_handshake.count() > 0) {
+        out << "  TLS session resumption " << (r.spec.tls_resume ? "on (--tls-resume)" : "off (--tls-resume turns it on)")
+            << ": " << res.tls_resumed << " of " << res.tls_handshake.count() << " handshakes resumed\n";
+    }
+    return out.str();
+}
+
 }  // namespace
 
 std::string histograms_json(const std::vector<BenchRecord>& records, const std::string& target) {
@@ -133,6 +159,7 @@ std::string summary_text(const BenchRecord& r) {
             out << percentiles_line("latency:", res.latency);
         }
     }
+    out << phases_text(r);
     out << "  errors: " << res.error_total();
     for (std::size_t k = 0; k < kErrorKinds; ++k) out << ", " << to_string(static_cast<ErrorKind>(k)) << " " << res.errors[k];
     out << "\n";

@@ -18,7 +18,10 @@ std::string benchmark_name(const std::string& id, const LoadSpec& spec) {
         std::snprintf(rate, sizeof rate, "%g", spec.rate);
         name += std::string("/rate:") + rate;
     }
-    return name + "/connections:" + std::to_string(spec.connections);
+    name += "/connections:" + std::to_string(spec.connections);
+    // Resumed handshakes cost a fraction of full ones: such a run must not be compared as one.
+    if (spec.tls_resume) name += "/tls-resume";
+    return name;
 }
 
 void set_counters(benchmark::State& state, const BenchRecord& r) {
@@ -40,6 +43,22 @@ void set_counters(benchmark::State& state, const BenchRecord& r) {
     for (std::size_t k = 0; k < kErrorKinds; ++k)
         c[std::string("errors_") + to_string(static_cast<ErrorKind>(k))] = static_cast<double>(res.errors[k]);
     c["connections_opened"] = static_cast<double>(res.connections_opened);
+    // The phases of the requests that opened a connection (curl's time_connect and
+    // time_appconnect, apart): present when there were any.
+    const std::pair<const char*, const LatencyHistogram*> phases[] = {
+        {"connect", &res.connect}, {"tls_handshake", &res.tls_handshake}, {"request", &res.request}};
+    for (auto [phase, h] : phases) {
+        if (h->count() == 0) continue;
+        const std::string p = phase;
+        c[p + "_p50_us"] = static_cast<double>(h->percentile(50));
+        c[p + "_p99_us"] = static_cast<double>(h->percentile(99));
+        c[p + "_mean_us"] = h->mean();
+    }
+    if (res.tls_handshake.count() > 0) {
+        c["tls_handshakes"] = static_cast<double>(res.tls_handshake.count());
+        c["tls_resumed"] = static_cast<double>(res.tls_resumed);
+        c["tls_resume"] = r.spec.tls_resume ? 1 : 0;
+    }
     if (res.attempts() > 0)
         c["client_cpu_us_per_request"] = res.client_cpu_seconds * 1e6 / static_cast<double>(res.attempts());
 }

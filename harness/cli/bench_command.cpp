@@ -81,6 +81,7 @@ LoadSpec load_spec(const BenchOptions& o) {
     spec.max_requests = o.max_requests;
     spec.rate = o.rate;
     spec.timeout = std::chrono::milliseconds(o.timeout_ms);
+    spec.tls_resume = o.tls_resume;
     return spec;
 }
 

@@ -112,6 +112,8 @@ po::options_description describe(BenchOptions& o, FlagTexts& t) {
          "against --base-url, also benchmark the valid replicate (it schedules a replica once, then answers 400 Conflict)")
         ("ca-file", po::value(&o.ca_file), "extra trust anchors (PEM) for https")
         ("insecure", po::bool_switch(&o.insecure), "do not verify the server's certificate")
+        ("tls-resume", po::bool_switch(&o.tls_resume),
+         "https: each new connection resumes the previous one's TLS session (default: a full handshake every time)")
         ("api-key", po::value(&o.api_key), "EXO2 API key (default: $EXOSCALE_API_KEY)")
         ("api-secret-file", po::value(&o.api_secret_file), "file holding the API secret (default: $EXOSCALE_API_SECRET)")
         ("progress", "print a progress line every second (default when stderr is a terminal or --duration >= 10)")
@@ -135,7 +137,11 @@ std::string check_flags(const po::variables_map& vm, const FlagTexts& t, BenchOp
         if (trim(o.base_url).empty())
             return "--base-url is empty (an unset variable?); omit the flag to measure the embedded reference server";
         std::string why;
-        if (!parse_base_url(o.base_url, &why)) return "--base-url '" + o.base_url + "': " + why;
+        auto url = parse_base_url(o.base_url, &why);
+        if (!url) return "--base-url '" + o.base_url + "': " + why;
+        if (o.tls_resume && !url->tls) return "--tls-resume applies to an https:// --base-url only";
+    } else if (o.tls_resume) {
+        return "--tls-resume applies to an https:// --base-url only (the embedded reference server speaks http)";
     }
     if (vm.count("key-id") && !is_uuid(o.key_id))
         return "--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)";

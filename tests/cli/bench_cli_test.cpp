@@ -209,6 +209,8 @@ TEST(BenchCli, UsageErrorsExit2) {
         "--key-id 'a b'",
         "--base-url ftp://127.0.0.1/",
         "--ca-file /nonexistent.pem",
+        "--tls-resume",                                  // the embedded server speaks http
+        "--tls-resume --base-url http://127.0.0.1:9/v2",
     };
     for (const char* args : bad) {
         auto r = bench(args);

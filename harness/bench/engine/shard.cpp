@@ -48,7 +48,8 @@ public:
           next_k_(share.index),
           watchdog_(ioc_),
           dispatch_timer_(ioc_) {
-        const ConnectionOptions options{spec_.timeout, spec_.mode == LoadMode::closed_new_connection};
+        const ConnectionOptions options{spec_.timeout, spec_.mode == LoadMode::closed_new_connection,
+                                        spec_.tls_resume};
         for (unsigned i = 0; i < share.connections; ++i)
             conns_.push_back(std::make_unique<Connection>(ioc_, peer, options, *this));
     }
@@ -100,6 +101,7 @@ public:
         if (ok.empty() || std::find(ok.begin(), ok.end(), x.status) != ok.end()) {
             result_.latency.record(to_us(x.done - x.intended));
             if (spec_.mode == LoadMode::open) result_.uncorrected.record(to_us(x.done - x.started));
+            if (x.opened_connection) record_phases(x);
         } else {
             std::string expected;
             for (int st : ok) expected += (expected.empty() ? "" : ", ") + std::to_string(st);
@@ -125,6 +127,15 @@ public:
     }
 
 private:
+    void record_phases(const Exchange& x) {
+        result_.connect.record(to_us(x.connected - x.started));
+        if (x.tls) {
+            result_.tls_handshake.record(to_us(x.secured - x.connected));
+            if (x.tls_resumed) ++result_.tls_resumed;
+        }
+        result_.request.record(to_us(x.done - x.request_sent));
+    }
+
     void count_error(ErrorKind kind, std::string detail) {
         auto k = static_cast<std::size_t>(kind);
         ++result_.errors[k];

@@ -258,11 +258,15 @@ TEST(LoadEngineErrors, NewConnectionModeCopesWithAServerThatIgnoresConnectionClo
     EXPECT_LT(r.latency.percentile(50), 50'000u) << "the drain is not part of the latency";
 }
 
-TEST(LoadEngineTls, KeepAliveAndNewConnectionsWithVerification) {
+StallServerOptions tls_options() {
     StallServerOptions so;
     so.cert_file = test::test_cert().cert_file;
     so.key_file = test::test_cert().key_file;
-    StallServer server(so);
+    return so;
+}
+
+TEST(LoadEngineTls, KeepAliveAndNewConnectionsWithVerification) {
+    StallServer server(tls_options());
     const BaseUrl b = url(server.base_url());
     ASSERT_TRUE(b.tls);
     LoadSpec s;
@@ -275,6 +279,7 @@ TEST(LoadEngineTls, KeepAliveAndNewConnectionsWithVerification) {
     EXPECT_EQ(keep.error_total(), 0u) << keep.error_examples[0] << keep.error_examples[2];
     EXPECT_GT(keep.latency.count(), 10u);
     EXPECT_EQ(keep.connections_opened, 2u);
+    EXPECT_EQ(keep.connect.count(), 0u) << "connections opened at set-up are not timed requests";
 
     s.mode = LoadMode::closed_new_connection;
     auto fresh = run_load(t, WireRequest(replicate(b), b, std::nullopt, true), s);
@@ -285,11 +290,38 @@ TEST(LoadEngineTls, KeepAliveAndNewConnectionsWithVerification) {
     EXPECT_GT(fresh.latency.percentile(50), keep.latency.percentile(50));
 }
 
+// Each new connection's phases are timed apart (TCP connect, TLS handshake, the request), every
+// handshake is a full one unless resumption is asked for, and then all but the first resume.
+TEST(LoadEngineTls, NewConnectionPhasesAndSessionResumption) {
+    StallServer server(tls_options());
+    const BaseUrl b = url(server.base_url());
+    LoadSpec s;
+    s.mode = LoadMode::closed_new_connection;
+    s.max_requests = 20;
+    s.duration = 3000ms;
+    s.expected_statuses = {200};
+    const LoadTarget t{b, true, test::test_cert().cert_file};
+
+    auto full = run_load(t, WireRequest(replicate(b), b, std::nullopt, true), s);
+    ASSERT_EQ(full.error_total(), 0u) << full.error_examples[0] << full.error_examples[2];
+    ASSERT_EQ(full.latency.count(), 20u);
+    EXPECT_EQ(full.connect.count(), 20u);
+    EXPECT_EQ(full.tls_handshake.count(), 20u);
+    EXPECT_EQ(full.request.count(), 20u);
+    EXPECT_EQ(full.tls_resumed, 0u) << "resumption is off by default";
+    // The phases are parts of the whole (each rounded to the microsecond).
+    EXPECT_LE(full.connect.sum() + full.tls_handshake.sum() + full.request.sum(), full.latency.sum() + 3 * 20);
+    EXPECT_GT(full.tls_handshake.min(), 0u);
+
+    s.tls_resume = true;
+    auto resumed = run_load(t, WireRequest(replicate(b), b, std::nullopt, true), s);
+    ASSERT_EQ(resumed.error_total(), 0u) << resumed.error_examples[0] << resumed.error_examples[2];
+    ASSERT_EQ(resumed.tls_handshake.count(), 20u);
+    EXPECT_EQ(resumed.tls_resumed, 19u) << "every handshake after the first resumes the previous session";
+}
+
 TEST(LoadEngineTls, UntrustedCertificateIsAConnectError) {
-    StallServerOptions so;
-    so.cert_file = test::test_cert().cert_file;
-    so.key_file = test::test_cert().key_file;
-    StallServer server(so);
+    StallServer server(tls_options());
     const BaseUrl b = url(server.base_url());
     LoadSpec s;
     s.duration = 100ms;

@@ -138,6 +138,21 @@ std::optional<std::vector<HistogramEntry>> parse_histograms_json(std::string_vie
     return out;
 }
 
+std::string send_lag_warning(const LoadResult& res) {
+    if (res.send_lag.count() == 0 || res.latency.count() == 0) return {};
+    const auto lag = static_cast<double>(res.send_lag.percentile(99));
+    const auto latency = static_cast<double>(res.latency.percentile(99));
+    if (lag <= kSendLagWarnShare * latency) return {};
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "warning: send lag p99 %s is %.0f%% of the corrected p99 %s (more than %.0f%%): this client sent "
+                  "late, so the latency measures it too (use more --threads, fewer --connections per thread, a lower "
+                  "--rate or a quieter machine)",
+                  format_us(lag).c_str(), latency > 0 ? lag / latency * 100 : 100.0, format_us(latency).c_str(),
+                  kSendLagWarnShare * 100);
+    return line;
+}
+
 std::string summary_text(const BenchRecord& r) {
     const LoadResult& res = r.result;
     std::ostringstream out;
@@ -170,6 +185,14 @@ std::string summary_text(const BenchRecord& r) {
     if (res.statuses.empty()) out << " none";
     for (auto [status, n] : res.statuses) out << " " << status << " x" << n;
     out << "; connections opened: " << res.connections_opened << "\n";
+    if (r.spec.mode == LoadMode::open) {
+        const LatencyHistogram& lag = res.send_lag;
+        out << "  send lag (intended to actual send, " << lag.count() << " requests that found a free connection): p50 "
+            << format_us(static_cast<double>(lag.percentile(50))) << ", p99 "
+            << format_us(static_cast<double>(lag.percentile(99))) << ", max " << format_us(static_cast<double>(lag.max()))
+            << "; " << res.queued_for_connection << " waited for a free connection\n";
+        if (const std::string w = send_lag_warning(res); !w.empty()) out << "  " << w << "\n";
+    }
     if (res.backlog_at_end > 0)
         out << "  warning: " << res.backlog_at_end
             << " requests due in the window were never sent: the target (or this client) did not keep up with --rate\n";

@@ -38,4 +38,10 @@ std::optional<std::vector<HistogramEntry>> parse_histograms_json(std::string_vie
 // fell behind its rate).
 std::string summary_text(const BenchRecord& record);
 
+// Open loop: when the generator's send lag p99 exceeds this share of the corrected p99 latency,
+// the figures measure the client as much as the target, and the summary says so.
+inline constexpr double kSendLagWarnShare = 0.10;
+// The warning line (without a newline), or "" when the send lag is within that share.
+std::string send_lag_warning(const LoadResult& result);
+
 }  // namespace kms::bench

@@ -38,6 +38,11 @@ void set_counters(benchmark::State& state, const BenchRecord& r) {
         c["uncorrected_max_us"] = static_cast<double>(res.uncorrected.max());
         c["target_rate"] = r.spec.rate;
         c["backlog_at_end"] = static_cast<double>(res.backlog_at_end);
+        c["send_lag_p50_us"] = static_cast<double>(res.send_lag.percentile(50));
+        c["send_lag_p99_us"] = static_cast<double>(res.send_lag.percentile(99));
+        c["send_lag_max_us"] = static_cast<double>(res.send_lag.max());
+        c["queued_for_connection"] = static_cast<double>(res.queued_for_connection);
+        c["send_lag_warning"] = send_lag_warning(res).empty() ? 0 : 1;
     }
     c["errors"] = static_cast<double>(res.error_total());
     for (std::size_t k = 0; k < kErrorKinds; ++k)

@@ -85,6 +85,13 @@ struct LoadResult {
     LatencyHistogram request;
     std::uint64_t tls_resumed = 0;  // of the tls_handshake ones, those that resumed a session
 
+    // Open loop: the generator's own lateness, intended send time to actual send, of the
+    // measured requests that found a connection free when they came due. Those that had to
+    // wait for one (every connection held by the target) are counted apart: their wait is the
+    // target's doing and shows in the corrected latency.
+    LatencyHistogram send_lag;
+    std::uint64_t queued_for_connection = 0;
+
     std::uint64_t sent = 0;            // measured requests started
     std::uint64_t backlog_at_end = 0;  // open loop: due in the window but never sent
     double window_seconds = 0;         // the measurement window: duration, or up to the last

@@ -137,6 +137,10 @@ TEST_F(Reference, OpenLoopHoldsTheRate) {
     EXPECT_EQ(r.latency.count(), 800u);
     // Corrected latency is never below the uncorrected one: it adds the wait for the send.
     EXPECT_GE(r.latency.percentile(50), r.uncorrected.percentile(50));
+    // Each measured request's send lag is recorded, or it is counted as having waited for a
+    // connection (4 connections at 400/s against an idle server: hardly ever).
+    EXPECT_EQ(r.send_lag.count() + r.queued_for_connection, 800u);
+    EXPECT_GT(r.send_lag.count(), 700u);
 }
 
 TEST_F(Reference, SloGateAgainstAMeasuredRun) {
@@ -177,6 +181,11 @@ TEST(LoadEngineStall, CorrectedP99ShowsAPauseThatUncorrectedHides) {
     // Only the request in flight at the pause saw it once it was sent.
     EXPECT_LT(r.uncorrected.percentile(99), 100'000u) << "uncorrected p99 " << format_us(r.uncorrected.percentile(99));
     EXPECT_GT(r.uncorrected.max(), 900'000u);
+    // The requests due during the pause waited for the one connection: the target's doing, not
+    // the generator's, so they are counted apart and stay out of the send lag.
+    EXPECT_GT(r.queued_for_connection, 150u);
+    EXPECT_EQ(r.send_lag.count() + r.queued_for_connection, 600u);
+    EXPECT_LT(r.send_lag.percentile(50), 1'000u) << "send lag p50 " << format_us(r.send_lag.percentile(50));
 }
 
 TEST(LoadEngineStall, DeadlineCountsATimeout) {

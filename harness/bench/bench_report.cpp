@@ -1,6 +1,7 @@
 #include "harness/bench/bench_report.hpp"
 
 #include "harness/contract/json_text.hpp"
+#include "harness/bench/percentile_support.hpp"
 #include "harness/bench/slo.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -20,13 +21,21 @@ void raw_histogram(rapidjson::Writer<rapidjson::StringBuffer>& w, const LatencyH
     w.RawValue(text.c_str(), text.size(), rapidjson::kObjectType);
 }
 
-std::string percentiles_line(const char* label, const LatencyHistogram& h) {
+// "p50 1 ms, ..., p99.9 20 ms [too few: 105 of 1000 samples], max ... (mean ..., 105 samples)":
+// a percentile that too few samples support is flagged in place (percentile_support.hpp).
+std::string percentiles_line(const char* label, const LatencyHistogram& h, bool* flagged) {
     std::ostringstream out;
-    out << "  " << label << " p50 " << format_us(static_cast<double>(h.percentile(50))) << ", p90 "
-        << format_us(static_cast<double>(h.percentile(90))) << ", p99 "
-        << format_us(static_cast<double>(h.percentile(99))) << ", p99.9 "
-        << format_us(static_cast<double>(h.percentile(99.9))) << ", max " << format_us(static_cast<double>(h.max()))
-        << " (mean " << format_us(h.mean()) << ")\n";
+    out << "  " << label;
+    const double percentiles[] = {50, 90, 99, 99.9};
+    for (double p : percentiles) {
+        out << (p == 50 ? " p" : ", p") << p << " " << format_us(static_cast<double>(h.percentile(p)));
+        if (!percentile_supported(p, h.count())) {
+            out << " [too few: " << h.count() << " of " << samples_needed(p) << " samples]";
+            *flagged = true;
+        }
+    }
+    out << ", max " << format_us(static_cast<double>(h.max())) << " (mean " << format_us(h.mean()) << ", "
+        << h.count() << " samples)\n";
     return out.str();
 }
 
@@ -167,12 +176,14 @@ std::string summary_text(const BenchRecord& r) {
     }
     out << "\n";
     if (res.latency.count() > 0) {
+        bool flagged = false;
         if (r.spec.mode == LoadMode::open) {
-            out << percentiles_line("latency from intended send (corrected):  ", res.latency);
-            out << percentiles_line("latency from actual send (uncorrected):  ", res.uncorrected);
+            out << percentiles_line("latency from intended send (corrected):  ", res.latency, &flagged);
+            out << percentiles_line("latency from actual send (uncorrected):  ", res.uncorrected, &flagged);
         } else {
-            out << percentiles_line("latency:", res.latency);
+            out << percentiles_line("latency:", res.latency, &flagged);
         }
+        if (flagged) out << "  [too few]: " << kPercentileRule << "; below that it is the largest samples renamed\n";
     }
     out << phases_text(r);
     out << "  errors: " << res.error_total();

@@ -22,7 +22,8 @@ constexpr const char* kUsage = R"(kmsconf bench: latency benchmark of POST /v2/k
 Every request is timed into a histogram (microsecond resolution, 3 significant digits).
 Reports: <report-dir>/bench.json (Google Benchmark JSON: compare.py reads it),
 <report-dir>/bench-histograms.json (the histograms, mergeable), bench-junit.xml (each SLO a
-testcase) and bench-summary.json (the SLOs as k6 reports thresholds). Without --base-url the
+testcase), bench-summary.json (the SLOs as k6 reports thresholds) and bench-NAME.hgrm (HdrHistogram's
+percentile distribution, per benchmark). Without --base-url the
 embedded reference server is started and measured.
 
 Exit codes: 0 every SLO held; 1 an SLO was breached or no request succeeded;

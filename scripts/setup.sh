@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev libboost-program-options-dev
   libssl-dev rapidjson-dev libvalijson-dev libxml2-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libbenchmark-tools python3-scipy
   curl wrk nginx-light openssl libxml2-utils python3
   chromium  # headless, for the HTML reports' browser test (tests/cli/report_browser_test.cpp)
   help2man dpkg-dev file strace python3-yaml

@@ -1,6 +1,7 @@
 #include "harness/bench/bench_report.hpp"
 
 #include "harness/contract/json_text.hpp"
+#include "harness/bench/percentile_support.hpp"
 #include "harness/bench/slo.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -20,13 +21,47 @@ void raw_histogram(rapidjson::Writer<rapidjson::StringBuffer>& w, const LatencyH
     w.RawValue(text.c_str(), text.size(), rapidjson::kObjectType);
 }
 
-std::string percentiles_line(const char* label, const LatencyHistogram& h) {
+// "p50 1 ms, ..., p99.9 20 ms [too few: 105 of 1000 samples], max ... (mean ..., 105 samples)":
+// a percentile that too few samples support is flagged in place (percentile_support.hpp).
+std::string percentiles_line(const char* label, const LatencyHistogram& h, bool* flagged) {
     std::ostringstream out;
-    out << "  " << label << " p50 " << format_us(static_cast<double>(h.percentile(50))) << ", p90 "
-        << format_us(static_cast<double>(h.percentile(90))) << ", p99 "
-        << format_us(static_cast<double>(h.percentile(99))) << ", p99.9 "
-        << format_us(static_cast<double>(h.percentile(99.9))) << ", max " << format_us(static_cast<double>(h.max()))
-        << " (mean " << format_us(h.mean()) << ")\n";
+    out << "  " << label;
+    const double percentiles[] = {50, 90, 99, 99.9};
+    for (double p : percentiles) {
+        out << (p == 50 ? " p" : ", p") << p << " " << format_us(static_cast<double>(h.percentile(p)));
+        if (!percentile_supported(p, h.count())) {
+            out << " [too few: " << h.count() << " of " << samples_needed(p) << " samples]";
+            *flagged = true;
+        }
+    }
+    out << ", max " << format_us(static_cast<double>(h.max())) << " (mean " << format_us(h.mean()) << ", "
+        << h.count() << " samples)\n";
+    return out.str();
+}
+
+// The requests that opened their connection, split as curl's time_connect / time_appconnect
+// are (but each phase apart), and whether TLS sessions were resumed.
+std::string phases_text(const BenchRecord& r) {
+    const LoadResult& res = r.result;
+    if (res.connect.count() == 0) return {};
+    std::ostringstream out;
+    auto phase = [&](const char* name, const LatencyHistogram& h) {
+        out << name << " p50 " << format_us(static_cast<double>(h.percentile(50))) << ", p99 "
+            << format_us(static_cast<double>(h.percentile(99))) << " (mean " << format_us(h.mean()) << ")";
+    };
+    out << "  " << res.connect.count() << " timed requests opened a connection: ";
+    phase("TCP connect", res.connect);
+    if (res.tls_handshake.count() > 0) {
+        out << "; ";
+        phase("TLS handshake", res.tls_handshake);
+    }
+    out << "; ";
+    phase("request", res.request);
+    out << "\n";
+    if (res.tls_handshake.count() > 0) {
+        out << "  TLS session resumption " << (r.spec.tls_resume ? "on (--tls-resume)" : "off (--tls-resume turns it on)")
+            << ": " << res.tls_resumed << " of " << res.tls_handshake.count() << " handshakes resumed\n";
+    }
     return out.str();
 }
 
@@ -122,6 +157,21 @@ std::string load_text(const LoadSpec& spec) {
     return out;
 }
 
+std::string send_lag_warning(const LoadResult& res) {
+    if (res.send_lag.count() == 0 || res.latency.count() == 0) return {};
+    const auto lag = static_cast<double>(res.send_lag.percentile(99));
+    const auto latency = static_cast<double>(res.latency.percentile(99));
+    if (lag <= kSendLagWarnShare * latency) return {};
+    char line[320];
+    std::snprintf(line, sizeof line,
+                  "warning: send lag p99 %s is %.0f%% of the corrected p99 %s (more than %.0f%%): this client sent "
+                  "late, so the latency measures it too (use more --threads, fewer --connections per thread, a lower "
+                  "--rate or a quieter machine)",
+                  format_us(lag).c_str(), latency > 0 ? lag / latency * 100 : 100.0, format_us(latency).c_str(),
+                  kSendLagWarnShare * 100);
+    return line;
+}
+
 std::string summary_text(const BenchRecord& r) {
     const LoadResult& res = r.result;
     std::ostringstream out;
@@ -136,13 +186,16 @@ std::string summary_text(const BenchRecord& r) {
     }
     out << "\n";
     if (res.latency.count() > 0) {
+        bool flagged = false;
         if (r.spec.mode == LoadMode::open) {
-            out << percentiles_line("latency from intended send (corrected):  ", res.latency);
-            out << percentiles_line("latency from actual send (uncorrected):  ", res.uncorrected);
+            out << percentiles_line("latency from intended send (corrected):  ", res.latency, &flagged);
+            out << percentiles_line("latency from actual send (uncorrected):  ", res.uncorrected, &flagged);
         } else {
-            out << percentiles_line("latency:", res.latency);
+            out << percentiles_line("latency:", res.latency, &flagged);
         }
+        if (flagged) out << "  [too few]: " << kPercentileRule << "; below that it is the largest samples renamed\n";
     }
+    out << phases_text(r);
     out << "  errors: " << res.error_total();
     for (std::size_t k = 0; k < kErrorKinds; ++k) out << ", " << to_string(static_cast<ErrorKind>(k)) << " " << res.errors[k];
     out << "\n";
@@ -153,6 +206,14 @@ std::string summary_text(const BenchRecord& r) {
     if (res.statuses.empty()) out << " none";
     for (auto [status, n] : res.statuses) out << " " << status << " x" << n;
     out << "; connections opened: " << res.connections_opened << "\n";
+    if (r.spec.mode == LoadMode::open) {
+        const LatencyHistogram& lag = res.send_lag;
+        out << "  send lag (intended to actual send, " << lag.count() << " requests that found a free connection): p50 "
+            << format_us(static_cast<double>(lag.percentile(50))) << ", p99 "
+            << format_us(static_cast<double>(lag.percentile(99))) << ", max " << format_us(static_cast<double>(lag.max()))
+            << "; " << res.queued_for_connection << " waited for a free connection\n";
+        if (const std::string w = send_lag_warning(res); !w.empty()) out << "  " << w << "\n";
+    }
     if (res.backlog_at_end > 0)
         out << "  warning: " << res.backlog_at_end
             << " requests due in the window were never sent: the target (or this client) did not keep up with --rate\n";

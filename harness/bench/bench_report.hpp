@@ -41,4 +41,10 @@ std::string load_text(const LoadSpec& spec);
 // fell behind its rate).
 std::string summary_text(const BenchRecord& record);
 
+// Open loop: when the generator's send lag p99 exceeds this share of the corrected p99 latency,
+// the figures measure the client as much as the target, and the summary says so.
+inline constexpr double kSendLagWarnShare = 0.10;
+// The warning line (without a newline), or "" when the send lag is within that share.
+std::string send_lag_warning(const LoadResult& result);
+
 }  // namespace kms::bench

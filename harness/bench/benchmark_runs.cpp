@@ -1,9 +1,12 @@
 #include "harness/bench/benchmark_runs.hpp"
 
 #include "harness/report/tool_version.hpp"
+#include "harness/bench/percentile_support.hpp"
 #include "harness/transport/http_client.hpp"
 
 #include <benchmark/benchmark.h>
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <functional>
@@ -19,7 +22,10 @@ std::string benchmark_name(const std::string& id, const LoadSpec& spec) {
         std::snprintf(rate, sizeof rate, "%g", spec.rate);
         name += std::string("/rate:") + rate;
     }
-    return name + "/connections:" + std::to_string(spec.connections);
+    name += "/connections:" + std::to_string(spec.connections);
+    // Resumed handshakes cost a fraction of full ones: such a run must not be compared as one.
+    if (spec.tls_resume) name += "/tls-resume";
+    return name;
 }
 
 void set_counters(benchmark::State& state, const BenchRecord& r) {
@@ -28,7 +34,11 @@ void set_counters(benchmark::State& state, const BenchRecord& r) {
     c["requests"] = static_cast<double>(res.attempts());
     c["requests_per_second"] = res.requests_per_second;
     const std::pair<const char*, double> percentiles[] = {{"p50_us", 50}, {"p90_us", 90}, {"p99_us", 99}, {"p99_9_us", 99.9}};
-    for (auto [name, p] : percentiles) c[name] = static_cast<double>(res.latency.percentile(p));
+    for (auto [name, p] : percentiles) {
+        c[name] = static_cast<double>(res.latency.percentile(p));
+        // 0 when too few samples support it (percentile_support.hpp): it is then a max renamed.
+        c[std::string(name) + "_supported"] = percentile_supported(p, res.latency.count()) ? 1 : 0;
+    }
     c["max_us"] = static_cast<double>(res.latency.max());
     c["mean_us"] = res.latency.mean();
     if (r.spec.mode == LoadMode::open) {
@@ -36,11 +46,32 @@ void set_counters(benchmark::State& state, const BenchRecord& r) {
         c["uncorrected_max_us"] = static_cast<double>(res.uncorrected.max());
         c["target_rate"] = r.spec.rate;
         c["backlog_at_end"] = static_cast<double>(res.backlog_at_end);
+        c["send_lag_p50_us"] = static_cast<double>(res.send_lag.percentile(50));
+        c["send_lag_p99_us"] = static_cast<double>(res.send_lag.percentile(99));
+        c["send_lag_max_us"] = static_cast<double>(res.send_lag.max());
+        c["queued_for_connection"] = static_cast<double>(res.queued_for_connection);
+        c["send_lag_warning"] = send_lag_warning(res).empty() ? 0 : 1;
     }
     c["errors"] = static_cast<double>(res.error_total());
     for (std::size_t k = 0; k < kErrorKinds; ++k)
         c[std::string("errors_") + to_string(static_cast<ErrorKind>(k))] = static_cast<double>(res.errors[k]);
     c["connections_opened"] = static_cast<double>(res.connections_opened);
+    // The phases of the requests that opened a connection (curl's time_connect and
+    // time_appconnect, apart): present when there were any.
+    const std::pair<const char*, const LatencyHistogram*> phases[] = {
+        {"connect", &res.connect}, {"tls_handshake", &res.tls_handshake}, {"request", &res.request}};
+    for (auto [phase, h] : phases) {
+        if (h->count() == 0) continue;
+        const std::string p = phase;
+        c[p + "_p50_us"] = static_cast<double>(h->percentile(50));
+        c[p + "_p99_us"] = static_cast<double>(h->percentile(99));
+        c[p + "_mean_us"] = h->mean();
+    }
+    if (res.tls_handshake.count() > 0) {
+        c["tls_handshakes"] = static_cast<double>(res.tls_handshake.count());
+        c["tls_resumed"] = static_cast<double>(res.tls_resumed);
+        c["tls_resume"] = r.spec.tls_resume ? 1 : 0;
+    }
     if (res.attempts() > 0)
         c["client_cpu_us_per_request"] = res.client_cpu_seconds * 1e6 / static_cast<double>(res.attempts());
 }
@@ -84,12 +115,43 @@ void run_benchmark(benchmark::State& state, BenchRecord& record, const WireReque
         state.SetIterationTime(span_seconds);
 }
 
+// What GB reports, corrected before either reporter sees it. The name loses "iterations:1": GB
+// appends the count set by Iterations(1), which is how often it calls the function (once, the
+// whole load), while the run reports one iteration per successful request. cpu_time becomes the
+// client's CPU per request: the load threads' CPU clocks over the run (not the process's, which
+// would count the embedded reference server too), spread over every request sent; GB's own
+// figure is the waiting benchmark thread's, ~0, which made compare.py's CPU column noise.
+template <class Reporter>
+class CorrectedReporter : public Reporter {
+public:
+    using Run = benchmark::BenchmarkReporter::Run;
+    template <class... Args>
+    explicit CorrectedReporter(const std::vector<BenchRecord>& records, Args... args)
+        : Reporter(args...), records_(records) {}
+    void ReportRuns(const std::vector<Run>& runs) override {
+        std::vector<Run> corrected = runs;
+        for (Run& run : corrected) correct(run);
+        Reporter::ReportRuns(corrected);
+    }
+
+private:
+    void correct(Run& run) const {
+        run.run_name.iterations.clear();
+        for (const BenchRecord& r : records_) {
+            if (r.name != run.run_name.str() || r.result.attempts() == 0 || run.iterations == 0) continue;
+            const double per_request = r.result.client_cpu_seconds / static_cast<double>(r.result.attempts());
+            run.cpu_accumulated_time = per_request * static_cast<double>(run.iterations);
+        }
+    }
+    const std::vector<BenchRecord>& records_;
+};
+
 // Runs the registered benchmarks with GB's own flags only: ours are not GB's. Google
 // Benchmark 1.7 takes each flag's default from the environment (BENCHMARK_FILTER,
 // BENCHMARK_REPETITIONS, BENCHMARK_OUT, ...) when the program starts, so every flag that
 // changes what runs or where the report goes is given here: an inherited BENCHMARK_FILTER
 // would otherwise run nothing, BENCHMARK_MIN_WARMUP_TIME would run each load twice.
-void run_google_benchmark(const std::filesystem::path& report_dir) {
+void run_google_benchmark(const std::filesystem::path& report_dir, const std::vector<BenchRecord>& records) {
     std::vector<std::string> args = {"kmsconf-bench",
                                      "--benchmark_out=" + (report_dir / "bench.json").string(),
                                      "--benchmark_out_format=json",
@@ -111,7 +173,10 @@ void run_google_benchmark(const std::filesystem::path& report_dir) {
     // process (Google Benchmark warns when a key is added twice).
     static const bool versioned = (benchmark::AddCustomContext("kmsconf_version", tool_version_number()), true);
     (void)versioned;
-    benchmark::RunSpecifiedBenchmarks();
+    CorrectedReporter<benchmark::ConsoleReporter> console(
+        records, isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color : benchmark::ConsoleReporter::OO_None);
+    CorrectedReporter<benchmark::JSONReporter> json(records);
+    benchmark::RunSpecifiedBenchmarks(&console, &json);
     benchmark::Shutdown();
 }
 
@@ -128,9 +193,9 @@ std::vector<BenchRecord> run_benchmarks(const std::vector<BenchCase>& cases, con
         records[i].spec = setting.spec;
         records[i].spec.expected_statuses = cases[i].expected_statuses;
         const std::string name = benchmark_name(cases[i].id, records[i].spec);
-        // The name Google Benchmark reports for it (it appends the explicit iteration count and
-        // the time type), so that bench-histograms.json and messages join with bench.json.
-        records[i].name = name + "/iterations:1/manual_time";
+        // The name bench.json gives it (GB appends the time type; CorrectedReporter drops the
+        // iteration count), so that bench-histograms.json and messages join with bench.json.
+        records[i].name = name + "/manual_time";
         RequestSpec request = cases[i].request;
         request.target = setting.target.url.path + request.target;
         requests.emplace_back(std::move(request), setting.target.url, setting.credentials,
@@ -143,7 +208,7 @@ std::vector<BenchRecord> run_benchmarks(const std::vector<BenchCase>& cases, con
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond);
     }
-    run_google_benchmark(report_dir);
+    run_google_benchmark(report_dir, records);
     return records;
 }
 

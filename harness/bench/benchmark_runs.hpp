@@ -2,9 +2,10 @@
 // the loop then declares one iteration per successful request (KeepRunningBatch) and a manual
 // time equal to the sum of their request/response spans, so GB's real_time is the mean latency
 // per request and compare.py compares latency between runs. The spans exclude set-up (server
-// start, connecting the keep-alive connections) and the warm-up. cpu_time is GB's measure of
-// the benchmark thread, which only waits: the client's own CPU cost is the counter
-// client_cpu_us_per_request. Every other figure is a counter (latencies in microseconds).
+// start, connecting the keep-alive connections) and the warm-up. The reporters are corrected
+// (benchmark_runs.cpp): no "iterations:1" in the names, and cpu_time is the client's CPU per
+// request (client_cpu_us_per_request) instead of GB's figure for the benchmark thread, which
+// only waits. Every other figure is a counter (latencies in microseconds).
 #pragma once
 
 #include "harness/bench/bench_cases.hpp"

@@ -11,6 +11,7 @@
 #include "harness/bench/bench_junit.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/bench/bench_report.hpp"
+#include "harness/bench/hgrm.hpp"
 #include "harness/bench/benchmark_runs.hpp"
 #include "harness/cli/data_dirs.hpp"
 #include "harness/cli/exit_codes.hpp"
@@ -83,6 +84,7 @@ LoadSpec load_spec(const BenchOptions& o) {
     spec.max_requests = o.max_requests;
     spec.rate = o.rate;
     spec.timeout = std::chrono::milliseconds(o.timeout_ms);
+    spec.tls_resume = o.tls_resume;
     return spec;
 }
 
@@ -93,9 +95,24 @@ void announce(const BenchOptions& o, std::size_t benchmarks, const Target& targe
               << " s each" << (signed_requests ? ", signed (EXO2-HMAC-SHA256)" : "") << "\n";
 }
 
+// The previous run's .hgrm files: their names follow the benchmarks, so they are found by shape.
+void remove_stale_hgrm(const fs::path& report_dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(report_dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.rfind("bench-", 0) == 0 && name.size() > 5 && name.compare(name.size() - 5, 5, ".hgrm") == 0)
+            fs::remove(entry.path(), ec);
+    }
+}
+
 void write_histograms(const fs::path& report_dir, const std::vector<BenchRecord>& records, const BaseUrl& base) {
     try {
         std::ofstream(report_dir / "bench-histograms.json") << histograms_json(records, base.to_string());
+        for (const auto& r : records) {
+            std::ofstream(report_dir / hgrm_file_name(r.name, false)) << percentile_distribution(r.result.latency);
+            if (r.spec.mode == LoadMode::open)
+                std::ofstream(report_dir / hgrm_file_name(r.name, true)) << percentile_distribution(r.result.uncorrected);
+        }
     } catch (const std::exception& e) {
         std::cerr << "kmsconf bench: cannot write bench-histograms.json: " << e.what() << "\n";
     }
@@ -123,7 +140,7 @@ int verdict(const BenchOptions& o, const std::vector<BenchRecord>& records, bool
     std::cout << "\n";
     const GateResult g = gate(records, o.slos, std::cout);
     std::cout << "\nkmsconf bench: reports in " << o.report_dir
-              << "/ (bench.json, bench-histograms.json, bench-junit.xml, bench-summary.json, bench-report.html)\n";
+              << "/ (bench.json, bench-histograms.json, bench-junit.xml, bench-summary.json, bench-report.html, bench-*.hgrm)\n";
     if (g.unreachable) {
         std::cerr << "kmsconf bench: every request failed to connect: target unreachable\n";
         return kExitUnreachable;
@@ -141,6 +158,7 @@ int bench(const BenchOptions& o) {
     const auto cases = selected_cases(o);
     // Google Benchmark aborts on a bench.json it cannot open, after the measuring: found now.
     remove_stale_reports(o.report_dir, kBenchReportFiles);
+    remove_stale_hgrm(o.report_dir);
     check_report_folder(o.report_dir, kBenchReportFiles);
 
     // The embedded reference server runs one I/O thread, in this process.

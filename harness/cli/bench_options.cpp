@@ -24,7 +24,8 @@ Latency benchmark of POST /v2/kms-key/{id}/replicate.
 Every request is timed into a histogram (microsecond resolution, 3 significant digits).
 Reports: <report-dir>/bench.json (Google Benchmark JSON: compare.py reads it),
 <report-dir>/bench-histograms.json (the histograms, mergeable), bench-junit.xml (each SLO a
-testcase) and bench-summary.json (the SLOs as k6 reports thresholds). Without --base-url the
+testcase), bench-summary.json (the SLOs as k6 reports thresholds) and bench-NAME.hgrm (HdrHistogram's
+percentile distribution, per benchmark). Without --base-url the
 embedded reference server is started and measured.
 
 Exit codes: 0 every SLO held; 1 an SLO was breached or no request succeeded;
@@ -114,6 +115,8 @@ po::options_description describe(BenchOptions& o, FlagTexts& t) {
          "against --base-url, also benchmark the valid replicate (it schedules a replica once, then answers 400 Conflict)")
         ("ca-file", po::value(&o.ca_file), "extra trust anchors (PEM) for https")
         ("insecure", po::bool_switch(&o.insecure), "do not verify the server's certificate")
+        ("tls-resume", po::bool_switch(&o.tls_resume),
+         "https: each new connection resumes the previous one's TLS session (default: a full handshake every time)")
         ("api-key", po::value(&o.api_key), "EXO2 API key (default: $EXOSCALE_API_KEY)")
         ("api-secret-file", po::value(&o.api_secret_file), "file holding the API secret (default: $EXOSCALE_API_SECRET)")
         ("progress", "print a progress line every second (default when stderr is a terminal or --duration >= 10)")
@@ -140,7 +143,11 @@ std::string check_flags(const po::variables_map& vm, const FlagTexts& t, BenchOp
         if (trim(o.base_url).empty())
             return "--base-url is empty (an unset variable?); omit the flag to measure the embedded reference server";
         std::string why;
-        if (!parse_base_url(o.base_url, &why)) return "--base-url '" + o.base_url + "': " + why;
+        auto url = parse_base_url(o.base_url, &why);
+        if (!url) return "--base-url '" + o.base_url + "': " + why;
+        if (o.tls_resume && !url->tls) return "--tls-resume applies to an https:// --base-url only";
+    } else if (o.tls_resume) {
+        return "--tls-resume applies to an https:// --base-url only (the embedded reference server speaks http)";
     }
     if (vm.count("key-id") && !is_uuid(o.key_id))
         return "--key-id '" + o.key_id + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)";

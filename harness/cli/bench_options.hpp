@@ -40,6 +40,7 @@ struct BenchOptions {
     bool allow_mutations = false;
     std::string ca_file;
     bool insecure = false;
+    bool tls_resume = false;      // https: resume TLS sessions across new connections
     std::string api_key;          // else EXOSCALE_API_KEY, as `kmsconf run`
     std::string api_secret_file;  // else EXOSCALE_API_SECRET
     std::optional<bool> progress;  // unset: on when stderr is a terminal or the run lasts >= 10 s

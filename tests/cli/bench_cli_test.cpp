@@ -102,9 +102,18 @@ TEST(BenchCli, WritesGoogleBenchmarkJsonAndHistograms) {
         EXPECT_LE(b["p50_us"].GetDouble(), b["p99_us"].GetDouble());
         EXPECT_LE(b["p99_us"].GetDouble(), b["max_us"].GetDouble());
         EXPECT_EQ(b["errors"].GetDouble(), 0);
+        // cpu_time is the client's CPU per request (the load threads'), not GB's ~0 for a
+        // thread that only waited: compare.py's CPU column compares that.
+        ASSERT_TRUE(b.HasMember("client_cpu_us_per_request"));
+        EXPECT_GT(b["cpu_time"].GetDouble(), 0.5);
+        EXPECT_NEAR(b["cpu_time"].GetDouble(), b["client_cpu_us_per_request"].GetDouble(),
+                    1e-6 * b["cpu_time"].GetDouble());
+        EXPECT_EQ(std::string(b["run_name"].GetString()).find("iterations"), std::string::npos);
+        ASSERT_TRUE(b.HasMember("p99_9_us_supported"));
+        EXPECT_EQ(b["p99_9_us_supported"].GetDouble(), b["iterations"].GetDouble() >= 1000 ? 1 : 0);
     }
-    EXPECT_EQ(names[0], "replicate_valid/closed/connections:2/iterations:1/manual_time");
-    EXPECT_EQ(names[1], "replicate_malformed/closed/connections:2/iterations:1/manual_time");
+    EXPECT_EQ(names[0], "replicate_valid/closed/connections:2/manual_time");
+    EXPECT_EQ(names[1], "replicate_malformed/closed/connections:2/manual_time");
 
     auto histograms = parse_histograms_json(read_file(dir / "bench-histograms.json"), &error);
     ASSERT_TRUE(histograms) << error;
@@ -112,6 +121,34 @@ TEST(BenchCli, WritesGoogleBenchmarkJsonAndHistograms) {
     EXPECT_EQ((*histograms)[0].name, names[0]);
     EXPECT_EQ(static_cast<double>((*histograms)[0].latency.count()), benchmarks[0]["iterations"].GetDouble());
     EXPECT_EQ(static_cast<double>((*histograms)[0].latency.percentile(99)), benchmarks[0]["p99_us"].GetDouble());
+
+    // HdrHistogram's percentile distribution, one file per benchmark; a previous run's go first.
+    const std::string hgrm = read_file(dir / "bench-replicate_valid_closed_connections-2.hgrm");
+    EXPECT_EQ(hgrm.rfind("       Value     Percentile TotalCount 1/(1-Percentile)\n\n", 0), 0u) << hgrm;
+    EXPECT_NE(hgrm.find("Total count    = " + std::string(12 - std::to_string((*histograms)[0].latency.count()).size(), ' ') +
+                        std::to_string((*histograms)[0].latency.count()) + "]\n"),
+              std::string::npos)
+        << hgrm;
+    EXPECT_TRUE(fs::exists(dir / "bench-replicate_malformed_closed_connections-2.hgrm"));
+    // Each percentile line names its sample count.
+    EXPECT_NE(r.output.find(" samples)\n"), std::string::npos) << r.output;
+}
+
+TEST(BenchCli, TooFewSamplesAreFlaggedAndStaleHgrmFilesRemoved) {
+    auto dir = temp_dir("few");
+    fs::create_directories(dir);
+    std::ofstream(dir / "bench-old_benchmark.hgrm") << "stale\n";
+    auto r = bench("--connections 1 --duration 5 --warmup 0 --requests 50 --filter malformed --report-dir " +
+                   dir.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_FALSE(fs::exists(dir / "bench-old_benchmark.hgrm"));
+    EXPECT_TRUE(fs::exists(dir / "bench-replicate_malformed_closed_connections-1.hgrm"));
+    // 50 samples support p50 and p90, not p99 (100) nor p99.9 (1000); the rule is stated.
+    EXPECT_NE(r.output.find(", p99 "), std::string::npos);
+    EXPECT_NE(r.output.find("[too few: 50 of 100 samples]"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("[too few: 50 of 1000 samples]"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("of 10 samples]"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("pN needs at least 100/(100-N) samples"), std::string::npos) << r.output;
 }
 
 // Google Benchmark takes its flags' defaults from BENCHMARK_* variables: inherited from a CI
@@ -129,7 +166,7 @@ TEST(BenchCli, GoogleBenchmarkVariablesChangeNothing) {
     ASSERT_TRUE(doc) << error;
     const auto& benchmarks = (*doc)["benchmarks"];
     ASSERT_EQ(benchmarks.Size(), 2u) << "each benchmark once";
-    EXPECT_EQ(std::string(benchmarks[0]["name"].GetString()), "replicate_valid/closed/connections:2/iterations:1/manual_time");
+    EXPECT_EQ(std::string(benchmarks[0]["name"].GetString()), "replicate_valid/closed/connections:2/manual_time");
     EXPECT_FALSE(fs::exists(elsewhere));
 }
 
@@ -137,7 +174,7 @@ TEST(BenchCli, SloBelowTheMeasuredP99FailsTheRun) {
     auto r = bench(std::string(kShort) + "--filter malformed --report-dir " + temp_dir("slo").string() +
                    " --slo 'p99<=1us'");
     EXPECT_EQ(r.code, 1) << r.output;
-    EXPECT_NE(r.output.find("SLO breached: p99<=1us in replicate_malformed/closed/connections:2/iterations:1/manual_time: p99 = "),
+    EXPECT_NE(r.output.find("SLO breached: p99<=1us in replicate_malformed/closed/connections:2/manual_time: p99 = "),
               std::string::npos)
         << r.output;
 }
@@ -163,7 +200,7 @@ TEST(BenchCli, SlosAsJUnitTestcasesAndK6Thresholds) {
     EXPECT_FALSE((*summary)["ok"].GetBool());
     EXPECT_TRUE((*summary)["thresholds"]["p99<=10s"]["ok"].GetBool());
     EXPECT_FALSE((*summary)["thresholds"]["p99<=1us"]["ok"].GetBool());
-    const auto& b = (*summary)["benchmarks"]["replicate_malformed/closed/connections:2/iterations:1/manual_time"];
+    const auto& b = (*summary)["benchmarks"]["replicate_malformed/closed/connections:2/manual_time"];
     ASSERT_TRUE(b.IsObject());
     EXPECT_GT(b["thresholds"]["p99<=1us"]["value"].GetDouble(), 0.001) << "milliseconds, above 1 us";
     EXPECT_GT(b["requests"].GetUint64(), 0u);
@@ -185,7 +222,7 @@ TEST(BenchCli, OpenLoopReportsCorrectedAndUncorrected) {
     auto doc = parse_json(read_file(dir / "bench.json"), &error);
     ASSERT_TRUE(doc) << error;
     const auto& b = (*doc)["benchmarks"][0];
-    EXPECT_EQ(std::string(b["name"].GetString()), "replicate_valid/open/rate:200/connections:1/iterations:1/manual_time");
+    EXPECT_EQ(std::string(b["name"].GetString()), "replicate_valid/open/rate:200/connections:1/manual_time");
     ASSERT_TRUE(b.HasMember("uncorrected_p99_us"));
     EXPECT_EQ(b["target_rate"].GetDouble(), 200);
     EXPECT_EQ(b["iterations"].GetDouble(), 100);
@@ -209,6 +246,8 @@ TEST(BenchCli, UsageErrorsExit2) {
         "--key-id 'a b'",
         "--base-url ftp://127.0.0.1/",
         "--ca-file /nonexistent.pem",
+        "--tls-resume",                                  // the embedded server speaks http
+        "--tls-resume --base-url http://127.0.0.1:9/v2",
     };
     for (const char* args : bad) {
         auto r = bench(args);
@@ -276,7 +315,7 @@ TEST(BenchCli, ExternalTargetOnlyGetsSideEffectFreeRequestsUnlessAllowed) {
     ASSERT_TRUE(doc) << error;
     ASSERT_EQ((*doc)["benchmarks"].Size(), 1u);
     EXPECT_EQ(std::string((*doc)["benchmarks"][0]["name"].GetString()),
-              "replicate_malformed/closed/connections:2/iterations:1/manual_time");
+              "replicate_malformed/closed/connections:2/manual_time");
 
     auto allowed = bench(std::string(kShort) + "--allow-mutations --base-url " + server.base_url() + " --report-dir " +
                          dir.string());

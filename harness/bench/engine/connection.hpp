@@ -32,6 +32,9 @@ struct Peer {
 struct ConnectionOptions {
     std::chrono::milliseconds timeout{10000};  // per request, connect included
     bool one_request_each = false;             // closed-new-conn: the server's close is awaited
+    // Offer the previous connection's TLS session on the next handshake (resumption). Off by
+    // default: a benchmark of new connections measures full handshakes unless asked otherwise.
+    bool tls_resume = false;
 };
 
 // Lives until its io_context has stopped, so handlers capture `this`. At most one operation is
@@ -42,6 +45,9 @@ public:
 
     Connection(boost::asio::io_context& ioc, const Peer& peer, const ConnectionOptions& options,
                ConnectionEvents& events);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
 
     bool busy() const { return busy_; }
     // Set-up, untimed: opens the connection before the load starts.
@@ -66,6 +72,7 @@ private:
     void fail(ErrorKind kind, std::string detail);
     std::string timeout_text() const;  // "N ms"
     bool idle_socket_usable();
+    void keep_tls_session();
     tcp::socket& lowest() { return tls_ ? tls_->next_layer() : socket_; }
 
     boost::asio::io_context& ioc_;
@@ -77,6 +84,10 @@ private:
     bool open_ = false, busy_ = false, timed_out_ = false, measured_ = false, preconnecting_ = false;
     bool leftover_ = false;  // bytes after a response: never reuse such a connection
     Clock::time_point intended_, started_, deadline_, last_used_;
+    // The phases of a request that opened its connection (Exchange).
+    bool opened_ = false;
+    Clock::time_point connected_, secured_, request_sent_;
+    SSL_SESSION* tls_session_ = nullptr;  // --tls-resume: the last connection's session, owned
     std::shared_ptr<const std::string> out_;
     ResponseParser parser_;
     std::array<char, 16384> buf_;

@@ -19,6 +19,14 @@ struct Exchange {
     std::chrono::steady_clock::time_point started;   // when it was actually sent
     std::chrono::steady_clock::time_point done;      // when the response was complete
     bool measured = false;                           // outside the warm-up
+    // Set when this request opened its connection (always in closed-new-conn): the phases, as
+    // curl's time_connect / time_appconnect split them, but each apart: TCP connect is
+    // started..connected, the TLS handshake connected..secured (https only), the request
+    // itself request_sent..done.
+    bool opened_connection = false;
+    bool tls = false;
+    bool tls_resumed = false;  // the handshake resumed a session (--tls-resume)
+    std::chrono::steady_clock::time_point connected, secured, request_sent;
 };
 
 class ConnectionEvents {

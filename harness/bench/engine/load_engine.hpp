@@ -55,6 +55,7 @@ struct LoadSpec {
     double rate = 0;                 // open loop: requests per second over all connections
     std::chrono::milliseconds timeout{10000};  // per request: connect (when needed), write, response
     std::vector<int> expected_statuses;        // any other status is ErrorKind::status
+    bool tls_resume = false;  // https: resume the previous connection's TLS session (else full handshakes)
 };
 
 struct LoadProgress {
@@ -74,6 +75,22 @@ struct LoadResult {
     std::array<std::uint64_t, kErrorKinds> errors{};
     std::array<std::string, kErrorKinds> error_examples;  // the first message of each kind
     std::map<int, std::uint64_t> statuses;  // measured responses by status
+
+    // The phases of the timed requests that opened their own connection (every request in
+    // closed-new-conn; a keep-alive reconnect otherwise), apart, as curl's time_connect and
+    // time_appconnect split them: TCP connect, TLS handshake (https), and the request from its
+    // first byte written to the response's last byte read.
+    LatencyHistogram connect;
+    LatencyHistogram tls_handshake;
+    LatencyHistogram request;
+    std::uint64_t tls_resumed = 0;  // of the tls_handshake ones, those that resumed a session
+
+    // Open loop: the generator's own lateness, intended send time to actual send, of the
+    // measured requests that found a connection free when they came due. Those that had to
+    // wait for one (every connection held by the target) are counted apart: their wait is the
+    // target's doing and shows in the corrected latency.
+    LatencyHistogram send_lag;
+    std::uint64_t queued_for_connection = 0;
 
     std::uint64_t sent = 0;            // measured requests started
     std::uint64_t backlog_at_end = 0;  // open loop: due in the window but never sent

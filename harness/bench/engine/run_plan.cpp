@@ -59,6 +59,12 @@ LoadResult merge_outcomes(const RunPlan& plan, const std::vector<ShardOutcome>& 
         const LoadResult& r = o.result;
         out.latency.merge(r.latency);
         out.uncorrected.merge(r.uncorrected);
+        out.connect.merge(r.connect);
+        out.tls_handshake.merge(r.tls_handshake);
+        out.request.merge(r.request);
+        out.tls_resumed += r.tls_resumed;
+        out.send_lag.merge(r.send_lag);
+        out.queued_for_connection += r.queued_for_connection;
         for (std::size_t k = 0; k < kErrorKinds; ++k) {
             out.errors[k] += r.errors[k];
             if (out.error_examples[k].empty()) out.error_examples[k] = r.error_examples[k];

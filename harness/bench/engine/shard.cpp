@@ -1,6 +1,12 @@
 // Deadlines are enforced by one watchdog timer per shard that closes overdue sockets, instead
 // of a timer per operation: re-arming a timer per request would add a timerfd system call to
 // every request.
+//
+// Open loop: a timer wakes the thread tens of microseconds late (timer slack aside, the wake-up
+// of an idle CPU and the scheduler), which would be charged to the target as latency. So the
+// dispatch timer is set a margin early, the margin being about twice the wake-up lateness seen
+// so far, and the rest is spun on the steady clock. Only while no request is in flight: a spin
+// must not delay reading a response (that would inflate the latency it is meant to keep exact).
 #include "harness/bench/engine/shard.hpp"
 
 #include "harness/bench/engine/connection.hpp"
@@ -48,7 +54,8 @@ public:
           next_k_(share.index),
           watchdog_(ioc_),
           dispatch_timer_(ioc_) {
-        const ConnectionOptions options{spec_.timeout, spec_.mode == LoadMode::closed_new_connection};
+        const ConnectionOptions options{spec_.timeout, spec_.mode == LoadMode::closed_new_connection,
+                                        spec_.tls_resume};
         for (unsigned i = 0; i < share.connections; ++i)
             conns_.push_back(std::make_unique<Connection>(ioc_, peer, options, *this));
     }
@@ -66,7 +73,7 @@ public:
         ioc_.restart();
         const double cpu_start = thread_cpu_seconds();
         if (spec_.mode == LoadMode::open) {
-            for (auto& c : conns_) idle_.push_back(c.get());
+            for (auto& c : conns_) idle_.push_back({c.get(), Clock::time_point{}});
             net::post(ioc_, [this] { dispatch(); });
         } else {
             for (auto& c : conns_) net::post(ioc_, [this, conn = c.get()] { next_closed(*conn); });
@@ -100,6 +107,7 @@ public:
         if (ok.empty() || std::find(ok.begin(), ok.end(), x.status) != ok.end()) {
             result_.latency.record(to_us(x.done - x.intended));
             if (spec_.mode == LoadMode::open) result_.uncorrected.record(to_us(x.done - x.started));
+            if (x.opened_connection) record_phases(x);
         } else {
             std::string expected;
             for (int st : ok) expected += (expected.empty() ? "" : ", ") + std::to_string(st);
@@ -116,7 +124,7 @@ public:
     void ready(Connection& c) override {
         --busy_;
         if (spec_.mode == LoadMode::open) {
-            idle_.push_back(&c);
+            idle_.push_back({&c, Clock::now()});
             if (!stopping_) dispatch();
         } else {
             next_closed(c);
@@ -125,6 +133,15 @@ public:
     }
 
 private:
+    void record_phases(const Exchange& x) {
+        result_.connect.record(to_us(x.connected - x.started));
+        if (x.tls) {
+            result_.tls_handshake.record(to_us(x.secured - x.connected));
+            if (x.tls_resumed) ++result_.tls_resumed;
+        }
+        result_.request.record(to_us(x.done - x.request_sent));
+    }
+
     void count_error(ErrorKind kind, std::string detail) {
         auto k = static_cast<std::size_t>(kind);
         ++result_.errors[k];
@@ -167,9 +184,15 @@ private:
         }
         while (next_k_ < s.k_end && s.intended(next_k_) <= now) {
             if (idle_.empty()) return;  // ready() resumes here
-            Connection* c = idle_.back();
+            const auto [c, idle_since] = idle_.back();
             idle_.pop_back();
-            begin(*c, s.intended(next_k_), next_k_ >= s.k_first);
+            const auto intended = s.intended(next_k_);
+            const bool measured = next_k_ >= s.k_first;
+            if (measured) {
+                if (idle_since <= intended) result_.send_lag.record(to_us(Clock::now() - intended));
+                else ++result_.queued_for_connection;
+            }
+            begin(*c, intended, measured);
             next_k_ += share_.stride;
         }
         if (next_k_ >= s.k_end) {
@@ -177,12 +200,32 @@ private:
             return stop();
         }
         if (timer_armed_) return;
+        const auto due = s.intended(next_k_);
+        arm_dispatch(due - spin_margin_, due);
+    }
+
+    // Wakes at `wake`, spins to `due` when nothing is in flight (else waits for it on the timer:
+    // a spin then could hold up a response), then dispatches.
+    void arm_dispatch(Clock::time_point wake, Clock::time_point due) {
         timer_armed_ = true;
-        dispatch_timer_.expires_at(s.intended(next_k_));
-        dispatch_timer_.async_wait([this](const error_code& ec) {
+        dispatch_timer_.expires_at(wake);
+        dispatch_timer_.async_wait([this, wake, due](const error_code& ec) {
             timer_armed_ = false;
-            if (!ec) dispatch();
+            if (ec) return;
+            auto woke = Clock::now();
+            learn_wake_lateness(woke - wake);
+            if (woke < due && busy_ > 0) return arm_dispatch(due, due);
+            while (woke < due) woke = Clock::now();
+            dispatch();
         });
+    }
+
+    // The spin margin follows the timer's lateness: twice its moving average, within bounds.
+    void learn_wake_lateness(Clock::duration late) {
+        using std::chrono::nanoseconds;
+        const double ns = static_cast<double>(std::chrono::duration_cast<nanoseconds>(late).count());
+        wake_lateness_ns_ = 0.9 * wake_lateness_ns_ + 0.1 * std::max(0.0, ns);
+        spin_margin_ = std::clamp(nanoseconds(static_cast<std::int64_t>(2 * wake_lateness_ns_)) + kMinSpin, kMinSpin, kMaxSpin);
     }
 
     void stop() {
@@ -228,7 +271,11 @@ private:
     std::uint64_t next_k_;
     net::steady_timer watchdog_, dispatch_timer_;
     std::vector<std::unique_ptr<Connection>> conns_;
-    std::vector<Connection*> idle_;
+    std::vector<std::pair<Connection*, Clock::time_point>> idle_;  // and since when it is free
+    // Open loop: how early the dispatch timer is set (see the top of the file).
+    static constexpr std::chrono::nanoseconds kMinSpin{10'000}, kMaxSpin{200'000};
+    double wake_lateness_ns_ = 25'000;
+    std::chrono::nanoseconds spin_margin_{60'000};
     LoadResult result_;
     std::array<std::uint64_t, kMaxStatus> status_counts_{};
     unsigned preconnect_pending_ = 0;

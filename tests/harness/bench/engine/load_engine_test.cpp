@@ -137,6 +137,10 @@ TEST_F(Reference, OpenLoopHoldsTheRate) {
     EXPECT_EQ(r.latency.count(), 800u);
     // Corrected latency is never below the uncorrected one: it adds the wait for the send.
     EXPECT_GE(r.latency.percentile(50), r.uncorrected.percentile(50));
+    // Each measured request's send lag is recorded, or it is counted as having waited for a
+    // connection (4 connections at 400/s against an idle server: hardly ever).
+    EXPECT_EQ(r.send_lag.count() + r.queued_for_connection, 800u);
+    EXPECT_GT(r.send_lag.count(), 700u);
 }
 
 TEST_F(Reference, SloGateAgainstAMeasuredRun) {
@@ -177,6 +181,11 @@ TEST(LoadEngineStall, CorrectedP99ShowsAPauseThatUncorrectedHides) {
     // Only the request in flight at the pause saw it once it was sent.
     EXPECT_LT(r.uncorrected.percentile(99), 100'000u) << "uncorrected p99 " << format_us(r.uncorrected.percentile(99));
     EXPECT_GT(r.uncorrected.max(), 900'000u);
+    // The requests due during the pause waited for the one connection: the target's doing, not
+    // the generator's, so they are counted apart and stay out of the send lag.
+    EXPECT_GT(r.queued_for_connection, 150u);
+    EXPECT_EQ(r.send_lag.count() + r.queued_for_connection, 600u);
+    EXPECT_LT(r.send_lag.percentile(50), 1'000u) << "send lag p50 " << format_us(r.send_lag.percentile(50));
 }
 
 TEST(LoadEngineStall, DeadlineCountsATimeout) {
@@ -258,11 +267,15 @@ TEST(LoadEngineErrors, NewConnectionModeCopesWithAServerThatIgnoresConnectionClo
     EXPECT_LT(r.latency.percentile(50), 50'000u) << "the drain is not part of the latency";
 }
 
-TEST(LoadEngineTls, KeepAliveAndNewConnectionsWithVerification) {
+StallServerOptions tls_options() {
     StallServerOptions so;
     so.cert_file = test::test_cert().cert_file;
     so.key_file = test::test_cert().key_file;
-    StallServer server(so);
+    return so;
+}
+
+TEST(LoadEngineTls, KeepAliveAndNewConnectionsWithVerification) {
+    StallServer server(tls_options());
     const BaseUrl b = url(server.base_url());
     ASSERT_TRUE(b.tls);
     LoadSpec s;
@@ -275,6 +288,7 @@ TEST(LoadEngineTls, KeepAliveAndNewConnectionsWithVerification) {
     EXPECT_EQ(keep.error_total(), 0u) << keep.error_examples[0] << keep.error_examples[2];
     EXPECT_GT(keep.latency.count(), 10u);
     EXPECT_EQ(keep.connections_opened, 2u);
+    EXPECT_EQ(keep.connect.count(), 0u) << "connections opened at set-up are not timed requests";
 
     s.mode = LoadMode::closed_new_connection;
     auto fresh = run_load(t, WireRequest(replicate(b), b, std::nullopt, true), s);
@@ -285,11 +299,38 @@ TEST(LoadEngineTls, KeepAliveAndNewConnectionsWithVerification) {
     EXPECT_GT(fresh.latency.percentile(50), keep.latency.percentile(50));
 }
 
+// Each new connection's phases are timed apart (TCP connect, TLS handshake, the request), every
+// handshake is a full one unless resumption is asked for, and then all but the first resume.
+TEST(LoadEngineTls, NewConnectionPhasesAndSessionResumption) {
+    StallServer server(tls_options());
+    const BaseUrl b = url(server.base_url());
+    LoadSpec s;
+    s.mode = LoadMode::closed_new_connection;
+    s.max_requests = 20;
+    s.duration = 3000ms;
+    s.expected_statuses = {200};
+    const LoadTarget t{b, true, test::test_cert().cert_file};
+
+    auto full = run_load(t, WireRequest(replicate(b), b, std::nullopt, true), s);
+    ASSERT_EQ(full.error_total(), 0u) << full.error_examples[0] << full.error_examples[2];
+    ASSERT_EQ(full.latency.count(), 20u);
+    EXPECT_EQ(full.connect.count(), 20u);
+    EXPECT_EQ(full.tls_handshake.count(), 20u);
+    EXPECT_EQ(full.request.count(), 20u);
+    EXPECT_EQ(full.tls_resumed, 0u) << "resumption is off by default";
+    // The phases are parts of the whole (each rounded to the microsecond).
+    EXPECT_LE(full.connect.sum() + full.tls_handshake.sum() + full.request.sum(), full.latency.sum() + 3 * 20);
+    EXPECT_GT(full.tls_handshake.min(), 0u);
+
+    s.tls_resume = true;
+    auto resumed = run_load(t, WireRequest(replicate(b), b, std::nullopt, true), s);
+    ASSERT_EQ(resumed.error_total(), 0u) << resumed.error_examples[0] << resumed.error_examples[2];
+    ASSERT_EQ(resumed.tls_handshake.count(), 20u);
+    EXPECT_EQ(resumed.tls_resumed, 19u) << "every handshake after the first resumes the previous session";
+}
+
 TEST(LoadEngineTls, UntrustedCertificateIsAConnectError) {
-    StallServerOptions so;
-    so.cert_file = test::test_cert().cert_file;
-    so.key_file = test::test_cert().key_file;
-    StallServer server(so);
+    StallServer server(tls_options());
     const BaseUrl b = url(server.base_url());
     LoadSpec s;
     s.duration = 100ms;

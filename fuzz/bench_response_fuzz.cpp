@@ -16,7 +16,6 @@
 #include "fuzz/fuzz_target.hpp"
 #include "harness/bench/response_parser.hpp"
 
-#include <boost/beast/core/buffers_prefix.hpp>
 #include <boost/beast/http.hpp>
 
 #include <optional>
@@ -73,18 +72,16 @@ std::optional<Parsed> beast_parse(std::string_view bytes) {
         p.body_limit(ResponseParser::kMaxBodyBytes);
         boost::beast::error_code ec;
         while (!p.is_done()) {
-            std::size_t n = p.put(boost::asio::buffer(bytes.data() + pos, bytes.size() - pos), ec);
+            const std::size_t n = pos < bytes.size() ? p.put(boost::asio::buffer(bytes.data() + pos, bytes.size() - pos), ec) : 0;
             pos += n;
-            if (ec == http::error::need_more) {
-                if (pos < bytes.size() && n > 0) continue;
-                if (pos < bytes.size()) return std::nullopt;  // no progress with bytes left
-                ec = {};
-                p.put_eof(ec);
-                if (ec) return std::nullopt;
-                by_eof = true;
-                break;
-            }
+            if (ec && ec != http::error::need_more) return std::nullopt;
+            ec = {};
+            if (n > 0) continue;
+            // No progress: everything there is was given, so this is the end of the input.
+            p.put_eof(ec);
             if (ec) return std::nullopt;
+            by_eof = true;
+            break;
         }
         const int status = static_cast<int>(p.get().result_int());
         if (status >= 100 && status < 200 && status != 101) continue;  // interim: the next one is the answer

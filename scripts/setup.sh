@@ -10,6 +10,7 @@ packages=(
   libssl-dev rapidjson-dev libvalijson-dev libxml2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   curl wrk nginx-light openssl libxml2-utils python3
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers' clang runtime
 )
 
 missing=()

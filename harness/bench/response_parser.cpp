@@ -141,6 +141,12 @@ bool ResponseParser::parse_header(std::size_t end) {
     keep_alive_ = !close && (!http10 || keep_alive_token);
     if (status_ == 204 || status_ == 304) {
         state_ = State::done;
+    } else if (has_te && length) {
+        // RFC 9112 §6.1: Transfer-Encoding overrides Content-Length, and such a message "ought
+        // to be handled as an error" (smuggling, splitting). Parsers disagree on it, as Beast,
+        // which ignores an empty Transfer-Encoding, does (found by fuzz_bench_response).
+        fail("both Transfer-Encoding and Content-Length");
+        return false;
     } else if (has_te) {
         if (chunked) {
             state_ = State::chunk_size;

@@ -64,8 +64,9 @@ bool SocketSet::open(std::uint16_t port, std::size_t n, std::string* why) {
 }
 
 void SocketSet::send_to_all(std::string_view bytes) {
-    for (std::size_t i = 0; i < fds_.size(); ++i)
-        if (!closed_[i]) (void)::send(fds_[i], bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    // Every socket, closed or not: this runs on a trickle thread while count_closed() updates
+    // closed_ (ThreadSanitizer caught the two sharing it), and a send to a closed peer just fails.
+    for (int fd : fds_) (void)::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 std::size_t SocketSet::count_closed() {

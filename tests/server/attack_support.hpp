@@ -31,8 +31,8 @@ public:
     bool open(std::uint16_t port, std::size_t n, std::string* why);
     std::size_t size() const { return fds_.size(); }
     int fd(std::size_t i) const { return fds_[i]; }
-    // Sends to every socket not yet seen closed; a send that fails marks nothing (close is seen
-    // by reading). Non-blocking: a full send buffer skips that socket this time.
+    // Sends to every socket; a send that fails marks nothing (close is seen by reading).
+    // Non-blocking: a full send buffer skips that socket this time. Safe beside count_closed().
     void send_to_all(std::string_view bytes);
     // Reads whatever arrived on every socket, without waiting; counts EOF/reset as closed.
     // Returns how many are closed so far.

@@ -108,8 +108,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 "the bench parser's result does not depend on how bytes arrive", describe(*ours) + " vs " + describe(*ours_split));
     }
 
+    // Only when the bench accepts: its limits (8 MiB body) then bound what Beast's string_body
+    // reserves for a declared Content-Length (a 133 GB one ran the oracle out of memory).
+    if (!ours) return 0;
     auto theirs = beast_parse(bytes);
-    if (!ours || !theirs) return 0;
+    if (!theirs) return 0;
     const std::string both = "bench: " + describe(*ours) + "; beast: " + describe(*theirs);
     require(ours->status == theirs->status, "bench and Beast agree on the status", both);
     require(ours->end == theirs->end && ours->until_close == theirs->until_close,

@@ -116,6 +116,16 @@ bool ResponseParser::parse_header(std::size_t end) {
             }
         } else if (iequals(name, "transfer-encoding")) {
             has_te = true;
+            // Codings are tokens (RFC 9110 §10.1.4, §5.6.2): a byte outside them makes the framing
+            // a guess ("chunked\xff": Beast read chunked, the bench read to the close; found by
+            // fuzz_bench_response), so it is refused.
+            if (std::any_of(value.begin(), value.end(), [](char c) {
+                    auto u = static_cast<unsigned char>(c);
+                    return u >= 0x7f || (u < 0x20 && c != '\t');
+                })) {
+                fail("malformed Transfer-Encoding");
+                return false;
+            }
             // Only the final coding matters for framing.
             for_each_token(value, [&](const std::string& v) { chunked = v == "chunked"; });
         } else if (iequals(name, "connection")) {

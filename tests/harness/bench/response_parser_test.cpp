@@ -64,6 +64,12 @@ TEST(ResponseParser, TransferEncodingWithContentLengthIsAnError) {
     }
 }
 
+TEST(ResponseParser, TransferEncodingOutsideTokensIsAnError) {
+    ResponseParser p;
+    auto r = parse(p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\xff\r\n\r\n0\r\n\r\n");
+    EXPECT_EQ(r.result, Result::error);
+}
+
 TEST(ResponseParser, StopsAtTheEndOfTheResponse) {
     ResponseParser p;
     const std::string one = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";

@@ -65,9 +65,13 @@ TEST(ResponseParser, TransferEncodingWithContentLengthIsAnError) {
 }
 
 TEST(ResponseParser, TransferEncodingOutsideTokensIsAnError) {
-    ResponseParser p;
-    auto r = parse(p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\xff\r\n\r\n0\r\n\r\n");
-    EXPECT_EQ(r.result, Result::error);
+    for (const char* te : {"chunked\xff", "chunked}}", "gzip, chunked\"", ", chunked"}) {
+        ResponseParser p;
+        auto r = parse(p, std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: ") + te + "\r\n\r\n0\r\n\r\n");
+        EXPECT_EQ(r.result, Result::error) << te;
+    }
+    ResponseParser ok;
+    EXPECT_EQ(parse(ok, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip;q=1, Chunked\r\n\r\n0\r\n\r\n").result, Result::done);
 }
 
 TEST(ResponseParser, StopsAtTheEndOfTheResponse) {

@@ -134,7 +134,11 @@ bool ResponseParser::parse_header(std::size_t end) {
                 return false;
             }
             // Only the final coding matters for framing.
-            for_each_token(value, [&](const std::string& v) { chunked = v == "chunked"; });
+            // A coding's name is what precedes its parameters ("chunked ;x" is chunked, as Beast
+            // reads it: found by fuzz_bench_response).
+            for_each_token(value, [&](const std::string& v) {
+                chunked = trim(std::string_view(v).substr(0, v.find(';'))) == "chunked";
+            });
         } else if (iequals(name, "connection")) {
             for_each_token(value, [&](const std::string& v) {
                 if (v == "close") close = true;

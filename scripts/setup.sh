@@ -12,6 +12,7 @@ packages=(
   curl wrk nginx-light openssl libxml2-utils python3
   chromium  # headless, for the HTML reports' browser test (tests/cli/report_browser_test.cpp)
   help2man dpkg-dev file strace python3-yaml
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers' clang runtime
 )
 
 missing=()

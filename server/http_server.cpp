@@ -23,6 +23,7 @@
 #include <boost/beast/ssl.hpp>
 
 #include <array>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -46,6 +47,7 @@ constexpr const char* kServerName = "kms-reference-server/0.1";
 // read the response (RFC 9112 §9.6, "lingering close").
 constexpr std::size_t kLingerMaxBytes = 1024 * 1024;
 constexpr milliseconds kLingerTime{500};
+constexpr std::size_t kDrainChunk = 16 * 1024;
 constexpr milliseconds kAcceptRetry{50};
 // A graceful TLS close sends close_notify and waits this long for the peer's: a courtesy that a
 // silent or vanished client must not turn into a held connection.
@@ -104,6 +106,7 @@ private:
     }
 
     void next_request() {
+        res_ = {};  // the last response's body and fields are not kept through an idle wait
         parser_.emplace();
         parser_->body_limit(ctx_.options.body_limit);
         parser_->header_limit(static_cast<std::uint32_t>(ctx_.options.header_limit));
@@ -271,6 +274,9 @@ private:
             tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
         }
         linger_deadline_ = std::chrono::steady_clock::now() + kLingerTime;
+        // Allocated here, not held by every Session: thousands of held connections (slowloris,
+        // idle keep-alive) would otherwise cost 16 KiB each for a buffer only a closing one uses.
+        drain_buf_ = std::make_unique<std::array<char, kDrainChunk>>();
         drain();
     }
 
@@ -278,7 +284,7 @@ private:
     // linger time is over, or kLingerMaxBytes were read.
     void drain() {
         tcp().expires_at(linger_deadline_);
-        stream_.async_read_some(net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        stream_.async_read_some(net::buffer(*drain_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
             self->drained_ += n;
             if (ec || self->drained_ >= kLingerMaxBytes) return self->close();
             self->drain();
@@ -316,7 +322,7 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     http::response<http::string_body> res_;
     http::response<http::empty_body> continue_;
-    std::array<char, 16 * 1024> drain_buf_{};
+    std::unique_ptr<std::array<char, kDrainChunk>> drain_buf_;  // only while lingering
     std::size_t drained_ = 0;
     std::chrono::steady_clock::time_point linger_deadline_{};
     bool first_request_ = true;

@@ -23,9 +23,12 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
     std::string text(value);
     const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
     if (!end || *end != '\0') return std::nullopt;
-    auto at = std::chrono::system_clock::from_time_t(timegm(&tm));
-    if (at <= now) return std::chrono::seconds(0);
-    return std::chrono::duration_cast<std::chrono::seconds>(at - now);
+    // In seconds, not system_clock's nanoseconds: a valid date such as year 9999 is past what a
+    // 64-bit count of nanoseconds holds (year 2262), and from_time_t() would overflow.
+    const long long at = static_cast<long long>(timegm(&tm));
+    const long long now_s = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (at <= now_s) return std::chrono::seconds(0);
+    return std::chrono::seconds(at - now_s);
 }
 
 std::optional<CheckId> honoured_refusal(const Exchange& exchange) {

@@ -53,6 +53,27 @@ TEST(ResponseParser, ContentLength) {
     EXPECT_TRUE(p.keep_alive());
 }
 
+// Found by fuzz/bench_response_fuzz.cpp: with an empty Transfer-Encoding the bench read to the
+// close where Beast used the Content-Length. Both headers at once is refused (RFC 9112 §6.1).
+TEST(ResponseParser, TransferEncodingWithContentLengthIsAnError) {
+    for (const char* te : {"", "chunked", "gzip"}) {
+        ResponseParser p;
+        auto r = parse(p, std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: ") + te +
+                              "\r\nContent-Length: 2\r\n\r\n{}");
+        EXPECT_EQ(r.result, Result::error) << te;
+    }
+}
+
+TEST(ResponseParser, TransferEncodingOutsideTokensIsAnError) {
+    for (const char* te : {"chunked\xff", "chunked}}", "gzip, chunked\"", ", chunked"}) {
+        ResponseParser p;
+        auto r = parse(p, std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: ") + te + "\r\n\r\n0\r\n\r\n");
+        EXPECT_EQ(r.result, Result::error) << te;
+    }
+    ResponseParser ok;
+    EXPECT_EQ(parse(ok, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip;q=1, Chunked\r\n\r\n0\r\n\r\n").result, Result::done);
+}
+
 TEST(ResponseParser, StopsAtTheEndOfTheResponse) {
     ResponseParser p;
     const std::string one = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";

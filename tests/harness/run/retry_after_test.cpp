@@ -22,5 +22,10 @@ TEST(RetryAfter, HttpDate) {
     EXPECT_FALSE(parse_retry_after("Sat, 01 Jan 2000 00:01:30 CET", kNow));
 }
 
+// Found by fuzz/retry_after_fuzz.cpp: a date past 2262 overflowed system_clock's nanoseconds.
+TEST(RetryAfter, HttpDateFarInTheFutureIsExact) {
+    EXPECT_EQ(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", kNow), std::chrono::seconds(253402300799 - 946684800));
+}
+
 }  // namespace
 }  // namespace kms

@@ -1,0 +1,122 @@
+// The bench's hand-written response parser (harness/bench/response_parser.cpp), with Beast's
+// http::response_parser as a differential oracle. The input is the bytes a server sent on one
+// connection; both parsers read its first response (after up to ResponseParser::kMaxInterim
+// interim 1xx responses, which the load engine skips), the EOF at the end of the input
+// completing a body delimited by close. When BOTH accept the response, they must agree on:
+//   - the final status code;
+//   - framing: the byte offset where the final response ends (so the next response on a kept
+//     connection starts at the same byte for both), and whether its body ran to the close;
+//   - whether the connection may be reused (keep-alive), given the response complete.
+// An input only one of them accepts is not a disagreement: the bench is stricter on purpose
+// (obsolete folding, conflicting lengths, 15 hex digits of chunk size) and Beast has limits of
+// its own. The bench parser must also give the same result whether the bytes arrive at once or
+// split at any point (the first input byte picks the split), as a socket delivers them.
+// This is the one fuzz translation unit that includes Beast.
+#include "fuzz/fuzz_input.hpp"
+#include "fuzz/fuzz_target.hpp"
+#include "harness/bench/response_parser.hpp"
+
+#include <boost/beast/http.hpp>
+
+#include <optional>
+
+namespace {
+
+namespace http = boost::beast::http;
+using kms::bench::ResponseParser;
+using kms::fuzz::require;
+
+struct Parsed {
+    int status = 0;
+    std::size_t end = 0;  // offset just past the final response
+    bool until_close = false;
+    bool keep_alive = false;
+};
+
+std::string describe(const Parsed& p) {
+    return "status " + std::to_string(p.status) + ", ends at " + std::to_string(p.end) +
+           (p.until_close ? ", body to close" : "") + (p.keep_alive ? ", keep-alive" : ", close");
+}
+
+// The bench parser, the bytes fed in two pieces: [0, split) then the rest.
+std::optional<Parsed> bench_parse(std::string_view bytes, std::size_t split, std::string* error) {
+    ResponseParser p;
+    p.reset();
+    std::size_t pos = 0;
+    for (std::string_view piece : {bytes.substr(0, split), bytes.substr(split)}) {
+        std::size_t used = 0;
+        auto r = p.feed(piece.data(), piece.size(), &used);
+        pos += used;
+        if (r == ResponseParser::Result::error) {
+            *error = p.error();
+            return std::nullopt;
+        }
+        if (r == ResponseParser::Result::done) return Parsed{p.status(), pos, false, p.keep_alive()};
+    }
+    auto r = p.finish_eof();
+    if (r != ResponseParser::Result::done) {
+        *error = p.error();
+        return std::nullopt;
+    }
+    return Parsed{p.status(), bytes.size(), true, p.keep_alive()};
+}
+
+// Beast: one parser per message, interim 1xx skipped as the bench does.
+std::optional<Parsed> beast_parse(std::string_view bytes) {
+    std::size_t pos = 0;
+    for (int message = 0; message <= ResponseParser::kMaxInterim; ++message) {
+        bool by_eof = false;
+        http::response_parser<http::string_body> p;
+        p.eager(true);
+        p.header_limit(static_cast<std::uint32_t>(ResponseParser::kMaxHeaderBytes));
+        p.body_limit(ResponseParser::kMaxBodyBytes);
+        boost::beast::error_code ec;
+        while (!p.is_done()) {
+            const std::size_t n = pos < bytes.size() ? p.put(boost::asio::buffer(bytes.data() + pos, bytes.size() - pos), ec) : 0;
+            pos += n;
+            if (ec && ec != http::error::need_more) return std::nullopt;
+            ec = {};
+            if (n > 0) continue;
+            // No progress: everything there is was given, so this is the end of the input.
+            p.put_eof(ec);
+            if (ec) return std::nullopt;
+            by_eof = true;
+            break;
+        }
+        const int status = static_cast<int>(p.get().result_int());
+        if (status >= 100 && status < 200 && status != 101) continue;  // interim: the next one is the answer
+        return Parsed{status, pos, by_eof, p.keep_alive()};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;
+    const std::size_t split = data[0] % size;
+    const std::string_view bytes = kms::fuzz::as_text(data + 1, size - 1);
+
+    std::string whole_error, split_error;
+    auto ours = bench_parse(bytes, bytes.size(), &whole_error);
+    auto ours_split = bench_parse(bytes, std::min(split, bytes.size()), &split_error);
+    require(ours.has_value() == ours_split.has_value(), "the bench parser's verdict does not depend on how bytes arrive",
+            (ours ? describe(*ours) : whole_error) + " vs " + (ours_split ? describe(*ours_split) : split_error));
+    if (ours) {
+        require(ours->status == ours_split->status && ours->end == ours_split->end &&
+                    ours->keep_alive == ours_split->keep_alive,
+                "the bench parser's result does not depend on how bytes arrive", describe(*ours) + " vs " + describe(*ours_split));
+    }
+
+    // Only when the bench accepts: its limits (8 MiB body) then bound what Beast's string_body
+    // reserves for a declared Content-Length (a 133 GB one ran the oracle out of memory).
+    if (!ours) return 0;
+    auto theirs = beast_parse(bytes);
+    if (!theirs) return 0;
+    const std::string both = "bench: " + describe(*ours) + "; beast: " + describe(*theirs);
+    require(ours->status == theirs->status, "bench and Beast agree on the status", both);
+    require(ours->end == theirs->end && ours->until_close == theirs->until_close,
+            "bench and Beast agree on where the response ends", both);
+    require(ours->keep_alive == theirs->keep_alive, "bench and Beast agree on keep-alive", both);
+    return 0;
+}

@@ -12,6 +12,8 @@
 #include "harness/contract/revision_detector.hpp"
 #include "harness/run/retry_after.hpp"
 
+#include <filesystem>
+
 namespace {
 
 using kms::fuzz::require;
@@ -25,7 +27,7 @@ struct Revision {
 };
 
 Revision load(const char* name) {
-    auto dir = kms::default_schemas_dir() / name;
+    auto dir = (std::filesystem::path(KMSCONF_SOURCE_DIR) / "schemas") / name;
     Revision r{kms::Contract::load(dir), kms::load_reads(dir), {}};
     r.schemas = kms::revision_schemas(r.replicate, r.reads);
     return r;

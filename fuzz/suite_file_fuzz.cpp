@@ -28,7 +28,7 @@ const fs::path& input_file() {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using kms::fuzz::require;
-    static const auto schema = kms::SchemaValidator::from_file(kms::default_schemas_dir() / "suite.schema.json");
+    static const auto schema = kms::SchemaValidator::from_file((std::filesystem::path(KMSCONF_SOURCE_DIR) / "schemas") / "suite.schema.json");
     {
         std::ofstream out(input_file(), std::ios::binary | std::ios::trunc);
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

@@ -143,6 +143,7 @@ INSTANTIATE_TEST_SUITE_P(
         BodyCase{"trailing_comma", R"({"zone":"de-fra-1",})"}, BodyCase{"invalid_utf8", "{\"zone\":\"de-fra-1\xff\"}"},
         BodyCase{"overlong_utf8", "{\"zone\":\"\xC0\xAF\"}"}, BodyCase{"raw_control_char", "{\"zone\":\"de\tfra\"}"},
         BodyCase{"bad_escape", R"({"zone":"\q"})"}, BodyCase{"lone_high_surrogate", R"({"zone":"\ud800"})"},
+        BodyCase{"lone_low_surrogate", R"({"zone":"de-fra-1\udc00"})"},
         BodyCase{"duplicate_zone", R"({"zone":"de-fra-1","zone":"de-muc-1"})"},
         BodyCase{"duplicate_zone_same", R"({"zone":"de-fra-1","zone":"de-fra-1"})"}, BodyCase{"missing_zone", "{}"},
         BodyCase{"other_member_only", R"({"Zone":"de-fra-1"})"}, BodyCase{"zone_number", R"({"zone":1})"},

@@ -156,6 +156,12 @@ INSTANTIATE_TEST_SUITE_P(
         BodyCase{"very_deep", std::string(100000, '[')}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
+TEST_F(ServiceTest, LoneSurrogateEscapeIsNotValidJson) {
+    // Refused by the strict reader, not read as a zone holding bytes that are not UTF-8.
+    auto res = handle(test::replicate_request(kDefaultKeyId, R"({"zone":"de-fra-1\udc00"})"));
+    EXPECT_TRUE(IsProblem(res, 400, "Invalid Argument: the request body is not valid JSON"));
+}
+
 TEST_F(ServiceTest, NestingUpToTheLimitIsAccepted) {
     // Depth 64 in all: the root object plus 63 nested arrays.
     auto res = handle(test::replicate_request(kDefaultKeyId, "{\"zone\":\"de-fra-1\",\"x\":" + nested(63) + "}"));

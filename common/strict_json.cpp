@@ -1,5 +1,6 @@
 #include "common/strict_json.hpp"
 
+#include "common/lone_surrogates.hpp"
 #include "common/text.hpp"
 
 #include <rapidjson/error/en.h>
@@ -24,6 +25,13 @@ std::optional<rapidjson::Document> parse_strict_json(std::string_view text, std:
     doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(text.data(), text.size());
     if (doc.HasParseError())
         return failed(error, false, doc.GetErrorOffset(), rapidjson::GetParseError_En(doc.GetParseError()));
+    // Only on a text RapidJSON accepted: every backslash then opens a well-formed escape inside
+    // a string, so the walk is exact, and a syntax error earlier in the text keeps its report.
+    // RapidJSON has already refused a lone high surrogate; this finds the lone low ones.
+    if (text.find("\\u") != std::string_view::npos)
+        if (auto lone = lone_surrogate_escapes(text); !lone.empty())
+            return failed(error, false, lone.front(),
+                          "escaped lone surrogate (RFC 8259 §8.2: the string holds no Unicode)");
     return doc;
 }
 

@@ -1,5 +1,6 @@
 #include "harness/contract/json_text.hpp"
 
+#include "common/lone_surrogates.hpp"
 #include "common/strict_json.hpp"
 
 #include <rapidjson/pointer.h>
@@ -18,49 +19,12 @@ std::optional<rapidjson::Document> parse_json(std::string_view text, std::string
 
 namespace {
 
-// The code unit of a \uXXXX escape whose 'u' is at text[at], or -1 when it is not one.
-long escaped_code_unit(std::string_view text, std::size_t at) {
-    if (at + 4 >= text.size() || text[at] != 'u') return -1;
-    long unit = 0;
-    for (std::size_t i = at + 1; i <= at + 4; ++i) {
-        char c = text[i];
-        int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-        if (digit < 0) return -1;
-        unit = unit * 16 + digit;
-    }
-    return unit;
-}
-
-bool is_high_surrogate(long unit) { return unit >= 0xD800 && unit <= 0xDBFF; }
-bool is_low_surrogate(long unit) { return unit >= 0xDC00 && unit <= 0xDFFF; }
-
 // Rewrites every escape of a lone surrogate to \ufffd: the same length, so parse offsets still
-// point into the original text. Escapes are walked in order, so "\\ud800" (an escaped
-// backslash, then text) is left alone.
+// point into the original text.
 std::size_t replace_lone_surrogate_escapes(std::string& text) {
-    std::size_t replaced = 0;
-    for (std::size_t i = 0; i + 1 < text.size();) {
-        if (text[i] != '\\') {
-            ++i;
-            continue;
-        }
-        long unit = escaped_code_unit(text, i + 1);
-        if (unit < 0) {
-            i += 2;  // another escape (\n, \\, ...) or a broken one the parser will report
-            continue;
-        }
-        if (is_high_surrogate(unit) && i + 7 < text.size() && text[i + 6] == '\\' &&
-            is_low_surrogate(escaped_code_unit(text, i + 7))) {
-            i += 12;  // a proper pair
-            continue;
-        }
-        if (is_high_surrogate(unit) || is_low_surrogate(unit)) {
-            text.replace(i, 6, "\\ufffd");
-            ++replaced;
-        }
-        i += 6;
-    }
-    return replaced;
+    const auto lone = lone_surrogate_escapes(text);
+    for (std::size_t at : lone) text.replace(at, 6, "\\ufffd");
+    return lone.size();
 }
 
 }  // namespace

@@ -143,6 +143,7 @@ INSTANTIATE_TEST_SUITE_P(
         BodyCase{"trailing_comma", R"({"zone":"de-fra-1",})"}, BodyCase{"invalid_utf8", "{\"zone\":\"de-fra-1\xff\"}"},
         BodyCase{"overlong_utf8", "{\"zone\":\"\xC0\xAF\"}"}, BodyCase{"raw_control_char", "{\"zone\":\"de\tfra\"}"},
         BodyCase{"bad_escape", R"({"zone":"\q"})"}, BodyCase{"lone_high_surrogate", R"({"zone":"\ud800"})"},
+        BodyCase{"lone_low_surrogate", R"({"zone":"de-fra-1\udc00"})"},
         BodyCase{"duplicate_zone", R"({"zone":"de-fra-1","zone":"de-muc-1"})"},
         BodyCase{"duplicate_zone_same", R"({"zone":"de-fra-1","zone":"de-fra-1"})"}, BodyCase{"missing_zone", "{}"},
         BodyCase{"other_member_only", R"({"Zone":"de-fra-1"})"}, BodyCase{"zone_number", R"({"zone":1})"},
@@ -154,6 +155,12 @@ INSTANTIATE_TEST_SUITE_P(
         BodyCase{"too_deep", "{\"zone\":\"de-fra-1\",\"x\":" + nested(64) + "}"},
         BodyCase{"very_deep", std::string(100000, '[')}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
+
+TEST_F(ServiceTest, LoneSurrogateEscapeIsNotValidJson) {
+    // Refused by the strict reader, not read as a zone holding bytes that are not UTF-8.
+    auto res = handle(test::replicate_request(kDefaultKeyId, R"({"zone":"de-fra-1\udc00"})"));
+    EXPECT_TRUE(IsProblem(res, 400, "Invalid Argument: the request body is not valid JSON"));
+}
 
 TEST_F(ServiceTest, NestingUpToTheLimitIsAccepted) {
     // Depth 64 in all: the root object plus 63 nested arrays.

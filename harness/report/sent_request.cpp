@@ -1,30 +1,19 @@
 #include "harness/report/sent_request.hpp"
 
-#include "common/text.hpp"
 #include "harness/transport/http_client.hpp"
 #include "harness/transport/request_wire.hpp"
-
-#include <algorithm>
-#include <string_view>
 
 namespace kms {
 
 SentRequest sent_request(const HttpRequest& request, const BaseUrl& base) {
-    const std::string bytes = serialize_request(request, base.host_header(), ClientOptions{}.user_agent);
+    // The header list serialize_request() writes, taken from the same function rather than read
+    // back out of the bytes: values stay exactly as sent (untrimmed), and nothing is re-parsed.
     SentRequest out;
-    const auto end = bytes.find("\r\n\r\n");
-    out.header_bytes = end == std::string::npos ? bytes.size() : end + 4;
-    out.body_bytes = bytes.size() - out.header_bytes;
-    std::string_view section(bytes.data(), end == std::string::npos ? bytes.size() : end);
-    section.remove_prefix(std::min(section.size(), section.find("\r\n") + 2));  // the request line
-    while (!section.empty()) {
-        const auto eol = section.find("\r\n");
-        std::string_view line = section.substr(0, eol);
-        const auto colon = line.find(':');
-        out.headers.push_back({std::string(line.substr(0, colon)),
-                               colon == std::string_view::npos ? std::string() : std::string(trim(line.substr(colon + 1)))});
-        section.remove_prefix(eol == std::string_view::npos ? section.size() : eol + 2);
-    }
+    out.headers = wire_headers(request, base.host_header(), ClientOptions{}.user_agent);
+    out.header_bytes = request.method.size() + 1 + request.target.size() + 11;  // "M T HTTP/1.1\r\n"
+    for (const auto& h : out.headers) out.header_bytes += h.name.size() + 2 + h.value.size() + 2;
+    out.header_bytes += 2;  // the empty line
+    out.body_bytes = ends_in_chunked(request.headers) ? chunk_encode(request.body).size() : request.body.size();
     return out;
 }
 

@@ -1,6 +1,7 @@
 // A request as it went on the wire: the client adds Host, User-Agent and Content-Length
-// (request_wire.hpp), so reports that show the headers sent (exchanges.har, report.html) read
-// them back from the serialised bytes. Values are as sent: the caller redacts (redaction.hpp).
+// (request_wire.hpp), so reports that show the headers sent (exchanges.har, report.html) take
+// them from wire_headers(), the list serialize_request() writes.
+// Values are as sent: the caller redacts (redaction.hpp).
 #pragma once
 
 #include "common/http_types.hpp"

@@ -36,24 +36,29 @@ std::string chunk_encode(std::string_view body) {
     return out;
 }
 
-std::string serialize_request(const HttpRequest& request, std::string_view host_header,
-                              std::string_view user_agent) {
-    const bool chunked = ends_in_chunked(request.headers);
-    std::string out;
-    out.reserve(256 + request.target.size() + request.body.size());
-    auto line = [&](std::string_view name, std::string_view value) {
-        out.append(name).append(": ").append(value).append("\r\n");
-    };
-    out.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\n");
-    if (!find_header(request.headers, "Host")) line("Host", host_header);
-    for (const auto& h : request.headers) line(h.name, h.value);
-    if (!user_agent.empty() && !find_header(request.headers, "User-Agent")) line("User-Agent", user_agent);
+Headers wire_headers(const HttpRequest& request, std::string_view host_header, std::string_view user_agent) {
+    Headers out;
+    out.reserve(request.headers.size() + 3);
+    if (!find_header(request.headers, "Host")) out.push_back({"Host", std::string(host_header)});
+    out.insert(out.end(), request.headers.begin(), request.headers.end());
+    if (!user_agent.empty() && !find_header(request.headers, "User-Agent"))
+        out.push_back({"User-Agent", std::string(user_agent)});
     // Always a length, 0 included, unless the caller framed the body itself: some servers refuse
     // a body-less POST without one (411), and a fixed length is what this API's clients send.
     if (!find_header(request.headers, "Content-Length") && !find_header(request.headers, "Transfer-Encoding"))
-        line("Content-Length", std::to_string(request.body.size()));
+        out.push_back({"Content-Length", std::to_string(request.body.size())});
+    return out;
+}
+
+std::string serialize_request(const HttpRequest& request, std::string_view host_header,
+                              std::string_view user_agent) {
+    std::string out;
+    out.reserve(256 + request.target.size() + request.body.size());
+    out.append(request.method).append(" ").append(request.target).append(" HTTP/1.1\r\n");
+    for (const auto& h : wire_headers(request, host_header, user_agent))
+        out.append(h.name).append(": ").append(h.value).append("\r\n");
     out += "\r\n";
-    if (chunked) out += chunk_encode(request.body);
+    if (ends_in_chunked(request.headers)) out += chunk_encode(request.body);
     else out += request.body;
     return out;
 }

@@ -20,10 +20,17 @@ bool ends_in_chunked(const Headers& headers);
 // empty trailer section: "5\r\nhello\r\n0\r\n\r\n", or "0\r\n\r\n" for an empty body.
 std::string chunk_encode(std::string_view body);
 
+// The header fields as sent, in wire order: Host first when the caller set none; the caller's
+// headers in their order, exactly as given; User-Agent when the caller set none and `user_agent`
+// is not empty; Content-Length (0 included) when the caller set neither Content-Length nor
+// Transfer-Encoding. serialize_request() writes these; reports show them (sent_request.hpp).
+Headers wire_headers(const HttpRequest& request, std::string_view host_header, std::string_view user_agent);
+
 // The request as sent: request line; Host first when the caller set none; the caller's headers
 // in their order, exactly as given; User-Agent when the caller set none and `user_agent` is not
 // empty; Content-Length (0 included) when the caller set neither Content-Length nor
-// Transfer-Encoding; the empty line; the body, chunk-encoded when ends_in_chunked().
+// Transfer-Encoding (that is, wire_headers()); the empty line; the body, chunk-encoded when
+// ends_in_chunked().
 std::string serialize_request(const HttpRequest& request, std::string_view host_header,
                               std::string_view user_agent);
 

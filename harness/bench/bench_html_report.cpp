@@ -2,6 +2,7 @@
 
 #include "common/utc_time.hpp"
 #include "harness/bench/bench_gate.hpp"
+#include "harness/bench/percentile_support.hpp"
 #include "harness/report/html/bench_plots.hpp"
 #include "harness/report/html/html_tree.hpp"
 #include "harness/report/html/report_style.hpp"
@@ -44,7 +45,7 @@ void figures(Element section, const LoadResult& res) {
     row(table, "responses/s", rate);
     row(table, "errors", std::to_string(res.error_total()));
     if (res.latency.count() == 0) return;
-    for (double p : {50.0, 90.0, 99.0, 99.9}) {
+    for (double p : kReportedPercentiles) {
         char name[16];
         std::snprintf(name, sizeof name, "p%g", p);
         row(table, name, format_us(static_cast<double>(res.latency.percentile(p))));

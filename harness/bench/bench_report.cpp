@@ -26,8 +26,7 @@ void raw_histogram(rapidjson::Writer<rapidjson::StringBuffer>& w, const LatencyH
 std::string percentiles_line(const char* label, const LatencyHistogram& h, bool* flagged) {
     std::ostringstream out;
     out << "  " << label;
-    const double percentiles[] = {50, 90, 99, 99.9};
-    for (double p : percentiles) {
+    for (double p : kReportedPercentiles) {
         out << (p == 50 ? " p" : ", p") << p << " " << format_us(static_cast<double>(h.percentile(p)));
         if (!percentile_supported(p, h.count())) {
             out << " [too few: " << h.count() << " of " << samples_needed(p) << " samples]";

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -28,21 +29,30 @@ std::string benchmark_name(const std::string& id, const LoadSpec& spec) {
     return name;
 }
 
+// bench.json's counter for pN: "p50_us", "p99_9_us" (a counter name holds no '.').
+std::string counter_name(double percentile) {
+    char name[24];
+    std::snprintf(name, sizeof name, "p%g_us", percentile);
+    std::string out = name;
+    std::replace(out.begin(), out.end(), '.', '_');
+    return out;
+}
+
 void set_counters(benchmark::State& state, const BenchRecord& r) {
     const LoadResult& res = r.result;
     auto& c = state.counters;
     c["requests"] = static_cast<double>(res.attempts());
     c["requests_per_second"] = res.requests_per_second;
-    const std::pair<const char*, double> percentiles[] = {{"p50_us", 50}, {"p90_us", 90}, {"p99_us", 99}, {"p99_9_us", 99.9}};
-    for (auto [name, p] : percentiles) {
+    for (double p : kReportedPercentiles) {
+        const std::string name = counter_name(p);
         c[name] = static_cast<double>(res.latency.percentile(p));
         // 0 when too few samples support it (percentile_support.hpp): it is then a max renamed.
-        c[std::string(name) + "_supported"] = percentile_supported(p, res.latency.count()) ? 1 : 0;
+        c[name + "_supported"] = percentile_supported(p, res.latency.count()) ? 1 : 0;
     }
     c["max_us"] = static_cast<double>(res.latency.max());
     c["mean_us"] = res.latency.mean();
     if (r.spec.mode == LoadMode::open) {
-        for (auto [name, p] : percentiles) c[std::string("uncorrected_") + name] = static_cast<double>(res.uncorrected.percentile(p));
+        for (double p : kReportedPercentiles) c["uncorrected_" + counter_name(p)] = static_cast<double>(res.uncorrected.percentile(p));
         c["uncorrected_max_us"] = static_cast<double>(res.uncorrected.max());
         c["target_rate"] = r.spec.rate;
         c["backlog_at_end"] = static_cast<double>(res.backlog_at_end);

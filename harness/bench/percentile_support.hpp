@@ -10,6 +10,9 @@ namespace kms::bench {
 inline constexpr const char* kPercentileRule =
     "pN needs at least 100/(100-N) samples, i.e. one beyond it: p90 10, p99 100, p99.9 1000";
 
+// The percentiles every bench report shows (console, bench.json's counters, bench-report.html).
+inline constexpr double kReportedPercentiles[] = {50, 90, 99, 99.9};
+
 // The samples pN needs (1 for p100, the max).
 std::uint64_t samples_needed(double percentile);
 bool percentile_supported(double percentile, std::uint64_t samples);

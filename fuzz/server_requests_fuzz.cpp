@@ -46,8 +46,21 @@ int connect_to(std::uint16_t port) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    require(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0, "the server accepts a connection",
-            std::strerror(errno));
+    // libFuzzer's -timeout runs on SIGALRM, which interrupts a blocking connect (EINTR, found in a
+    // 10-minute run): the connect then goes on in the background, so wait for it and read its
+    // outcome rather than reporting the server as refusing.
+    int rc = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    if (rc != 0 && errno == EINTR) {
+        pollfd p{fd, POLLOUT, 0};
+        while ((rc = ::poll(&p, 1, 3000)) < 0 && errno == EINTR) {
+        }
+        int error = rc == 1 ? 0 : ETIMEDOUT;
+        socklen_t len = sizeof error;
+        if (rc == 1) ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
+        errno = error;
+        rc = error == 0 ? 0 : -1;
+    }
+    require(rc == 0, "the server accepts a connection", std::strerror(errno));
     return fd;
 }
 
@@ -72,7 +85,7 @@ std::string exchange(std::string_view request) {
         if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
             ssize_t n = ::recv(fd, buf, sizeof buf, 0);
             if (n > 0) received.append(buf, static_cast<std::size_t>(n));
-            else closed = true;  // FIN or reset
+            else if (n == 0 || errno != EINTR) closed = true;  // FIN or reset
         }
         if (write_open && (p.revents & POLLOUT)) {
             ssize_t n = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -59,6 +60,38 @@ TEST(OperationSchema, ReportsEveryViolationWithItsPointer) {
     for (const auto& x : v) pointers.push_back(x.pointer);
     std::sort(pointers.begin(), pointers.end());
     EXPECT_EQ(pointers, (std::vector<std::string>{"/reason", "/reference/id", "/reference/link", "/state"}));
+}
+
+// Found by fuzz_response_checks: valijson 1.0 casts a "format" instance to a string first, and
+// a non-empty object or array cannot be cast, so a server answering {"id": {"x": 1}} aborted
+// kmsconf. A format constrains strings only (draft 7 §7.1): the type error is the verdict.
+TEST(OperationSchema, AFormatOnAnObjectOrArrayIsATypeErrorNotACrash) {
+    auto v = validate(operation_schema(), R"({"id":{"x":1},"reference":{"id":["a","b"]}})");
+    std::vector<std::string> pointers;
+    for (const auto& x : v) pointers.push_back(x.pointer);
+    std::sort(pointers.begin(), pointers.end());
+    EXPECT_EQ(pointers, (std::vector<std::string>{"/id", "/reference/id"}));
+}
+
+TEST(SchemaValidator, DateTimeIsCheckedOnStringsOnlyAndReportedOnce) {
+    const auto dir = std::filesystem::temp_directory_path() / ("kms-format-guard-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "s.json") << R"({"type":"object","properties":{"at":{"type":"string","format":"date-time"},
+        "list":{"type":"array","items":{"format":"date-time","enum":["2026-01-01T00:00:00Z",{"format":1}]}}}})";
+    const auto schema = SchemaValidator::from_file(dir / "s.json");
+    std::filesystem::remove_all(dir);
+    EXPECT_TRUE(validate(*schema, R"({"at":"2026-01-01T00:00:00Z","list":["2026-01-01T00:00:00Z"]})").empty());
+    auto bad_date = validate(*schema, R"({"at":"yesterday"})");
+    ASSERT_EQ(bad_date.size(), 1u) << "one error, not the guard's conditional summary besides";
+    EXPECT_EQ(bad_date[0].pointer, "/at");
+    EXPECT_NE(bad_date[0].message.find("date-time"), std::string::npos) << bad_date[0].message;
+    auto object = validate(*schema, R"({"at":{"a":1}})");
+    ASSERT_EQ(object.size(), 1u);
+    EXPECT_EQ(object[0].pointer, "/at");
+    // The enum's data keeps its "format" member: {"format":1} is an allowed value as written.
+    EXPECT_TRUE(validate(*schema, R"({"list":[{"format":1}]})").empty());
+    // The file's own schema, as check_formats walks it, still names the format.
+    EXPECT_TRUE(schema->document()["properties"]["at"].HasMember("format"));
 }
 
 TEST(ProblemSchema, AcceptsRealProblem) { EXPECT_TRUE(validate(problem_schema(), test::kGoodProblem).empty()); }

@@ -126,8 +126,25 @@ std::vector<Finding> check_end_state(const rapidjson::Value& body) {
     return out;
 }
 
-std::vector<Finding> check_replica_listed(const KeyState& after, const std::string& zone) {
-    if (after.lists(zone)) return {};
+std::string cached_key_read_note(const std::string& cached) {
+    return "the key read was served from a cache (" + cached +
+           ") although it asked Cache-Control: no-cache, so its replicas may be stale; the front end caches "
+           "GET /v2/kms-key/{id}";
+}
+
+std::vector<Finding> check_replica_listed(const KeyState& after, const std::string& zone,
+                                          const std::optional<std::string>& cached) {
+    if (after.lists(zone)) {
+        if (!cached) return {};
+        return {{CheckId::replica_listed, Level::informational,
+                 "not judged: " + cached_key_read_note(*cached) + " (it lists " + zone + ")"}};
+    }
+    if (cached)
+        return {{CheckId::replica_listed, Level::must,
+                 cached_key_read_note(*cached) + ", not the origin's: the operation ended in success, yet the cached "
+                     "read lists replicas [" + joined(after.replicas) + "], without " + zone +
+                     ", as every client reading the key through it after a replicate sees (have the origin send "
+                     "Cache-Control: no-store on key reads, or let the cache pass them)"}};
     return {{CheckId::replica_listed, Level::must,
              "the operation ended in success, but the key read lists replicas [" + joined(after.replicas) +
                  "], without " + zone}};

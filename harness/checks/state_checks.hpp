@@ -42,7 +42,15 @@ bool is_terminal_state(const std::string& state);  // success, failure, timeout
 std::vector<Finding> check_end_state(const rapidjson::Value& body);
 
 // After an operation to `zone` ended in success, the key read lists `zone` among its replicas.
-std::vector<Finding> check_replica_listed(const KeyState& after, const std::string& zone);
+// `cached`: what shows a cache answered the read (cache_evidence.hpp). A cached read that lacks
+// the zone is still a MUST finding, since every client reading the key through that front end
+// gets the stale answer, but it names the cache, not the origin; one that lists it is no
+// evidence either way, an informational "not judged".
+std::vector<Finding> check_replica_listed(const KeyState& after, const std::string& zone,
+                                          const std::optional<std::string>& cached = std::nullopt);
+
+// The words a finding resting on a cached key read opens with.
+std::string cached_key_read_note(const std::string& cached);
 
 // After `rejected` cases aimed at `zone`, a zone no replica before them, the key read still
 // does not list it.

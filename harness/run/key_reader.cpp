@@ -1,5 +1,6 @@
 #include "harness/run/key_reader.hpp"
 
+#include "harness/checks/cache_evidence.hpp"
 #include "harness/contract/json_text.hpp"
 #include "harness/run/contract_in_force.hpp"
 
@@ -14,7 +15,7 @@ Case read_case(std::string suite, std::string id, std::string requirement, std::
     c.requirement = std::move(requirement);
     c.request.method = "GET";
     c.request.path = std::move(path);
-    c.request.headers = {{"Content-Type", std::nullopt}};
+    c.request.headers = {{"Content-Type", std::nullopt}, {"Cache-Control", std::string("no-cache")}};
     c.expect.outcome = Outcome::either;
     c.file = "(key state)";
     return c;
@@ -38,6 +39,7 @@ KeyRead read_key(const Contract& get_kms_key, const Case& c, HttpClient& client,
     add_drift(findings, std::move(drift));
     if (exchange.response) {
         const HttpResponse& r = *exchange.response;
+        out.cached = served_from_cache(r);
         const int s = r.status;
         if (s == 404 || s == 405 || s == 401 || s == 403) {
             // A target without the read (or not for these credentials): its router's answer

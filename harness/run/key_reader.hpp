@@ -12,7 +12,9 @@
 
 namespace kms {
 
-// A GET case of suite `suite` (no body, no Content-Type), signed when credentials are set.
+// A GET case of suite `suite` (no body, no Content-Type), signed when credentials are set. It
+// asks for a fresh answer (Cache-Control: no-cache, RFC 9111 §5.2.1.4): a state read older
+// than the replicate it follows tells nothing.
 Case read_case(std::string suite, std::string id, std::string requirement, std::string path);
 
 struct KeyRead {
@@ -21,6 +23,9 @@ struct KeyRead {
     // The target has no key read (404, 405; 401/403: the read is not open to these
     // credentials): informational, the run keeps to the rules that need no key state.
     bool unavailable = false;
+    // The response shows a cache answered it (cache_evidence.hpp): what shows it. Its state is
+    // then no evidence of the key's state now.
+    std::optional<std::string> cached;
 };
 
 class ContractInForce;

@@ -1,6 +1,7 @@
 #include "harness/run/operation_follower.hpp"
 #include "harness/run/run_suites.hpp"
 
+#include "harness/checks/cache_evidence.hpp"
 #include "harness/checks/state_checks.hpp"
 #include "harness/contract/json_text.hpp"
 #include "harness/run/key_reader.hpp"
@@ -25,6 +26,7 @@ struct OperationFollower::Tracked {
     std::chrono::steady_clock::time_point due;
     int consecutive_errors = 0;
     bool done = false;
+    std::string cached;  // what showed a cache answered the latest poll that came from one
 };
 
 OperationFollower::OperationFollower(const Contract& get_operation, HttpClient& client, BaseUrl base, Signer signer,
@@ -50,12 +52,21 @@ void OperationFollower::poll(Tracked& t) {
         t.out.result.requests.push_back(std::move(request));
         t.out.result.exchanges.push_back(std::move(exchange));
     };
+    // A cache in front that kept the first poll's `pending` makes every operation "never
+    // settle": the finding names it, not the origin.
+    if (exchange.response)
+        if (auto cached = served_from_cache(*exchange.response)) t.cached = *cached;
     auto stop_at_deadline = [&](const std::string& what) {
         if (!past_deadline) return;
         findings.push_back({CheckId::operation_settles, Level::must,
                             what + " " + std::to_string(since(now).count()) +
                                 " ms after the replicate returned it, past --operation-timeout-ms " +
-                                std::to_string(settings_.timeout.count())});
+                                std::to_string(settings_.timeout.count()) +
+                                (t.cached.empty() ? std::string()
+                                                  : "; the polls were served from a cache (" + t.cached +
+                                                        ") although they asked Cache-Control: no-cache, so the "
+                                                        "state may be stale; the front end caches GET "
+                                                        "/v2/operation/{id}")});
         t.done = true;
     };
 
@@ -132,7 +143,7 @@ std::vector<FollowResult> OperationFollower::follow(const std::vector<FollowedOp
     std::vector<Tracked> tracked;
     tracked.reserve(ops.size());
     for (const auto& op : ops) {
-        Tracked t{&op, {}, op.returned + poll_interval(std::chrono::milliseconds(0), settings_.scale)};
+        Tracked t{&op, {}, op.returned + poll_interval(std::chrono::milliseconds(0), settings_.scale), 0, false, {}};
         t.out.c = read_case(kOperationsSuite, op.case_name,
                             "Contract digest §3 and §8: the operation a replicate's 200 returned (" + op.case_name +
                                 (op.zone.empty() ? "" : ", zone " + op.zone) +

@@ -1,6 +1,7 @@
 #include "harness/run/stateful_run.hpp"
 #include "harness/run/run_suites.hpp"
 
+#include "harness/checks/state_checks.hpp"
 #include "harness/contract/json_text.hpp"
 #include "harness/run/key_reader.hpp"
 
@@ -30,6 +31,22 @@ std::string key_in_target(const std::string& target) {
         }
     }
     return out;
+}
+
+// True when `id` (from a path) names `key` as a lenient uuid parser reads it: braces, urn:uuid:,
+// no hyphens and any case (Python's uuid.UUID, Go's google/uuid). A server that accepted such a
+// spelling replicated the key under test, and the run's state must follow it.
+bool names_key(std::string id, const std::string& key) {
+    auto hex_only = [](std::string s) {
+        std::string out;
+        for (char ch : s)
+            if (ch != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return out;
+    };
+    id = hex_only(id);
+    if (id.size() >= 2 && id.front() == '{' && id.back() == '}') id = id.substr(1, id.size() - 2);
+    if (id.rfind("urn:uuid:", 0) == 0) id = id.substr(9);
+    return !id.empty() && id == hex_only(key);
 }
 
 std::string body_zone(const Case& c, const Variables& vars) {
@@ -101,6 +118,11 @@ void StatefulRun::read_state_first() {
                                 "side effects went unchecked");
             std::cout << "kmsconf: " << warnings_.back() << "\n";
         }
+        if (read.cached && read.state) {
+            warnings_.push_back("the key read before the cases was served from a cache (" + *read.cached +
+                                "): the key state that aims the cases may be stale");
+            std::cout << "kmsconf: " << warnings_.back() << "\n";
+        }
         record(c, read.result);
     }
     plan_.emplace(state, options_.zones, vars_.zone);
@@ -131,21 +153,38 @@ void StatefulRun::before_case(Case& c, Variables& vars) {
     const bool templated = !c.request.body_is_raw && c.request.body.find("${zone}") != std::string::npos;
     const std::string zone = templated ? vars.zone : body_zone(c, vars);
     aimed_zone_ = zone;
-    // A case that may replicate the watched zone comes: the rejections before it are judged now.
-    if (!watched_zone_.empty() && !rejected_.empty() && c.expect.outcome != Outcome::rejected && zone == watched_zone_)
-        check_rejections();
+    // A case that may replicate a watched zone comes: the rejections before it are judged now.
+    // On the MUST rejections' zone that is any case but a MUST rejection (one below MUST shares
+    // it only with fewer than three free zones); on the zone of those below MUST, a case not
+    // meant to be rejected: each of them may be accepted, and a read before each would cost a
+    // read a case, so one accepted there leaves the rejections before it unjudged instead.
+    if (RejectionWatch* w = watch_for(zone); w && !w->rejected.empty()) {
+        const bool may_be_accepted = c.expect.outcome != Outcome::rejected || (w == &must_watch_ && c.level != Level::must);
+        if (may_be_accepted) check_rejections(*w);
+    }
     c.requirement += plan_->adjust_expectation(c, zone, repeat_may_succeed);
 }
 
 void StatefulRun::after_case(const Case& c, const CaseResult& result) {
+    // The state follows the answers, not the case's hopes: a request the server answered 2xx
+    // was a replicate whatever its case expected (a lenient parser takes NaN, a lenient uuid
+    // parser a braced id), and only requests refused or unanswered count as rejected.
+    bool accepted = false;
     for (std::size_t i = 0; i < result.exchanges.size() && i < result.requests.size(); ++i) {
         const HttpRequest& request = result.requests[i];
         const Exchange& x = result.exchanges[i];
-        if (!x.response || x.response->status != 200 || !targets_operation(replicate(), request, base_.path)) continue;
+        if (!x.response || x.response->status < 200 || x.response->status > 299 ||
+            !targets_operation(replicate(), request, base_.path))
+            continue;
+        accepted = true;
+        std::string key = key_in_target(request.target);
+        if (names_key(key, vars_.key)) key = vars_.key;
+        // A body the strict reader refuses (NaN) names the zone ${zone} put there.
+        std::string zone = zone_named(request.body);
+        if (zone.empty() && key == vars_.key) zone = aimed_zone_;
+        if (plan_ && key == vars_.key && !zone.empty()) plan_->replicated_now(zone);
+        if (x.response->status != 200) continue;
         ++replicate_200s_;
-        const std::string zone = zone_named(request.body);
-        const std::string key = key_in_target(request.target);
-        if (plan_ && iequals(key, vars_.key) && !zone.empty()) plan_->replicated_now(zone);
         const ResponseSpec* spec = replicate().response(200);
         if (!operation_read() || !spec || spec->kind != "operation") continue;
         // A 200 that fits only the other revision holds no operation: its drift is the finding.
@@ -162,36 +201,71 @@ void StatefulRun::after_case(const Case& c, const CaseResult& result) {
         if (i > 0) name += "-send-" + std::to_string(i + 1);
         operations_.push_back({name, c.file, c.line, op_id, key, zone, std::chrono::steady_clock::now()});
     }
-    if (!plan_ || !plan_->state_known() || c.expect.outcome != Outcome::rejected || !replicates_key_under_test(c) ||
-        result.requests.empty())
+    if (!plan_ || !plan_->state_known() || result.requests.empty()) return;
+    if (accepted) {
+        // It replicated the watched zone: the replica it made cannot be told from one a rejected
+        // request made, so the rejections before it go unjudged, and say so.
+        if (RejectionWatch* w = watch_for(aimed_zone_)) {
+            if (!w->rejected.empty())
+                warnings_.push_back(c.full_name() + " was answered 2xx and replicated " + w->zone + ", the zone " +
+                                    std::to_string(w->rejected.size()) + " rejected request(s) before it had named (" +
+                                    w->rejected.front() + (w->rejected.size() > 1 ? ", ..." : "") +
+                                    "), so whether they replicated it went unchecked");
+            w->rejected.clear();
+            w->zone.clear();
+        }
         return;
-    // Only the zone chosen for them is watched: one the key had no replica in, nor got one since.
-    const std::string zone = plan_->rejection_zone();
-    if (zone.empty() || aimed_zone_ != zone || rejections_checked_) return;
-    if (watched_zone_.empty() && !plan_->replicated(zone)) watched_zone_ = zone;
-    if (zone == watched_zone_) rejected_.push_back(c.full_name());
+    }
+    if (c.expect.outcome != Outcome::rejected || !replicates_key_under_test(c) || aimed_zone_.empty()) return;
+    // Only the zones chosen for them are watched: ones the key had no replica in, nor got one since.
+    RejectionWatch* w = aimed_zone_ == plan_->rejection_zone()           ? &must_watch_
+                        : aimed_zone_ == plan_->lenient_rejection_zone() ? &lenient_watch_
+                                                                         : nullptr;
+    if (!w || w->checked) return;
+    if (w->zone.empty() && !plan_->replicated(aimed_zone_)) w->zone = aimed_zone_;
+    if (w->zone == aimed_zone_) w->rejected.push_back(c.full_name());
 }
 
-void StatefulRun::check_rejections() {
-    Case c = read_case(kKeyStateSuite, "rejections-replicate-nothing",
+StatefulRun::RejectionWatch* StatefulRun::watch_for(const std::string& zone) {
+    if (zone.empty()) return nullptr;
+    if (must_watch_.zone == zone) return &must_watch_;
+    if (lenient_watch_.zone == zone) return &lenient_watch_;
+    return nullptr;
+}
+
+void StatefulRun::check_rejections(RejectionWatch& w) {
+    Case c = read_case(kKeyStateSuite, w.case_id,
                        "Contract digest §2, §6 and §7: rejected replicates (malformed, or not validly signed) have no "
-                       "effect: after " + std::to_string(rejected_.size()) + " of them named " + watched_zone_ +
+                       "effect: after " + std::to_string(w.rejected.size()) + " of them named " + w.zone +
                            ", not a replica before, the key read does not list it.",
                        "/kms-key/${key}");
     KeyRead read = read_key(*key_read(), c, client_, base_, signer_, vars_, in_force_);
-    if (read.state)
-        for (auto& f : check_rejections_replicated_nothing(*read.state, watched_zone_, rejected_))
-            read.result.findings.push_back(std::move(f));
-    read.result.verdict = grade(read.result.findings);
+    if (read.state && read.cached) {
+        // A cached read says nothing of what the rejections did: not judged, never passed.
+        const std::string why = "not judged: " + cached_key_read_note(*read.cached);
+        read.result.findings.push_back({CheckId::rejection_replicated_nothing, Level::informational, why});
+        warnings_.push_back(std::string("key-state.") + w.case_id + " " + why);
+        read.result.verdict = grade(read.result.findings);
+        if (read.result.verdict == Verdict::pass || read.result.verdict == Verdict::informational) {
+            read.result.verdict = Verdict::skipped;
+            read.result.skip_reason = why;
+        }
+    } else {
+        if (read.state)
+            for (auto& f : check_rejections_replicated_nothing(*read.state, w.zone, w.rejected))
+                read.result.findings.push_back(std::move(f));
+        read.result.verdict = grade(read.result.findings);
+    }
     record(c, read.result);
-    rejected_.clear();
-    watched_zone_.clear();
-    rejections_checked_ = true;
+    w.rejected.clear();
+    w.zone.clear();
+    w.checked = true;
 }
 
 void StatefulRun::finish() {
     if (!started_) return;  // no case ran
-    if (!watched_zone_.empty() && !rejected_.empty()) check_rejections();
+    for (RejectionWatch* w : {&must_watch_, &lenient_watch_})
+        if (!w->zone.empty() && !w->rejected.empty()) check_rejections(*w);
 
     std::vector<FollowResult> followed;
     if (!operations_.empty() && operation_read()) {
@@ -211,7 +285,8 @@ void StatefulRun::finish() {
         for (auto& f : followed) {
             const FollowedOperation& op = operations_[static_cast<std::size_t>(&f - followed.data())];
             if (f.end_state != "success" || op.zone.empty() || !iequals(op.key_id, vars_.key) || !after->state) continue;
-            for (auto& finding : check_replica_listed(*after->state, op.zone)) f.result.findings.push_back(std::move(finding));
+            for (auto& finding : check_replica_listed(*after->state, op.zone, after->cached))
+                f.result.findings.push_back(std::move(finding));
             f.result.verdict = grade(f.result.findings);
         }
         for (auto& f : followed) record(f.c, f.result);

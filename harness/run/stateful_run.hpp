@@ -50,7 +50,15 @@ private:
     const std::optional<Contract>& key_read() const;
     const std::optional<Contract>& operation_read() const;
     void read_state_first();
-    void check_rejections();
+    // The rejections aimed at one zone, judged together by one key read (check_rejections).
+    struct RejectionWatch {
+        const char* case_id;              // the key read's case, in suite key-state
+        std::string zone;                 // "" while none is watched
+        std::vector<std::string> rejected;  // the cases refused there so far
+        bool checked = false;             // once a run: one case of that name
+    };
+    RejectionWatch* watch_for(const std::string& zone);
+    void check_rejections(RejectionWatch& w);
     void record(const Case& c, const CaseResult& result);
 
     const Contract& replicate_;
@@ -66,9 +74,9 @@ private:
     bool started_ = false;
     std::optional<ZonePlan> plan_;
     std::string aimed_zone_;               // the zone the case being run names
-    std::string watched_zone_;             // the zone the rejected cases named
-    std::vector<std::string> rejected_;    // those cases
-    bool rejections_checked_ = false;      // once a run: one case of that name
+    // The MUST rejections' zone, and the one the rejections below MUST aim at (zone_plan.hpp).
+    RejectionWatch must_watch_{"rejections-replicate-nothing", {}, {}, false};
+    RejectionWatch lenient_watch_{"rejections-below-must-replicate-nothing", {}, {}, false};
     std::vector<FollowedOperation> operations_;
     int replicate_200s_ = 0;
     std::vector<std::string> warnings_;

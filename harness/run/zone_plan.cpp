@@ -19,6 +19,7 @@ ZonePlan::ZonePlan(std::optional<KeyState> state, std::vector<std::string> zones
     if (!free.empty()) {
         accept_zone_ = free.front();
         reject_zone_ = free.back();
+        lenient_zone_ = free.size() >= 3 ? free[free.size() - 2] : reject_zone_;
     }
 }
 
@@ -31,7 +32,8 @@ std::vector<std::string> ZonePlan::free_zones() const {
 }
 
 std::string ZonePlan::zone_for(const Case& c) const {
-    const std::string& zone = c.expect.outcome == Outcome::rejected ? reject_zone_ : accept_zone_;
+    const bool rejected = c.expect.outcome == Outcome::rejected;
+    const std::string& zone = !rejected ? accept_zone_ : c.level == Level::must ? reject_zone_ : lenient_zone_;
     return zone.empty() ? fallback_ : zone;
 }
 

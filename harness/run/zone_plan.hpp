@@ -30,13 +30,18 @@ public:
     // Zones of the list neither the origin nor replicated, in list order.
     std::vector<std::string> free_zones() const;
 
-    // ${zone} for a case, chosen once from the state read before the cases: rejected cases aim
+    // ${zone} for a case, chosen once from the state read before the cases: MUST rejections aim
     // at the last zone free then, the others at the first, so that the cases replicating theirs
     // leave the rejections' zone untouched while two are free, and the valid suite's own zones
-    // keep their 200s. The fallback when the state is unknown or nothing was free.
+    // keep their 200s. Rejections below MUST aim at the zone before the last while three are
+    // free: a conforming server may accept them (Python's json reads NaN, RFC 8259 §9), and a
+    // replica they make must not be blamed on the MUST rejections watched on the last zone.
+    // The fallback when the state is unknown or nothing was free.
     std::string zone_for(const Case& c) const;
     // The zone rejected cases aim at, when there is one to watch ("" otherwise).
     std::string rejection_zone() const { return reject_zone_; }
+    // The zone rejections below MUST aim at: rejection_zone() while fewer than three were free.
+    std::string lenient_rejection_zone() const { return lenient_zone_; }
 
     // Adjusts the expectation of a valid replicate of the key under test (outcome accepted, path
     // /kms-key/${key}/replicate) that names `zone`: at the origin any 400 problem is conforming,
@@ -54,6 +59,7 @@ private:
     std::string fallback_;
     std::set<std::string> replicated_;
     std::string accept_zone_, reject_zone_;  // "" when none was free
+    std::string lenient_zone_;               // reject_zone_ when fewer than three were free
 };
 
 // The top-level "zone" string of a request body that is a JSON object, "" otherwise.

@@ -116,8 +116,13 @@ std::vector<FaultRun> fault_runs() {
         {"operation-failure", "", kOneReplicate, {{"operations.valid.replicate-to-de-fra-1", "operation_state"}}, 0},
         {"operation-failure-no-reason", "", kOneReplicate,
          {{"operations.valid.replicate-to-de-fra-1", "operation_failure_reason"}}, 0},
+        // Issue 22: the rejections below MUST (the three SHOULD content types) aim at a zone of
+        // their own, watched too; the MUST ones (here signature failures) at the last free zone.
         {"rejection-replicates", "", "--filter 'malformed.content-type-*'",
-         {{"key-state.rejections-replicate-nothing", "rejection_replicated_nothing"}}},
+         {{"key-state.rejections-below-must-replicate-nothing", "rejection_replicated_nothing"}}},
+        {"rejection-replicates", "--credentials-from-env", "--filter 'auth.*'",
+         {{"key-state.rejections-replicate-nothing", "rejection_replicated_nothing"}}, 1, "rejection_replicates_must",
+         true},
         // No key read: the run falls back to today's rules, says so, and passes.
         {"no-key-read", "", kOneReplicate, {{"key-state.before-cases", "key_state_read"}}, 0},
         // A 503 with Retry-After is honoured like a 429.

@@ -1,6 +1,7 @@
 // The checks on replicate's effects (harness/checks/state_checks.hpp) and the zone plan
 // (harness/run/zone_plan.hpp): each check seen failing on a body that breaks it and quiet on
 // one that conforms; the plan aims cases and adjusts expectations by the key's state.
+#include "harness/checks/cache_evidence.hpp"
 #include "harness/checks/state_checks.hpp"
 #include "harness/contract/json_text.hpp"
 #include "harness/run/operation_follower.hpp"
@@ -203,6 +204,77 @@ TEST(ZoneNamed, TopLevelZoneOfAJsonObject) {
     EXPECT_EQ(zone_named(R"({"nested":{"zone":"x"}})"), "");
     EXPECT_EQ(zone_named(R"(["de-fra-1"])"), "");
     EXPECT_EQ(zone_named("not json"), "");
+}
+
+
+// Issue 22: a conforming server may accept a rejection below MUST (Python's json reads NaN), so
+// those aim at a zone of their own while three are free, away from the watched MUST rejections.
+TEST(ZonePlanRules, RejectionsBelowMustAimAwayFromTheWatchedZone) {
+    ZonePlan plan(KeyState{kKey, "ch-gva-2", {}}, {"ch-gva-2", "ch-dk-2", "de-fra-1", "at-vie-1"}, "x");
+    Case must = valid_case("${zone}");
+    must.expect.outcome = Outcome::rejected;
+    Case should = must;
+    should.level = Level::should;
+    EXPECT_EQ(plan.zone_for(valid_case("${zone}")), "ch-dk-2");
+    EXPECT_EQ(plan.zone_for(must), "at-vie-1");
+    EXPECT_EQ(plan.zone_for(should), "de-fra-1");
+    EXPECT_EQ(plan.rejection_zone(), "at-vie-1");
+    // Two free zones: they share the watched one (the run then judges the watched rejections
+    // before such a case, stateful_run.cpp).
+    ZonePlan two(KeyState{kKey, "ch-gva-2", {"ch-dk-2"}}, {"ch-gva-2", "ch-dk-2", "de-fra-1", "at-vie-1"}, "x");
+    EXPECT_EQ(two.zone_for(should), "at-vie-1");
+}
+
+// --- caches in front (issue 22) --------------------------------------------------------------
+
+HttpResponse response_with(Headers headers) {
+    HttpResponse r;
+    r.status = 200;
+    r.headers = std::move(headers);
+    return r;
+}
+
+TEST(CacheEvidence, AVarnishHitIsNamedWithItsVia) {
+    auto hit = served_from_cache(response_with(
+        {{"Age", "4"}, {"Via", "1.1 varnish (Varnish/7.1)"}, {"X-Varnish", "113 32771"}, {"Content-Type", "application/json"}}));
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(*hit, "Age: 4, X-Varnish: 113 32771, Via: 1.1 varnish (Varnish/7.1)");
+    // The miss that filled it: Varnish adds Age: 0 and one transaction id; the origin answered.
+    EXPECT_FALSE(served_from_cache(response_with({{"Age", "0"}, {"Via", "1.1 varnish (Varnish/7.1)"}, {"X-Varnish", "32770"}})));
+}
+
+TEST(CacheEvidence, CacheStatusHeadersDecideAndViaAloneDoesNot) {
+    EXPECT_TRUE(served_from_cache(response_with({{"X-Cache", "HIT from cache.example"}})));
+    EXPECT_TRUE(served_from_cache(response_with({{"CF-Cache-Status", "HIT"}})));
+    EXPECT_TRUE(served_from_cache(response_with({{"X-Cache-Status", "STALE"}})));
+    EXPECT_TRUE(served_from_cache(response_with({{"Cache-Status", "ExampleCache; hit; ttl=30"}})));
+    EXPECT_FALSE(served_from_cache(response_with({{"Cache-Status", "ExampleCache; fwd=uri-miss"}})));
+    EXPECT_FALSE(served_from_cache(response_with({{"CF-Cache-Status", "DYNAMIC"}})));
+    EXPECT_FALSE(served_from_cache(response_with({{"X-Cache", "MISS"}, {"Age", "0"}})));
+    // Via names a proxy (HAProxy, Apache with ProxyVia), not a cache.
+    EXPECT_FALSE(served_from_cache(response_with({{"Via", "1.1 haproxy"}})));
+    EXPECT_FALSE(served_from_cache(response_with({{"Content-Type", "application/json"}})));
+    // RFC 9111 §5.1: an Age on its own means a cache made or kept the response.
+    EXPECT_TRUE(served_from_cache(response_with({{"Age", "12"}})));
+}
+
+TEST(CacheEvidence, AStaleCachedKeyReadFailsNamingTheCacheAFreshOneTheOrigin) {
+    const KeyState stale{kKey, "ch-gva-2", {}};
+    const std::string cached = "Age: 4, X-Varnish: 113 32771, Via: 1.1 varnish (Varnish/7.1)";
+    auto f = check_replica_listed(stale, "de-fra-1", cached);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].level, Level::must);
+    EXPECT_NE(f[0].message.find("served from a cache (" + cached + ")"), std::string::npos) << f[0].message;
+    EXPECT_NE(f[0].message.find("GET /v2/kms-key/{id}"), std::string::npos) << f[0].message;
+    auto origin = check_replica_listed(stale, "de-fra-1");
+    ASSERT_EQ(origin.size(), 1u);
+    EXPECT_EQ(origin[0].message.find("cache"), std::string::npos) << origin[0].message;
+    // A cached read that lists the zone is no evidence: noted as not judged.
+    auto listed = check_replica_listed(KeyState{kKey, "ch-gva-2", {"de-fra-1"}}, "de-fra-1", cached);
+    ASSERT_EQ(listed.size(), 1u);
+    EXPECT_EQ(listed[0].level, Level::informational);
+    EXPECT_EQ(listed[0].message.rfind("not judged", 0), 0u) << listed[0].message;
+    EXPECT_TRUE(check_replica_listed(KeyState{kKey, "ch-gva-2", {"de-fra-1"}}, "de-fra-1").empty());
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ const char* to_string(Outcome outcome);
 // What governs a case's responses. operation: the replicate contract, in full. http: the request
 // never reaches the operation as such (an unknown or lowercase method, a path a proxy or router
 // normalises away), so a proxy or the HTTP stack may answer it with a body of its own (nginx's
-// HTML 400, Go's plain-text 400): judged on status and "no 5xx", the body's shape at SHOULD.
+// HTML 400, Go's plain-text 400): judged on status and "no 5xx", the body's shape informational.
 enum class Scope { operation, http };
 const char* to_string(Scope scope);
 

@@ -46,7 +46,7 @@ enum class CheckId {
 enum class LevelRule {
     case_level,  // capped to the case's level
     uncapped,    // MUST whatever the case's level: a fault of the target, not of the input
-    body_shape,  // capped to the case's level, and at most SHOULD when the case's scope is http
+    body_shape,  // capped to the case's level, and informational when the case's scope is http
 };
 
 struct CheckInfo {

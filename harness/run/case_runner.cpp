@@ -42,7 +42,10 @@ Level milder(Level a, Level b) { return static_cast<int>(a) > static_cast<int>(b
 Level level_ceiling(const Case& c, CheckId check) {
     switch (check_info(check).rule) {
         case LevelRule::uncapped: return Level::must;
-        case LevelRule::body_shape: return c.scope == Scope::http ? milder(c.level, Level::should) : c.level;
+        case LevelRule::body_shape:
+            // A request outside the operation may be answered by whatever stands in front of it
+            // (nginx's own HTML 400, Apache's 404 page): its body says nothing about the contract.
+            return c.scope == Scope::http ? Level::informational : c.level;
         case LevelRule::case_level: return c.level;
     }
     return c.level;

@@ -44,11 +44,12 @@ TEST(Capping, TransportServerErrorFramingLatencyAnd429AreNotCapped) {
     EXPECT_EQ(g.level_of("no_server_error"), Level::must);
 }
 
-TEST(Capping, ScopeHttpHoldsTheBodyShapeAtShouldButTheStatusAtTheCasesLevel) {
+TEST(Capping, ScopeHttpHoldsTheBodyShapeInformationalButTheStatusAtTheCasesLevel) {
     Case c = test::any_case();
     c.scope = Scope::http;
-    for (CheckId check : {CheckId::content_type, CheckId::body_schema, CheckId::formats, CheckId::problem_status})
-        EXPECT_EQ(level_ceiling(c, check), Level::should) << name_of(check);
+    for (CheckId check : {CheckId::content_type, CheckId::body_schema, CheckId::formats, CheckId::problem_status,
+                          CheckId::contract_drift})
+        EXPECT_EQ(level_ceiling(c, check), Level::informational) << name_of(check);
     EXPECT_EQ(level_ceiling(c, CheckId::malformed_rejected), Level::must);
     EXPECT_EQ(level_ceiling(c, CheckId::allow_header), Level::must);
     c.scope = Scope::operation;

@@ -65,6 +65,7 @@ RunPlan load_plan(const RunOptions& o) {
     try {
         const fs::path schemas_dir = resolve_data_dir(kSchemasDir, o.schemas_dir);
         auto in_force = std::make_shared<ContractInForce>(load_contract_in_force(o.contract, schemas_dir));
+        if (!o.contract_given) in_force->mark_default();
         auto cases = load_cases(o, in_force->replicate(), schemas_dir);
         plan = RunPlan{std::move(in_force), std::move(cases), {}};
     } catch (const std::exception& e) {

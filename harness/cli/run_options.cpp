@@ -212,6 +212,7 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
     std::string error;
     if (!read_numbers(n, o, &error) || !check_values(vm, o, &error)) return usage(error);
     if (vm.count("zones") && !read_zones(zones_text, o, &error)) return usage(error);
+    o.contract_given = !vm["contract"].defaulted();
     return o;
 }
 

@@ -28,6 +28,7 @@ struct RunOptions {
     std::vector<std::string> zones;  // --zones a,b,c: the target's zones; empty: the 8 Exoscale zones
     int operation_timeout_ms = 60000;  // how long a replicate's operation may stay pending
     std::string contract = kDefaultContractRevision;  // a revision under schemas/, or a directory
+    bool contract_given = false;     // --contract was on the command line (else the default)
     std::vector<std::string> suites;      // files or directories; default: the suites folder
     std::string schemas_dir;         // --schemas-dir; empty: $KMSCONF_SCHEMAS_DIR, else beside the binary (data_dirs.hpp)
     std::string suites_dir;          // --suites-dir, the default suites folder; likewise

@@ -73,10 +73,10 @@ std::string slowest_lines(const RunTally& tally, std::size_t how_many) {
     std::vector<const RunTally::Entry*> ran;
     for (const auto& e : tally.entries())
         if (e.result.verdict != Verdict::skipped && !e.result.exchanges.empty()) ran.push_back(&e);
-    std::stable_sort(ran.begin(), ran.end(), [](auto* a, auto* b) { return a->result.elapsed > b->result.elapsed; });
+    std::stable_sort(ran.begin(), ran.end(), [](auto* a, auto* b) { return a->result.response_time() > b->result.response_time(); });
     if (ran.size() > how_many) ran.resize(how_many);
     std::string out = ran.empty() ? "" : "  slowest\n";
-    for (const auto* e : ran) out += "  " + milliseconds(e->result.elapsed) + "  " + e->c.full_name() + "\n";
+    for (const auto* e : ran) out += "  " + milliseconds(e->result.response_time()) + "  " + e->c.full_name() + "\n";
     return out;
 }
 

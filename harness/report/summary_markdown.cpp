@@ -87,11 +87,11 @@ void slowest(std::ostream& out, const RunTally& tally, std::size_t n) {
     for (const auto& e : tally.entries())
         if (e.result.verdict != Verdict::skipped) ran.push_back(&e);
     if (ran.empty() || n == 0) return;
-    std::stable_sort(ran.begin(), ran.end(), [](const auto* a, const auto* b) { return a->result.elapsed > b->result.elapsed; });
+    std::stable_sort(ran.begin(), ran.end(), [](const auto* a, const auto* b) { return a->result.response_time() > b->result.response_time(); });
     out << "### Slowest cases\n\n| case | verdict | ms |\n| --- | --- | ---: |\n";
     for (std::size_t i = 0; i < ran.size() && i < n; ++i) {
         char ms[32];
-        std::snprintf(ms, sizeof ms, "%.1f", std::chrono::duration<double, std::milli>(ran[i]->result.elapsed).count());
+        std::snprintf(ms, sizeof ms, "%.1f", std::chrono::duration<double, std::milli>(ran[i]->result.response_time()).count());
         out << "| " << markdown_escape(ran[i]->c.full_name()) << " | " << markdown_escape(to_string(ran[i]->result.verdict))
             << " | " << ms << " |\n";
     }

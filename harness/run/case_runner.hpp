@@ -24,8 +24,19 @@ struct CaseResult {
     std::vector<HttpRequest> requests;
     std::vector<Exchange> exchanges;
     std::string skip_reason;
+    // The case's wall time: pacing, Retry-After waits, the polls' intervals and the watch for
+    // stray bytes after each response (stray_bytes_grace, 20 ms) included.
     std::chrono::nanoseconds elapsed{0};
     std::string contract_revision;  // the revision in force when it was graded ("": not graded)
+
+    // The time the server took: each exchange's from its request written to its response
+    // complete, summed. What the reports rank and plot cases by: against a server answering in
+    // 0.2 ms, elapsed shows every case at ~21 ms.
+    std::chrono::nanoseconds response_time() const {
+        std::chrono::nanoseconds sum{0};
+        for (const auto& x : exchanges) sum += x.elapsed;
+        return sum;
+    }
 };
 
 struct RunSettings {

@@ -14,6 +14,12 @@ ContractInForce::ContractInForce(RevisionContracts first, std::optional<Revision
     basis_ = automatic_ ? "--contract auto, provisional: no decisive response yet" : "pinned by --contract";
 }
 
+void ContractInForce::mark_default() {
+    if (automatic_) return;
+    pinned_how_ = "the default revision, no --contract given";
+    basis_ = pinned_how_;
+}
+
 std::optional<RevisionEvidence> ContractInForce::evidence(const HttpRequest& request, const Exchange& exchange,
                                                           const std::string& base_path) const {
     if (schemas_.size() < 2 || !exchange.response) return std::nullopt;
@@ -53,7 +59,7 @@ std::optional<ContractInForce::Drift> ContractInForce::observe(const HttpRequest
                                                                       : Level::informational;
     return Drift{{CheckId::contract_drift, level,
                   e->reason + ": contract drift (the run judges by " + replicate().revision() + ", " +
-                      (automatic_ ? "decided earlier" : "pinned by --contract") + "; the target speaks " +
+                      (automatic_ ? "decided earlier" : pinned_how_) + "; the target speaks " +
                       e->revision + " here)"},
                  " [contract drift: the response fits " + e->revision + ", not " + e->other + "]"};
 }

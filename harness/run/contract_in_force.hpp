@@ -51,6 +51,8 @@ public:
     // Why this revision: "pinned by --contract", or the evidence that decided it, or that
     // nothing did (then warning() says so too).
     const std::string& basis() const { return basis_; }
+    // No --contract was given: the pinned revision is the default, and every report says so.
+    void mark_default();
     std::optional<std::string> warning() const;
 
 private:
@@ -60,6 +62,7 @@ private:
     bool automatic_ = false, decided_ = false;
     EvidenceStrength decided_by_ = EvidenceStrength::extension;  // under automatic, once decided_
     std::string basis_;
+    std::string pinned_how_ = "pinned by --contract";
 };
 
 }  // namespace kms

@@ -83,6 +83,7 @@ void RunTally::write_json(const std::filesystem::path& file, const RunInfo& info
         for (const auto& x : e.result.exchanges) x.response ? w.Int(x.response->status) : w.Null();
         w.EndArray();
         w.Key("elapsed_ms"); w.Double(std::chrono::duration<double, std::milli>(e.result.elapsed).count());
+        w.Key("response_ms"); w.Double(std::chrono::duration<double, std::milli>(e.result.response_time()).count());
         w.Key("findings");
         w.StartArray();
         for (const auto& f : e.result.findings) {

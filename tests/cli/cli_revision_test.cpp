@@ -45,6 +45,20 @@ TEST(CliRevision, PinnedLatestServesTheLatestEmbeddedAndPasses) {
     EXPECT_EQ(r.output.find("contract_drift:"), std::string::npos) << "no drift finding\n" << r.output;
 }
 
+// Issue 22: a run given no --contract said "pinned by --contract"; it says the revision is the default.
+TEST(CliRevision, NoContractFlagSaysTheRevisionIsTheDefault) {
+    auto reports = temp_dir("revision-default");
+    auto r = kmsconf("--generated 0 --filter 'valid.accept-*' --report-dir " + reports.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("kmsconf: contract 2026-03-31 (the default revision, no --contract given)"), std::string::npos)
+        << r.output;
+    EXPECT_EQ(r.output.find("pinned by --contract"), std::string::npos) << r.output;
+    rapidjson::Document summary;
+    summary.Parse(read_file(reports / "summary.json").c_str());
+    ASSERT_TRUE(summary.IsObject() && summary.HasMember("contract_basis"));
+    EXPECT_STREQ(summary["contract_basis"].GetString(), "the default revision, no --contract given");
+}
+
 class CliRevisionServed : public testing::TestWithParam<std::string> {};
 
 TEST_P(CliRevisionServed, AutoNamesTheServedRevisionAndEveryCasePasses) {

@@ -50,7 +50,7 @@ void summary_line(Element details, const RunTally::Entry& e) {
     summary.add("span", to_string(e.c.level)).attr("class", "level");
     if (!e.result.exchanges.empty()) summary.add("span", statuses(e.result)).attr("class", "status");
     if (e.result.verdict != Verdict::skipped)
-        summary.add("span", millis_text(std::chrono::duration<double, std::milli>(e.result.elapsed).count()))
+        summary.add("span", millis_text(std::chrono::duration<double, std::milli>(e.result.response_time()).count()))
             .attr("class", "ms");
     if (const Finding* f = deciding_finding(e.result))
         summary.add("span", std::string(name_of(f->check)) + ": " + one_line(f->message, 160)).attr("class", "headline");

@@ -32,7 +32,7 @@ void latency_plot(Element parent, const RunTally& tally) {
     std::vector<Dot> dots;
     for (const auto& e : tally.entries())
         if (e.result.verdict != Verdict::skipped && !e.result.exchanges.empty())
-            dots.push_back({&e, std::max(std::chrono::duration<double, std::milli>(e.result.elapsed).count(), 0.001)});
+            dots.push_back({&e, std::max(std::chrono::duration<double, std::milli>(e.result.response_time()).count(), 0.001)});
     if (dots.empty()) return;
     const auto [lo_it, hi_it] =
         std::minmax_element(dots.begin(), dots.end(), [](const Dot& a, const Dot& b) { return a.ms < b.ms; });
@@ -40,7 +40,7 @@ void latency_plot(Element parent, const RunTally& tally) {
     const bool log = wants_log_axis(lo, hi);
 
     Plot plot(parent, "latency-plot", "Latency of every case", 
-              std::string("Each dot is a case: its time from the first request written to the last response complete") +
+              std::string("Each dot is a case: the time the server took, from each request written to its response complete, summed over the case's requests") +
                   (log ? " (log axis)" : "") + ". Hover for its name; click to open it.",
               900, 24 + kRowHeight * 4 + 36, {104, 16, 12, 36});
     const Axis x = log ? plot.x_axis(lo / 1.25, hi * 1.25, true) : plot.x_axis(0, hi > 0 ? hi * 1.05 : 1, false);

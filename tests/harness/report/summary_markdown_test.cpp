@@ -20,7 +20,10 @@ CaseResult graded(Verdict v, std::vector<Finding> findings, int ms) {
     CaseResult r;
     r.verdict = v;
     r.findings = std::move(findings);
-    r.elapsed = std::chrono::milliseconds(ms);
+    Exchange x;
+    x.elapsed = std::chrono::milliseconds(ms);
+    r.exchanges.push_back(x);
+    r.elapsed = std::chrono::milliseconds(ms + 21);  // ranked by the server's time, not the wall's
     return r;
 }
 

@@ -110,5 +110,23 @@ TEST(RunTally, SummaryJsonCountsAgreeWithTheTallyUnderStrictAndNot) {
     }
 }
 
+// Issue 22: a case's time in the reports included the 20 ms watch for stray bytes; summary.json
+// gives the server's time (response_ms) beside the case's wall time (elapsed_ms).
+TEST(RunTally, SummaryJsonGivesTheServersTimeApartFromTheWallTime) {
+    RunTally t;
+    CaseResult r = result(Verdict::pass);
+    for (int ms : {1, 2}) {
+        Exchange x;
+        x.elapsed = std::chrono::microseconds(ms * 200);
+        r.exchanges.push_back(x);
+    }
+    r.elapsed = std::chrono::milliseconds(42);  // two 20 ms watches and the rest
+    t.add(test::any_case(), r);
+    rapidjson::Document doc = summary(t, false);
+    ASSERT_TRUE(doc.IsObject());
+    EXPECT_DOUBLE_EQ(doc["cases"][0]["elapsed_ms"].GetDouble(), 42.0);
+    EXPECT_DOUBLE_EQ(doc["cases"][0]["response_ms"].GetDouble(), 0.6);
+}
+
 }  // namespace
 }  // namespace kms

@@ -13,6 +13,7 @@ packages=(
   chromium  # headless, for the HTML reports' browser test (tests/cli/report_browser_test.cpp)
   help2man dpkg-dev file strace python3-yaml
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers' clang runtime
+  haproxy apache2 varnish  # real front ends of tests/stacks/ (ctest -L stacks), each run on a loopback port
 )
 
 missing=()
@@ -25,10 +26,26 @@ echo "setup: installing ${missing[*]}" >&2
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+# The server packages (nginx-light, haproxy, apache2, varnish) start a system service from their
+# maintainer scripts, on ports 80 and 6081: apache2 and nginx would fight over port 80 and the
+# install can fail. This project only ever runs its own instances, on ephemeral loopback ports
+# (the benchmark comparison, tests/stacks/), so no service is started during the install:
+# invoke-rc.d asks /usr/sbin/policy-rc.d, and exit 101 is "action forbidden" (Debian policy,
+# /usr/share/doc/init-system-helpers/README.policy-rc.d.gz). One already there (Docker images ship
+# one) is left as it is; ours is removed on any exit.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  trap '$SUDO rm -f "$policy"' EXIT
+  printf '#!/bin/sh\n# scripts/setup.sh: no service starts while it installs packages\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# nginx-light's package starts a system nginx on port 80; this project only ever runs its own
-# nginx on an ephemeral loopback port for the benchmark comparison, so stop the system one.
-if [[ " ${missing[*]} " == *" nginx-light "* ]]; then
-  $SUDO systemctl stop nginx >/dev/null 2>&1 || $SUDO service nginx stop >/dev/null 2>&1 || true
-fi
+# A system instance started all the same (systemd's preset, an earlier install) is stopped.
+declare -A services=([nginx-light]=nginx [haproxy]=haproxy [apache2]="apache2 apache-htcacheclean"
+                     [varnish]="varnish varnishncsa")
+for p in "${missing[@]}"; do
+  for service in ${services[$p]:-}; do
+    $SUDO systemctl stop "$service" >/dev/null 2>&1 || $SUDO service "$service" stop >/dev/null 2>&1 || true
+  done
+done

@@ -21,7 +21,9 @@ std::string padded(std::string s, std::size_t width) {
 
 std::string milliseconds(std::chrono::nanoseconds d) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%7.0f ms", std::chrono::duration<double, std::milli>(d).count());
+    // A local server answers in a fraction of a millisecond: those keep two decimals.
+    const double ms = std::chrono::duration<double, std::milli>(d).count();
+    std::snprintf(buf, sizeof buf, ms < 10 ? "%7.2f ms" : "%7.0f ms", ms);
     return buf;
 }
 

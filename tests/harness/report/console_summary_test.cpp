@@ -165,7 +165,7 @@ TEST(ConsoleSummary, ListsFailuresWithRerunCommandsAndTheSlowestCases) {
     const auto slowest = text.find("slowest\n");
     ASSERT_NE(slowest, std::string::npos) << text;
     EXPECT_LT(text.find("900 ms  edge.slowest", slowest), text.find("40 ms  valid.bad-body", slowest));
-    EXPECT_EQ(text.find("5 ms  valid.ok"), std::string::npos) << "only the 2 slowest";
+    EXPECT_EQ(text.find("5.00 ms  valid.ok"), std::string::npos) << "only the 2 slowest";
     EXPECT_EQ(text.find('\033'), std::string::npos) << "no colour, no escape code";
 
     o.strict = true;

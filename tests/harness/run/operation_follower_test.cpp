@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 
 namespace kms {
 namespace {
@@ -44,13 +45,23 @@ public:
         : script_(std::move(script)), server_([this](Conn& c) {
               while (auto request = c.read_request()) {
                   const std::string line = request->substr(0, request->find("\r\n"));
+                  {
+                      std::lock_guard lock(mutex_);
+                      last_request_ = *request;
+                  }
                   if (!c.send_all(script_(requests_++, line))) return;
               }
           }) {}
     BaseUrl base() const { return BaseUrl{false, "127.0.0.1", server_.port(), "/v2"}; }
     int requests() const { return requests_; }
+    std::string last_request() const {
+        std::lock_guard lock(mutex_);
+        return last_request_;
+    }
 
 private:
+    mutable std::mutex mutex_;
+    std::string last_request_;
     std::function<std::string(int, const std::string&)> script_;
     std::atomic<int> requests_{0};
     TestServer server_;
@@ -99,6 +110,28 @@ TEST(OperationFollower, NeverSettlingIsOperationSettles) {
     EXPECT_TRUE(f.has(CheckId::operation_settles, Level::must));
     EXPECT_EQ(f.result.result.verdict, Verdict::fail);
     EXPECT_EQ(f.result.end_state, "");
+    for (const auto& finding : f.result.result.findings)
+        EXPECT_EQ(finding.message.find("cache"), std::string::npos) << "no cache in front: " << finding.message;
+    EXPECT_NE(origin.last_request().find("\r\nCache-Control: no-cache\r\n"), std::string::npos)
+        << "a poll asks for a fresh answer: " << origin.last_request();
+}
+
+// Issue 22: a cache in front kept the first poll's pending, so the operation "never settled";
+// the finding names the cache, not the origin.
+TEST(OperationFollower, PendingKeptByACacheNamesTheCache) {
+    ScriptedOrigin origin([](int n, const std::string&) {
+        return json_response(200, operation("pending"),
+                             "Age: " + std::to_string(n) + "\r\nVia: 1.1 varnish (Varnish/7.1)\r\nX-Varnish: " +
+                                 std::to_string(100 + n) + " 7\r\n");
+    });
+    auto f = follow(origin, 100ms);
+    ASSERT_TRUE(f.has(CheckId::operation_settles, Level::must));
+    bool named = false;
+    for (const auto& finding : f.result.result.findings)
+        if (finding.check == CheckId::operation_settles)
+            named = finding.message.find("served from a cache (Age: ") != std::string::npos &&
+                    finding.message.find("GET /v2/operation/{id}") != std::string::npos;
+    EXPECT_TRUE(named) << "the finding names the cache";
 }
 
 TEST(OperationFollower, ForgottenOperationIsOperationKnown) {
@@ -201,6 +234,18 @@ TEST(KeyReader, ConformingKeyReadGivesTheState) {
     EXPECT_TRUE(r.state->lists("de-fra-1"));
     EXPECT_EQ(r.result.verdict, Verdict::pass);
     EXPECT_TRUE(r.result.findings.empty());
+    EXPECT_FALSE(r.cached);
+    EXPECT_NE(origin.last_request().find("\r\nCache-Control: no-cache\r\n"), std::string::npos) << origin.last_request();
+}
+
+TEST(KeyReader, ACachedReadSaysWhatShowsIt) {
+    ScriptedOrigin origin([](int, const std::string&) {
+        return json_response(200, key_body(R"(["de-fra-1"])"), "Age: 4\r\nX-Cache: HIT\r\n");
+    });
+    auto r = read(origin);
+    ASSERT_TRUE(r.state);
+    ASSERT_TRUE(r.cached);
+    EXPECT_EQ(*r.cached, "Age: 4, X-Cache: HIT");
 }
 
 TEST(KeyReader, NoKeyReadIsAnInformationalFallback) {

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Configures (once) and builds everything with the default CMake preset (Ninja, build/).
+# Configures (once) and builds with the default CMake preset (Ninja, build/): the targets given,
+# or everything. Installs nothing: scripts/setup.sh does (run.sh and test.sh call it).
+#   scripts/build.sh [TARGET...]      e.g. scripts/build.sh kmsconf
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
 [ -f build/build.ninja ] || cmake --preset default >/dev/null
-cmake --build --preset default -j "$(nproc)"
+targets=()
+[ $# -eq 0 ] || targets=(--target "$@")
+cmake --build --preset default -j "$(nproc)" "${targets[@]}"

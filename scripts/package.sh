@@ -25,7 +25,7 @@ done
 out=${out:-$build}
 
 if [ -n "$build_first" ]; then
-  "$repo/scripts/setup.sh"
+  "$repo/scripts/setup.sh" --tests
   if [ -f "$build/build.ninja" ]; then
     cmake -S "$repo" -B "$build" >/dev/null  # afresh: the version of this tree (a dirty tree says so)
   else

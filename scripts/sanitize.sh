@@ -19,7 +19,7 @@ case "$preset" in
   *) echo "usage: scripts/sanitize.sh asan|tsan [ctest args]" >&2; exit 2 ;;
 esac
 
-./scripts/setup.sh
+./scripts/setup.sh --tests
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 dir=build-$preset

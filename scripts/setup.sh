@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# Installs, with apt-get, every Debian 12 package the build, the tests and the benchmark
-# comparison need. Idempotent: packages already present are not touched, so a second run costs
-# one dpkg query. Both README commands call it; a fresh Debian 12 machine needs nothing else.
+# Installs, with apt-get, the Debian 12 packages a step needs. Idempotent: packages already
+# present are not touched, so a second run costs one dpkg query. A fresh Debian 12 machine needs
+# nothing else.
+#   scripts/setup.sh          what building and running kmsconf need (README command 1)
+#   scripts/setup.sh --tests  that, and what the tests, the man pages, the package, the fuzzers
+#                             and the benchmark comparisons need (README command 2)
 set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev libboost-program-options-dev
   libssl-dev rapidjson-dev libvalijson-dev libxml2-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libbenchmark-tools python3-scipy
-  curl wrk nginx-light openssl libxml2-utils python3
-  chromium  # headless, for the HTML reports' browser test (tests/cli/report_browser_test.cpp)
-  help2man dpkg-dev file strace python3-yaml
-  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer and the sanitizers' clang runtime
-  haproxy apache2 varnish  # real front ends of tests/stacks/ (ctest -L stacks), each run on a loopback port
+  libgtest-dev libgmock-dev libbenchmark-dev  # kmsconf runs its cases on GoogleTest, benches on Google Benchmark
 )
+case ${1:-} in
+  "") ;;
+  --tests)
+    packages+=(
+      libbenchmark-tools python3-scipy
+      curl wrk nginx-light openssl libxml2-utils python3
+      chromium  # headless, for the HTML reports' browser test (tests/cli/report_browser_test.cpp)
+      help2man dpkg-dev file strace python3-yaml  # man pages, the .deb and its test
+      clang-14 libclang-rt-14-dev  # the asan preset and scripts/fuzz.sh: libFuzzer, the sanitizers' clang runtime
+      haproxy apache2 varnish  # real front ends of tests/stacks/ (ctest -L stacks), each run on a loopback port
+    ) ;;
+  *) echo "usage: scripts/setup.sh [--tests]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

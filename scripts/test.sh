@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# README command 2: builds everything and runs the project's own tests with CTest.
+# README command 2: installs what the tests need, builds everything and runs the project's own
+# tests with CTest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+./scripts/setup.sh --tests
+# Configured afresh: a tree command 1 configured before help2man was there gets its man pages.
+cmake --preset default >/dev/null
 ./scripts/build.sh
 log=build/ctest-last.log
 ctest --preset default -j "$(nproc)" "$@" 2>&1 | tee "$log"

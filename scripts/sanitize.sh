@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds a sanitizer preset and runs its tests with CTest; any finding fails the run.
 #   scripts/sanitize.sh asan   AddressSanitizer + UBSan (-fno-sanitize-recover=all): the whole suite
+#                              but the package test
 #   scripts/sanitize.sh tsan   ThreadSanitizer: the multi-threaded parts, i.e. the bench (its load
 #                              engine runs a shard per thread) and the reference server tests
 #                              (server.: I/O threads, concurrent clients). Not attack.: its
@@ -14,7 +15,10 @@ cd "$(dirname "$0")/.."
 preset=${1:-}
 shift || true
 case "$preset" in
-  asan) targets=() select=() ;;
+  # Not `package`: the .deb is made from the default build only, and a sanitized binary holds
+  # the checkout's paths (UBSan's source locations and ASan's global metadata name each source
+  # and header file: ~7,000 of them in kmsconf) that the package test rightly refuses.
+  asan) targets=() select=(-LE '^package$') ;;
   tsan) targets=(--target bench_tests server_tests) select=(-R '^(bench|server)\.') ;;
   *) echo "usage: scripts/sanitize.sh asan|tsan [ctest args]" >&2; exit 2 ;;
 esac

@@ -86,7 +86,10 @@ protected:
         std::cout << "[ attack   ] " << ::testing::UnitTest::GetInstance()->current_test_info()->name() << ": "
                   << connections << " connections; " << figures << "\n";
         EXPECT_EQ(p.failures, 0u) << figures;
-        EXPECT_LT(p.p95(), kProbeP95BudgetMs) << figures;
+        // A sanitizer slows the one I/O thread (clang -O1 ASan: slowloris p95 32 ms against 4 ms,
+        // max 103 ms; the old gcc -O0 ASan build measured a p95 of 150 ms): the
+        // budget scales with it, so that a stall still fails; a probe that fails never passes.
+        EXPECT_LT(p.p95(), kSanitized ? 2 * kProbeP95BudgetMs : kProbeP95BudgetMs) << figures;
         if (kSanitized) return;
         std::size_t bound = base_kib_ + connections * kBudgetPerConnectionKib + kFixedSlackKib;
         EXPECT_LE(p.peak_rss_kib, bound) << figures;

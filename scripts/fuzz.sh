@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (preset `fuzz`: clang, ASan + UBSan) and runs each for SECONDS
-# (default 60), one after the other, starting from its seed corpus fuzz/corpus/<target>/ and its
-# kept regressions. New inputs go to build-fuzz/corpus/<target>/ (not into git), a crash, leak
-# or timeout input to build-fuzz/findings/<target>/. Exits non-zero when any target found
+# Builds the libFuzzer targets (in the `asan` preset's tree: clang-14, ASan + UBSan, the same
+# objects the sanitized ctest uses, so CI compiles the project once for both) and runs each for
+# SECONDS (default 60), one after the other, starting from its seed corpus fuzz/corpus/<target>/
+# and its kept regressions. New inputs go to build-asan/fuzz-corpus/<target>/ (not into git), a
+# crash, leak or timeout input to build-asan/fuzz-findings/<target>/. Exits non-zero when any target found
 # something, naming each and its input; copy such an input to fuzz/regressions/<target>/ once
 # fixed, so that every ctest replays it.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 600 bench_response
@@ -12,15 +13,15 @@ seconds=${1:-60}
 shift || true
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz: SECONDS must be a positive integer, got '$seconds'" >&2; exit 2; }
 
-./scripts/setup.sh
+./scripts/setup.sh --tests
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-[ -f build-fuzz/build.ninja ] || cmake --preset fuzz "${launcher[@]}" >/dev/null
-nice cmake --build --preset fuzz -j "$(nproc)"
+[ -f build-asan/build.ninja ] || cmake --preset asan "${launcher[@]}" >/dev/null
+nice cmake --build --preset fuzzers -j "$(nproc)"
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  for f in build-fuzz/fuzz/fuzz_*; do targets+=("$(basename "$f" | sed 's/^fuzz_//')"); done
+  for f in build-asan/fuzz/fuzz_*; do targets+=("$(basename "$f" | sed 's/^fuzz_//')"); done
 fi
 [ ${#targets[@]} -gt 0 ] || { echo "fuzz: no fuzz targets were built" >&2; exit 1; }
 
@@ -29,9 +30,9 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 failed=()
 for t in "${targets[@]}"; do
-  exe=build-fuzz/fuzz/fuzz_$t
-  [ -x "$exe" ] || { echo "fuzz: no target '$t' (built: build-fuzz/fuzz/fuzz_*)" >&2; exit 2; }
-  work=build-fuzz/corpus/$t findings=build-fuzz/findings/$t log=build-fuzz/fuzz-$t.log
+  exe=build-asan/fuzz/fuzz_$t
+  [ -x "$exe" ] || { echo "fuzz: no target '$t' (built: build-asan/fuzz/fuzz_*)" >&2; exit 2; }
+  work=build-asan/fuzz-corpus/$t findings=build-asan/fuzz-findings/$t log=build-asan/fuzz-$t.log
   mkdir -p "$work" "$findings"
   seeds=(fuzz/corpus/"$t")
   [ -d fuzz/regressions/"$t" ] && seeds+=(fuzz/regressions/"$t")

@@ -74,6 +74,22 @@ TEST(StrictJsonSurrogates, EarlierSyntaxErrorKeepsItsReport) {
     EXPECT_EQ(error.reason.find("lone surrogate"), std::string::npos) << error.reason;
 }
 
+// Found by fuzz_strict_json (issue 23's CI run, 15 s): RapidJSON 1.1.0 reads some numbers past
+// a double's range as infinity instead of refusing them, and such a document cannot be written
+// back as JSON. Refused like the numbers RapidJSON refuses itself, at the number.
+TEST(StrictJsonNumbers, ANumberBeyondADoublesRangeIsRefusedAtItsOffset) {
+    for (const char* text : {"22222206474.6475e311", "2.2e308", "[1, {\"a\": \"-2e308\", \"b\": -2.2e308}]", "1e400"}) {
+        JsonParseError error;
+        EXPECT_FALSE(parse_strict_json(text, 32, &error)) << text;
+        EXPECT_EQ(error.reason, "Number too big to be stored in double.") << text;
+    }
+    JsonParseError error;
+    ASSERT_FALSE(parse_strict_json(R"([1, {"a": "-2e308", "b": -2.2e308}])", 32, &error));
+    EXPECT_EQ(error.offset, 25u) << "at the number, not at the string that looks like one";
+    EXPECT_TRUE(parse_strict_json("1.7e308", 32, &error));
+    EXPECT_TRUE(parse_strict_json("-1.7976931348623157e308", 32, &error));
+}
+
 TEST(LoneSurrogateEscapes, OffsetsOfEachLoneOne) {
     EXPECT_EQ(lone_surrogate_escapes(R"("\ud800" "\udc00" "\ud83d\ude00" "\\ud800" "\ud800\u0041")"),
               (std::vector<std::size_t>{1, 10, 44}));

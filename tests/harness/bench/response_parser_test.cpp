@@ -139,6 +139,23 @@ TEST(ResponseParser, KeepAliveDecisions) {
     EXPECT_FALSE(p.keep_alive());
 }
 
+// Found by fuzz/bench_response_fuzz.cpp in a 10-minute run: Beast applies a Connection field of
+// the chunked trailer section and reads Proxy-Connection as Connection. Neither decides
+// persistence: trailer fields are not merged into the header section unless their definition
+// allows it (RFC 9110 §6.5.1, §6.5.2) and may be discarded (RFC 9112 §7.1.2); persistence is
+// Connection and the version (RFC 9112 §9.3). The bench keeps the connection; the fuzz oracle
+// says where Beast differs rather than the bench copying it.
+TEST(ResponseParser, KeepAliveIsDecidedByTheHeaderSectionsConnectionOnly) {
+    ResponseParser p;
+    auto r = parse(p, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(r.result, Result::done);
+    EXPECT_TRUE(p.keep_alive());
+    parse(p, "HTTP/1.1 200 OK\r\nProxy-Connection: close\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_TRUE(p.keep_alive());
+    parse(p, "HTTP/1.0 200 OK\r\nProxy-Connection: keep-alive\r\nContent-Length: 0\r\n\r\n");
+    EXPECT_FALSE(p.keep_alive());
+}
+
 TEST(ResponseParser, LfOnlyLineEndsAndEmptyReason) {
     ResponseParser p;
     EXPECT_EQ(parse(p, "HTTP/1.1 200\nContent-Length: 1\n\nx").result, Result::done);

@@ -23,6 +23,22 @@ std::string to_lower(std::string_view s) {
     return out;
 }
 
+std::vector<std::string> words(std::string_view text) {
+    std::vector<std::string> out(1);
+    for (char ch : to_lower(text)) {
+        if (std::isalnum(static_cast<unsigned char>(ch))) out.back() += ch;
+        else if (!out.back().empty()) out.emplace_back();
+    }
+    if (out.back().empty()) out.pop_back();
+    return out;
+}
+
+bool has_word(const std::vector<std::string>& w, std::initializer_list<std::string_view> wanted) {
+    return std::any_of(w.begin(), w.end(), [&](const std::string& word) {
+        return std::find(wanted.begin(), wanted.end(), word) != wanted.end();
+    });
+}
+
 std::string to_upper(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(),

@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kms {
 
@@ -11,6 +13,11 @@ bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);
 std::string_view trim(std::string_view s);
+// Lowercase words of a text: letters and digits, everything else a separator
+// ("Conflict: key ..." -> conflict, key; "HIT from cache.example" -> hit, from, cache, example).
+std::vector<std::string> words(std::string_view text);
+// True when `w` holds one of `wanted`.
+bool has_word(const std::vector<std::string>& w, std::initializer_list<std::string_view> wanted);
 // Raw bytes for a message: control and non-ASCII bytes escaped, cut to `limit`.
 std::string printable(std::string_view bytes, std::size_t limit = 200);
 

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace kms {
 
@@ -22,5 +23,11 @@ namespace kms {
 // "Age: 0" on a miss), and Via alone only names a proxy, so neither counts; Via is quoted beside
 // the evidence to name the cache.
 std::optional<std::string> served_from_cache(const HttpResponse& response);
+
+// How a finding that rests on such an answer names the cache, not the origin: "<what> was
+// served from a cache (<evidence>) although it asked Cache-Control: no-cache, so its <content>
+// may be stale; the front end caches <resource>".
+std::string cached_answer_note(std::string_view what, const std::string& evidence, std::string_view content,
+                               std::string_view resource);
 
 }  // namespace kms

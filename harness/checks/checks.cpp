@@ -174,21 +174,6 @@ std::vector<Finding> check_response(const Contract& contract, const Case& c, con
 
 namespace {
 
-// Lowercase words of a text: letters and digits, everything else a separator.
-std::vector<std::string> words(std::string_view text) {
-    std::vector<std::string> out(1);
-    for (char ch : to_lower(text)) {
-        if (std::isalnum(static_cast<unsigned char>(ch))) out.back() += ch;
-        else if (!out.back().empty()) out.emplace_back();
-    }
-    if (out.back().empty()) out.pop_back();
-    return out;
-}
-
-bool has_word(const std::vector<std::string>& w, const char* word) {
-    return std::find(w.begin(), w.end(), word) != w.end();
-}
-
 bool has_phrase(const std::vector<std::string>& w, const char* first, const char* second) {
     for (std::size_t i = 0; i + 1 < w.size(); ++i)
         if (w[i] == first && w[i + 1] == second) return true;
@@ -211,7 +196,7 @@ bool is_conflict_problem(const HttpResponse& response) {
         auto it = doc->FindMember(member);
         return it != doc->MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
     };
-    if (has_word(words(text_of("title")), "conflict") || has_word(words(text_of("type")), "conflict")) return true;
+    if (has_word(words(text_of("title")), {"conflict"}) || has_word(words(text_of("type")), {"conflict"})) return true;
     const auto detail = words(text_of("detail"));
     return (!detail.empty() && detail.front() == "conflict") || has_phrase(detail, "already", "replicated");
 }

@@ -1,6 +1,7 @@
 #include "harness/checks/state_checks.hpp"
 
 #include "common/text.hpp"
+#include "harness/checks/cache_evidence.hpp"
 #include "harness/contract/json_text.hpp"
 
 #include <algorithm>
@@ -127,9 +128,7 @@ std::vector<Finding> check_end_state(const rapidjson::Value& body) {
 }
 
 std::string cached_key_read_note(const std::string& cached) {
-    return "the key read was served from a cache (" + cached +
-           ") although it asked Cache-Control: no-cache, so its replicas may be stale; the front end caches "
-           "GET /v2/kms-key/{id}";
+    return cached_answer_note("the key read", cached, "replicas", "GET /v2/kms-key/{id}");
 }
 
 std::vector<Finding> check_replica_listed(const KeyState& after, const std::string& zone,

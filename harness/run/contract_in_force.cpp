@@ -11,13 +11,17 @@ ContractInForce::ContractInForce(RevisionContracts first, std::optional<Revision
     revisions_.push_back(std::move(first));
     if (other) revisions_.push_back(std::move(*other));
     for (const auto& r : revisions_) schemas_.push_back(revision_schemas(r.replicate, r.reads));
-    basis_ = automatic_ ? "--contract auto, provisional: no decisive response yet" : "pinned by --contract";
+    basis_ = automatic_ ? "--contract auto, provisional: no decisive response yet" : pinned_how();
 }
 
 void ContractInForce::mark_default() {
     if (automatic_) return;
-    pinned_how_ = "the default revision, no --contract given";
-    basis_ = pinned_how_;
+    default_revision_ = true;
+    basis_ = pinned_how();
+}
+
+const char* ContractInForce::pinned_how() const {
+    return default_revision_ ? "the default revision, no --contract given" : "pinned by --contract";
 }
 
 std::optional<RevisionEvidence> ContractInForce::evidence(const HttpRequest& request, const Exchange& exchange,
@@ -59,7 +63,7 @@ std::optional<ContractInForce::Drift> ContractInForce::observe(const HttpRequest
                                                                       : Level::informational;
     return Drift{{CheckId::contract_drift, level,
                   e->reason + ": contract drift (the run judges by " + replicate().revision() + ", " +
-                      (automatic_ ? "decided earlier" : pinned_how_) + "; the target speaks " +
+                      (automatic_ ? std::string("decided earlier") : pinned_how()) + "; the target speaks " +
                       e->revision + " here)"},
                  " [contract drift: the response fits " + e->revision + ", not " + e->other + "]"};
 }

@@ -62,7 +62,8 @@ private:
     bool automatic_ = false, decided_ = false;
     EvidenceStrength decided_by_ = EvidenceStrength::extension;  // under automatic, once decided_
     std::string basis_;
-    std::string pinned_how_ = "pinned by --contract";
+    bool default_revision_ = false;  // pinned because no --contract was given (mark_default)
+    const char* pinned_how() const;
 };
 
 }  // namespace kms

@@ -63,10 +63,8 @@ void OperationFollower::poll(Tracked& t) {
                                 " ms after the replicate returned it, past --operation-timeout-ms " +
                                 std::to_string(settings_.timeout.count()) +
                                 (t.cached.empty() ? std::string()
-                                                  : "; the polls were served from a cache (" + t.cached +
-                                                        ") although they asked Cache-Control: no-cache, so the "
-                                                        "state may be stale; the front end caches GET "
-                                                        "/v2/operation/{id}")});
+                                                  : "; " + cached_answer_note("a poll", t.cached, "state",
+                                                                              "GET /v2/operation/{id}"))});
         t.done = true;
     };
 

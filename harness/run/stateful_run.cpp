@@ -1,6 +1,7 @@
 #include "harness/run/stateful_run.hpp"
 #include "harness/run/run_suites.hpp"
 
+#include "harness/checks/cache_evidence.hpp"
 #include "harness/checks/state_checks.hpp"
 #include "harness/contract/json_text.hpp"
 #include "harness/run/key_reader.hpp"
@@ -95,6 +96,12 @@ void StatefulRun::record(const Case& c, const CaseResult& result) {
         std::cout << "[    INFO  ] " << text << std::flush;
 }
 
+// A warning the console shows at once, besides every report.
+void StatefulRun::warn_now(std::string warning) {
+    warnings_.push_back(std::move(warning));
+    std::cout << "kmsconf: " << warnings_.back() << "\n";
+}
+
 void StatefulRun::read_state_first() {
     std::optional<KeyState> state;
     if (!key_read()) {
@@ -113,16 +120,13 @@ void StatefulRun::read_state_first() {
             const std::string status = read.result.exchanges.back().response
                                            ? std::to_string(read.result.exchanges.back().response->status)
                                            : std::string("nothing");
-            warnings_.push_back("no key state (GET " + read.result.requests.back().target + " answered " + status +
-                                "): the run falls back to the rules that need none; origin zone, replicas and "
-                                "side effects went unchecked");
-            std::cout << "kmsconf: " << warnings_.back() << "\n";
+            warn_now("no key state (GET " + read.result.requests.back().target + " answered " + status +
+                     "): the run falls back to the rules that need none; origin zone, replicas and side effects went "
+                     "unchecked");
         }
-        if (read.cached && read.state) {
-            warnings_.push_back("the key read before the cases was served from a cache (" + *read.cached +
-                                "): the key state that aims the cases may be stale");
-            std::cout << "kmsconf: " << warnings_.back() << "\n";
-        }
+        if (read.cached && read.state)
+            warn_now(cached_answer_note("the key read before the cases", *read.cached, "state, which aims the cases,",
+                                        "GET /v2/kms-key/{id}"));
         record(c, read.result);
     }
     plan_.emplace(state, options_.zones, vars_.zone);

@@ -60,6 +60,7 @@ private:
     RejectionWatch* watch_for(const std::string& zone);
     void check_rejections(RejectionWatch& w);
     void record(const Case& c, const CaseResult& result);
+    void warn_now(std::string warning);
 
     const Contract& replicate_;
     std::optional<Contract> get_kms_key_, get_operation_;

@@ -359,8 +359,13 @@ TEST(LoadEngineThreads, ShardsSplitConnectionsAndSchedule) {
     s.duration = 1000ms;
     s.expected_statuses = {200, 400};
     auto r = run_load({b, true, ""}, WireRequest(replicate(b), b, std::nullopt, false), s);
-    EXPECT_EQ(r.sent, 300u);
-    EXPECT_EQ(r.latency.count(), 300u);
+    // The two shards' schedules add up to the whole: every one of the 300 requests due in the
+    // second was sent or is counted as due but never sent. How many a loaded machine leaves
+    // unsent is timing (15 of 300 in one run beside seven other tests), not the split.
+    EXPECT_EQ(r.sent + r.backlog_at_end, 300u);
+    EXPECT_GE(r.sent, 150u);
+    EXPECT_EQ(r.attempts(), r.sent);  // every request sent was answered or failed, none lost
+    EXPECT_EQ(r.error_total(), 0u) << r.error_examples[0];
     EXPECT_EQ(r.connections_opened, 4u);
 }
 

@@ -1,6 +1,6 @@
 // The keys and zones the reference server knows. The ids are fixed so that suites, docs and
 // the harness's tests can name them; each non-default key exists to trigger one of the
-// contract's 400 error cases (latest spec's 400 description, contract digest §2).
+// contract's 400 error cases (latest spec's 400 description, docs/contract.md §2).
 #include "server/replicate_service.hpp"
 
 namespace kms::server {

@@ -1,4 +1,4 @@
-// POST /v2/kms-key/{id}/replicate: the checks in the order the contract digest lists them
+// POST /v2/kms-key/{id}/replicate: the checks in the order docs/contract.md §2 lists them
 // (path id, Content-Type, body, zone, key), then the state change and the 200 of the revision.
 #include "server/json_responses.hpp"
 #include "server/request_body.hpp"

@@ -87,7 +87,7 @@ struct ReplicateService::State {
 };
 
 // The request-dependent part of the service; one instance per request, so that the checks
-// read top to bottom in the order the contract digest lists them.
+// read top to bottom in the order docs/contract.md §2 lists them.
 class ReplicateService::Handler {
 public:
     Handler(ReplicateService& svc, State& st, std::chrono::milliseconds* delay)

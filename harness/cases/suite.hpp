@@ -48,7 +48,7 @@ struct Expectation {
     std::vector<int> statuses;  // empty: decided by outcome alone
     CheckId check = CheckId::expected_status;  // reported on failure; suites name it by name_of
     // Set by the run, not the suites: under 2026-07-20 a repeat may be 200 already-applied
-    // where a Conflict is expected (contract digest §1).
+    // where a Conflict is expected (docs/contract.md §1).
     bool already_applied_conforms = false;
 };
 

@@ -42,7 +42,7 @@ enum class CheckId {
     contract_drift,
 };
 
-// How the case's level bounds a finding of the check (../shared/DESIGN.md "Grading").
+// How the case's level bounds a finding of the check (docs/verdicts.md, "How findings are graded").
 enum class LevelRule {
     case_level,  // capped to the case's level
     uncapped,    // MUST whatever the case's level: a fault of the target, not of the input

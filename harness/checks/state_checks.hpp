@@ -1,4 +1,4 @@
-// The checks on replicate's effects (contract digest §3, §6, §8): what a polled operation says
+// The checks on replicate's effects (docs/contract.md §3, §6, §8): what a polled operation says
 // about itself, how it ends, and what the key read shows afterwards. Pure functions of parsed
 // bodies, like checks.hpp's: each breach is a Finding, a conforming body yields none.
 #pragma once

@@ -1,4 +1,4 @@
-// Which contract revision a response speaks (issue 9 item 4, contract digest §1). The two
+// Which contract revision a response speaks (issue 9 item 4, docs/contract.md §1). The two
 // revisions differ where a response can show it: replicate's 200 body (2026-03-31 `operation`,
 // 2026-07-20 `success-response`), the problem members (`instance` and `errors` exist only in
 // 2026-03-31) and the key read (2026-03-31 requires `policy` and `zone`). Pure: no I/O, so the

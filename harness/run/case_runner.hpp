@@ -48,7 +48,7 @@ struct RunSettings {
     int max_consecutive_transport_failures = 5;
     // A 429 means the request was not processed (RFC 6585 §4), so resending it is safe even
     // for a POST: wait as Retry-After says (1 s without one), at most this often and this long.
-    // A 503 with Retry-After is waited out the same way (contract digest §9).
+    // A 503 with Retry-After is waited out the same way (docs/contract.md §9).
     int retries_on_429 = 3;
     std::chrono::seconds max_retry_after{60};
     // --max-response-time-ms: a response slower than this is a MUST finding max_response_time.

@@ -1,4 +1,4 @@
-// GET /v2/kms-key/{id} (get-kms-key, contract digest §6), sent and judged as a case of its own:
+// GET /v2/kms-key/{id} (get-kms-key, docs/contract.md §6), sent and judged as a case of its own:
 // its response goes through the checks every response does, under the read's own declared
 // statuses and schemas, and the key state is taken from a 200.
 #pragma once

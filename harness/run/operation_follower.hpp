@@ -1,4 +1,4 @@
-// Follows the operations replicate's 200s return (contract digest §8): each is polled at
+// Follows the operations replicate's 200s return (docs/contract.md §8): each is polled at
 // GET /v2/operation/{id} until it reaches a terminal state or its deadline, with the clients'
 // back-off, and every poll is judged like any response plus the operation checks
 // (state_checks.hpp). All operations are followed together, so a run waits for the slowest,

@@ -15,7 +15,7 @@ namespace kms {
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now);
 
-// A refusal the harness waits out and resends, as clients do (contract digest §9: go-retryablehttp
+// A refusal the harness waits out and resends, as clients do (docs/contract.md §9: go-retryablehttp
 // honours Retry-After on 429 and 503): a 429 (RFC 6585 §4: not processed), or a 503 that says
 // when to come back (RFC 9110 §15.6.4, §10.2.3). Returns the check its waits are reported
 // under (rate_limited, service_unavailable); nullopt for any other exchange.

@@ -1,4 +1,4 @@
-// Where the cases aim once the key's state is known (issue 9, contract digest §2, §5): the
+// Where the cases aim once the key's state is known (issue 9, docs/contract.md §2, §5): the
 // origin zone (any 400 problem is a conforming answer to a replicate there), the zones already
 // replicated (Conflict expected), and zones not yet replicated, so that the 200 path is
 // exercised while one is left. Pure: the run feeds it what it reads and sees.
@@ -15,7 +15,7 @@
 
 namespace kms {
 
-// The 8 Exoscale zones (contract digest §5), in the spec's server-variable order.
+// The 8 Exoscale zones (docs/contract.md §5), in the spec's server-variable order.
 const std::vector<std::string>& exoscale_zones();
 
 class ZonePlan {

@@ -1,5 +1,5 @@
 // EXO2-HMAC-SHA256 against the upstream vectors and the derived ones of
-// shared/ref/kms-replicate-contract.md §7, then the server-side verdicts.
+// docs/contract.md §7, then the server-side verdicts.
 #include "common/exo2_signature.hpp"
 
 #include <gtest/gtest.h>

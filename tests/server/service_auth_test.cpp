@@ -1,4 +1,4 @@
-// EXO2-HMAC-SHA256 enforcement when ServiceOptions::credentials is set (contract digest §7).
+// EXO2-HMAC-SHA256 enforcement when ServiceOptions::credentials is set (docs/contract.md §7).
 #include "server/replicate_service.hpp"
 #include "tests/server/test_support.hpp"
 

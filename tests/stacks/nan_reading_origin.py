@@ -11,7 +11,7 @@ refuses (`{"zone":"de-fra-1","ratio":NaN}`, malformed.unparsable-json-nan) is ha
 service understood it, non-finite numbers as null, which the back end ignores as an unknown
 member: answered 200, and the zone is replicated, as issue 22 describes such servers doing.
 A rewritten request is signed again for the back end only if its own EXO2-HMAC-SHA256 signature
-verified (the scheme of contract digest §7, with EXOSCALE_API_KEY / EXOSCALE_API_SECRET); one
+verified (the scheme of docs/contract.md §7, with EXOSCALE_API_KEY / EXOSCALE_API_SECRET); one
 that does not verify is handed on unchanged, so the back end refuses it as it refuses any other.
 Every other request is relayed byte for byte (target, method, headers less hop-by-hop, body).
 

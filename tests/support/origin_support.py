@@ -1,6 +1,6 @@
 """What the Python test origins share (tests/support/quirky_origin.py,
 tests/stacks/nan_reading_origin.py): reading a request body as http.server leaves it to the
-handler, and the EXO2-HMAC-SHA256 signature (contract digest §7) they check or make."""
+handler, and the EXO2-HMAC-SHA256 signature (docs/contract.md §7) they check or make."""
 import base64, hashlib, hmac, urllib.parse
 
 

@@ -121,7 +121,7 @@ TEST(RejectionsReplicatedNothing, ZoneListedAfterRejectionsIsAFinding) {
     EXPECT_NE(f[0].message.find("auth.auth-unsigned"), std::string::npos) << f[0].message;
 }
 
-// The egoscale test bounds of pollInterval (contract digest §8), and the scaled intervals.
+// The egoscale test bounds of pollInterval (docs/contract.md §8), and the scaled intervals.
 TEST(PollInterval, FollowsTheClientsBackOff) {
     EXPECT_EQ(poll_interval(10s, 1.0), 3s);
     EXPECT_EQ(poll_interval(30s, 1.0), 3s);

@@ -273,7 +273,7 @@ TEST(KeyReader, AnotherAnswerOrBodyIsKeyStateRead) {
     EXPECT_EQ(b.result.verdict, Verdict::fail);  // body_schema and key_state_read
 }
 
-// Contract digest §9: a 503 with Retry-After is resent like a 429, each wait reported.
+// docs/contract.md §9: a 503 with Retry-After is resent like a 429, each wait reported.
 TEST(UnavailableRetryAfter, ReplicateIsResentAfterTheWait) {
     ScriptedOrigin origin([](int n, const std::string&) {
         return n == 0 ? json_response(503, R"({"type":"about:blank","title":"Unavailable","status":503,"detail":"busy"})",

@@ -143,7 +143,7 @@ std::vector<FollowResult> OperationFollower::follow(const std::vector<FollowedOp
     for (const auto& op : ops) {
         Tracked t{&op, {}, op.returned + poll_interval(std::chrono::milliseconds(0), settings_.scale), 0, false, {}};
         t.out.c = read_case(kOperationsSuite, op.case_name,
-                            "Contract digest §3 and §8: the operation a replicate's 200 returned (" + op.case_name +
+                            "docs/contract.md §3 and §8: the operation a replicate's 200 returned (" + op.case_name +
                                 (op.zone.empty() ? "" : ", zone " + op.zone) +
                                 ") is polled at GET /v2/operation/{id} until it ends: the poll answers 200 operation "
                                 "with the polled id and reference.id the replicated key, and ends in success before "

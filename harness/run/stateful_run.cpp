@@ -110,7 +110,7 @@ void StatefulRun::read_state_first() {
                             "unchecked");
     } else {
         Case c = read_case(kKeyStateSuite, "before-cases",
-                           "Contract digest §6 get-kms-key: before the cases, GET /v2/kms-key/{id} answers the key "
+                           "docs/contract.md §6 get-kms-key: before the cases, GET /v2/kms-key/{id} answers the key "
                            "under test with 200 get-kms-key-response (its statuses and schema as the contract "
                            "declares that operation); its origin-zone and replicas aim the valid cases.",
                            "/kms-key/${key}");
@@ -239,7 +239,7 @@ StatefulRun::RejectionWatch* StatefulRun::watch_for(const std::string& zone) {
 
 void StatefulRun::check_rejections(RejectionWatch& w) {
     Case c = read_case(kKeyStateSuite, w.case_id,
-                       "Contract digest §2, §6 and §7: rejected replicates (malformed, or not validly signed) have no "
+                       "docs/contract.md §2, §6 and §7: rejected replicates (malformed, or not validly signed) have no "
                        "effect: after " + std::to_string(w.rejected.size()) + " of them named " + w.zone +
                            ", not a replica before, the key read does not list it.",
                        "/kms-key/${key}");
@@ -282,7 +282,7 @@ void StatefulRun::finish() {
     for (const auto& f : followed) any_success = any_success || f.end_state == "success";
     if (any_success && plan_->state_known()) {
         Case c = read_case(kKeyStateSuite, "after-operations",
-                           "Contract digest §6 get-kms-key: after the operations ended, GET /v2/kms-key/{id} answers "
+                           "docs/contract.md §6 get-kms-key: after the operations ended, GET /v2/kms-key/{id} answers "
                            "200 get-kms-key-response listing every zone an operation replicated to in replicas.",
                            "/kms-key/${key}");
         after = read_key(*key_read(), c, client_, base_, signer_, vars_, in_force_);

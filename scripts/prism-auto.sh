@@ -5,11 +5,15 @@
 # revision line on the console. Prism's bodies are the spec's examples (reference.link
 # "string", random ids), so the runs have findings: the exit code of kmsconf is not asserted.
 #
-# usage: scripts/prism-auto.sh [SPEC_DIR]   (default: ../shared/ref beside the checkout)
+# usage: scripts/prism-auto.sh SPEC_DIR
+# SPEC_DIR holds the two official spec files, which the repository does not carry (docs/revisions.md):
+# exoscale-openapi.yaml (2026-03-31) and exoscale-openapi-latest.yaml (2026-07-20), each GitHub
+# exoscale/egoscale's v3/generator/source.yaml at the commit docs/contract.md "Sources" names.
 # Exit 0 when both revisions are named right, 1 when one is not, 2 on a set-up problem.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-spec_dir=${1:-$repo/../shared/ref}
+[ $# -ge 1 ] || { echo "prism-auto: usage: scripts/prism-auto.sh SPEC_DIR (the folder holding the official specs; see docs/revisions.md)" >&2; exit 2; }
+spec_dir=$1
 kmsconf=${KMSCONF:-$repo/build/harness/kmsconf}
 prism_dir=$repo/scripts/prism
 for spec in exoscale-openapi.yaml exoscale-openapi-latest.yaml; do
@@ -27,7 +31,7 @@ stop_prism() { if [ -n "$prism_pid" ]; then kill "$prism_pid" 2>/dev/null || tru
 trap stop_prism EXIT
 
 status=0
-# spec file -> the revision it describes (../shared/ref/SOURCES.md)
+# spec file -> the revision it describes (docs/contract.md, "Sources")
 for pair in "exoscale-openapi.yaml 2026-03-31" "exoscale-openapi-latest.yaml 2026-07-20"; do
   set -- $pair
   spec=$1 want=$2

@@ -1,4 +1,4 @@
-// The checks every response goes through (README: "Checks applied to every response"), one function each,
+// The checks every response goes through (docs/verdicts.md, "The checks"), one function each,
 // and the expectation check that judges a case's last response. Each check that fails yields a
 // Finding; a response that keeps the contract yields none.
 #pragma once

@@ -1,5 +1,5 @@
 // `kmsconf bench`: the latency benchmark, built on Google Benchmark. See
-// harness/cli/bench_options.hpp for the flags and README.md ("Benchmark: kmsconf bench") for
+// harness/cli/bench_options.hpp for the flags and docs/bench.md for
 // what it measures and reports.
 #pragma once
 

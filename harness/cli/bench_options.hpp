@@ -13,7 +13,7 @@
 
 namespace kms::bench {
 
-// Documented bounds (README, --help).
+// Documented bounds (--help; docs/bench.md).
 inline constexpr std::int64_t kMaxConnections = 10000;
 inline constexpr std::int64_t kMaxThreads = 256;
 inline constexpr double kMaxDurationSeconds = 86400;

@@ -14,7 +14,7 @@
 
 namespace kms::cli {
 
-// Documented bounds (README, --help): big enough for any real use, small enough that a typo
+// Documented bounds (--help; docs/flags.md): big enough for any real use, small enough that a typo
 // cannot hang a run or exhaust memory.
 inline constexpr std::int64_t kMaxGenerated = 10000;
 inline constexpr double kMaxRate = 10000;                // requests per second

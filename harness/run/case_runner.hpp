@@ -105,8 +105,8 @@ private:
 // informational ones never fail.
 Verdict grade(const std::vector<Finding>& findings);
 
-// The highest level a finding of `check` may have on case `c` (README: "How findings are
-// graded"): the case's level, and informational for the body's shape in a case of scope
+// The highest level a finding of `check` may have on case `c` (docs/verdicts.md, "How findings
+// are graded"): the case's level, and informational for the body's shape in a case of scope
 // http. The rule is the check's row in the catalogue (LevelRule): uncapped checks say the
 // exchange itself failed, whatever was asked.
 Level level_ceiling(const Case& c, CheckId check);

@@ -35,7 +35,8 @@ dpkg -x "$deb" "$root"
 bin=$root/usr/bin/kmsconf
 for f in usr/bin/kmsconf usr/share/kmsconf/schemas/suite.schema.json usr/share/kmsconf/schemas/2026-03-31/contract.json \
          usr/share/kmsconf/suites/valid.json usr/share/man/man1/kmsconf.1.gz usr/share/man/man1/kmsconf-serve.1.gz \
-         usr/share/man/man1/kmsconf-bench.1.gz usr/share/bash-completion/completions/kmsconf; do
+         usr/share/man/man1/kmsconf-bench.1.gz usr/share/bash-completion/completions/kmsconf \
+         usr/share/doc/kmsconf/README.md usr/share/doc/kmsconf/docs/contract.md usr/share/doc/kmsconf/docs/flags.md; do
   [ -e "$root/$f" ] || fail "the package has no /$f"
 done
 grep -q ', stripped' <<<"$(file "$bin")" || fail "not stripped: $(file "$bin")"

@@ -49,12 +49,34 @@ enum class LevelRule {
     body_shape,  // capped to the case's level, and informational when the case's scope is http
 };
 
+// Which cases a check judges: those the console summary and summary.md count it against. A
+// case with a finding of the check always counts, whatever the row says.
+enum class Judges {
+    every_case,            // every case that ran, answered or not
+    every_answer,          // every case that got a response
+    answers_under_budget,  // every answered case, and only with --max-response-time-ms
+    cases_expecting_it,    // the cases whose expectation names it (expect.check, or the outcome's)
+    run_state,             // the run's own key-state and operations cases (state_checks.hpp)
+};
+
+// One row per check: everything the reports, --list-checks, the suite schema's list, the docs
+// and the tests need to know about it.
 struct CheckInfo {
     CheckId id;
     const char* name;         // stable: reports, suite files' expect.check, --list-checks
     const char* requirement;  // for --list-checks and the docs
     LevelRule rule;
+    Judges judges;
+    // The reference server's faults (`kmsconf serve --fault NAME`, ", "-separated) that make it
+    // fail; tests/cli/cli_faults_test.cpp runs each and requires the finding. Empty when no
+    // fault of the server can: then `fault_note` names the test that shows it failing.
+    const char* faults;
+    const char* fault_note;  // how the faults show it, or where it is shown instead; may be ""
 };
+
+// For --list-checks and the docs: "every answered case", "capped to the case's level", ...
+const char* describe(Judges judges);
+const char* describe(LevelRule rule);
 
 // In the order --list-checks prints them.
 const std::vector<CheckInfo>& check_catalogue();

@@ -80,8 +80,17 @@ RunPlan load_plan(const RunOptions& o) {
     return std::move(*plan);
 }
 
+// Each check's name and requirement on a line, then indented what it judges, how the case's
+// level bounds it and the reference-server fault that shows it failing (its catalogue row).
 void print_checks() {
-    for (const auto& check : check_catalogue()) std::cout << check.name << "  " << check.requirement << "\n";
+    for (const auto& check : check_catalogue()) {
+        std::cout << check.name << "  " << check.requirement << "\n    judges " << describe(check.judges)
+                  << "; bound: " << describe(check.rule) << "; ";
+        if (*check.faults) std::cout << "fails under kmsconf serve --fault " << check.faults;
+        if (*check.faults && *check.fault_note) std::cout << " (" << check.fault_note << ")";
+        if (!*check.faults) std::cout << check.fault_note;
+        std::cout << "\n";
+    }
 }
 
 void print_list(const std::vector<Case>& cases) {

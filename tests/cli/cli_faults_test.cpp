@@ -2,9 +2,11 @@
 // on the cases and checks it should; together the faults make every check report at least once.
 #include "tests/cli/cli_support.hpp"
 #include "tests/support/junit_schemas.hpp"
+#include "harness/checks/check_catalogue.hpp"
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <set>
@@ -143,15 +145,6 @@ std::string test_name(const testing::TestParamInfo<FaultRun>& info) {
     return name;
 }
 
-std::vector<std::string> catalogue() {
-    std::vector<std::string> names;
-    auto r = kmsconf("--list-checks");
-    std::istringstream lines(r.output);
-    for (std::string line; std::getline(lines, line);)
-        if (!line.empty()) names.push_back(line.substr(0, line.find(' ')));
-    return names;
-}
-
 // One test per fault run, so that CTest runs them side by side.
 class CliFault : public testing::TestWithParam<FaultRun> {};
 
@@ -173,20 +166,29 @@ TEST_P(CliFault, FailsOnItsCasesAndChecks) {
 
 INSTANTIATE_TEST_SUITE_P(EveryFault, CliFault, testing::ValuesIn(fault_runs()), test_name);
 
-// Each run above finds what it expects, so together the runs make every check of the
-// catalogue report at least once if their expectations name every check.
-TEST(CliFaults, TheFaultRunsTogetherExpectEveryCheck) {
-    std::set<std::string> expected;
-    for (const auto& f : fault_runs())
-        for (const auto& e : f.expected) expected.insert(e.check);
-    // The reference server has no fault for these; scripted origins show them failing
-    // (tests/harness/operation_follower_test.cpp: five 5xx in a row while polling), and
-    // contract_drift is a server of the other revision (tests/cli/cli_revision_test.cpp).
-    const std::set<std::string> scripted_only = {"operation_poll_errors", "contract_drift"};
-    auto all = catalogue();
-    EXPECT_GE(all.size(), 14u);
-    for (const auto& check : all)
-        EXPECT_TRUE(expected.count(check) || scripted_only.count(check)) << "no fault run expects a finding of " << check;
+// Each check's catalogue row names the faults that show it failing: each must be one of the
+// runs above, expecting a finding of that check. A row without a fault names the test that
+// shows it instead (a scripted origin, a server of the other revision).
+TEST(CliFaults, EveryCheckFailsUnderTheFaultsItsRowNames) {
+    const auto runs = fault_runs();
+    int shown = 0;
+    for (const auto& row : check_catalogue()) {
+        std::istringstream names(row.faults);
+        for (std::string fault; std::getline(names >> std::ws, fault, ',');) {
+            const bool expected = std::any_of(runs.begin(), runs.end(), [&](const FaultRun& f) {
+                return f.fault == fault && std::any_of(f.expected.begin(), f.expected.end(), [&](const Expected& e) {
+                           return std::string(e.check) == row.name;
+                       });
+            });
+            EXPECT_TRUE(expected) << row.name << ": its row names --fault " << fault
+                                  << ", and no fault run of that name expects a finding of it";
+            ++shown;
+        }
+        if (!*row.faults) {
+            EXPECT_NE(std::string(row.fault_note).find("tests/"), std::string::npos) << row.name;
+        }
+    }
+    EXPECT_GE(shown, 27);
 }
 
 TEST(CliFaults, AFaultOnInformationalCasesOnlyIsNotedNotFailed) {

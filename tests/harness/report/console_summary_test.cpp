@@ -149,6 +149,9 @@ TEST(ConsoleSummary, TheChecksOnReplicatesEffectsJudgeTheStatefulRunsOwnCases) {
     EXPECT_EQ(listed.failed, 1);
     EXPECT_EQ(listed.passed, 1);
     EXPECT_EQ(count_check(t, CheckId::service_unavailable, {}).judged(), 6) << "a response check: every answered case";
+    // contract_drift judges every response: it was once counted against the two run-own cases
+    // only (a switch's default), "11/11" in a 137-case run.
+    EXPECT_EQ(count_check(t, CheckId::contract_drift, {}).judged(), 6);
 }
 
 TEST(ConsoleSummary, ListsFailuresWithRerunCommandsAndTheSlowestCases) {

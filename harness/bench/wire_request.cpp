@@ -1,6 +1,6 @@
 #include "harness/bench/wire_request.hpp"
 
-#include "harness/transport/request_wire.hpp"
+#include "harness/transport/request_serializer.hpp"
 
 namespace kms::bench {
 

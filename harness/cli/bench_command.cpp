@@ -182,7 +182,7 @@ int bench_main(int argc, char** argv) {
     int code = kExitOk;
     auto options = parse_bench_options(argc, argv, &code, std::cout, std::cerr);
     if (!options) return code;
-    return run_command("kmsconf bench", [&] { return bench(*options); });
+    return exit_code_of("kmsconf bench", [&] { return bench(*options); });
 }
 
 }  // namespace kms::cli

@@ -42,7 +42,7 @@ namespace {
 
 // What a run runs: the contract in force (the revision and its read operations; --contract auto
 // decides it during the run), the selected cases, and how to send them.
-struct RunPlan {
+struct PreparedRun {
     std::shared_ptr<ContractInForce> in_force;  // shared: the runner and the stateful run observe through it
     std::vector<Case> cases;
     RunSettings settings;
@@ -60,14 +60,14 @@ std::vector<Case> load_cases(const RunOptions& o, const Contract& contract, cons
 }
 
 // Everything that can be wrong with the configuration is found here, before any request is sent.
-RunPlan load_plan(const RunOptions& o) {
-    std::optional<RunPlan> plan;
+PreparedRun prepare_run(const RunOptions& o) {
+    std::optional<PreparedRun> plan;
     try {
         const fs::path schemas_dir = resolve_data_dir(kSchemasDir, o.schemas_dir);
         auto in_force = std::make_shared<ContractInForce>(load_contract_in_force(o.contract, schemas_dir));
         if (!o.contract_given) in_force->mark_default();
         auto cases = load_cases(o, in_force->replicate(), schemas_dir);
-        plan = RunPlan{std::move(in_force), std::move(cases), {}};
+        plan = PreparedRun{std::move(in_force), std::move(cases), {}};
     } catch (const std::exception& e) {
         throw CommandStop(kExitUsage, e.what());
     }
@@ -101,7 +101,7 @@ void print_list(const std::vector<Case>& cases) {
 
 // --dry-run: every request as a curl command, nothing sent. Without --base-url, the URL
 // `kmsconf serve --port 8080` would serve.
-int dry_run(const RunOptions& o, const RunPlan& plan) {
+int dry_run(const RunOptions& o, const PreparedRun& plan) {
     const BaseUrl base = parse_target_url(o.base_url.empty() ? "http://127.0.0.1:8080/v2" : o.base_url);
     try {
         for (const auto& c : plan.cases) {
@@ -149,7 +149,7 @@ ClientOptions client_options(const RunOptions& o) {
 
 // junit.xml, summary.json, summary.md, report.html, exchanges.har, all from the tally; false when one could
 // not be written (checked writable up front, but a disk can fill up).
-bool write_reports(const RunOptions& o, const RunPlan& plan, const RunTally& tally, const RunInfo& info) {
+bool write_reports(const RunOptions& o, const PreparedRun& plan, const RunTally& tally, const RunInfo& info) {
     try {
         write_run_junit(fs::path(o.report_dir) / "junit.xml", tally, info, {o.junit_prefix, &plan.cases});
         tally.write_json(fs::path(o.report_dir) / "summary.json", info);
@@ -185,7 +185,7 @@ int run_verdict(const RunOptions& o, const RunTally& tally, bool reports_written
     return tally.failed(o.strict) > 0 || gtest_status != 0 ? kExitFailures : kExitOk;
 }
 
-int run_cases(const RunOptions& o, const RunPlan& plan, const Target& target, HttpClient& client) {
+int run_cases(const RunOptions& o, const PreparedRun& plan, const Target& target, HttpClient& client) {
     // GoogleTest sees only the flags set here: neither ours nor GTEST_* from the environment.
     const ConsoleStyle style = ConsoleStyle::detect(stdout);
     ProgressLine progress(stdout, style.terminal && !o.quiet);
@@ -230,7 +230,7 @@ int run(const RunOptions& o) {
     // First of all, the previous run's reports go: whatever stops this run (exit 2 or 3), CI
     // must not find and publish the last green junit.xml.
     if (o.sends()) remove_stale_reports(o.report_dir, kRunReportFiles);
-    RunPlan plan = load_plan(o);
+    PreparedRun plan = prepare_run(o);
     if (o.list) {
         print_list(plan.cases);
         return kExitOk;
@@ -265,7 +265,7 @@ int run_main(int argc, char** argv) {
         remove_reports_of_refused_run(report_dir_of_refused_run);
         return code;
     }
-    return run_command("kmsconf", [&] { return run(*options); });
+    return exit_code_of("kmsconf", [&] { return run(*options); });
 }
 
 }  // namespace kms::cli

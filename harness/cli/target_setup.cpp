@@ -10,7 +10,7 @@
 
 namespace kms::cli {
 
-int run_command(const char* prefix, const std::function<int()>& body) {
+int exit_code_of(const char* prefix, const std::function<int()>& body) {
     try {
         return body();
     } catch (const CommandStop& stop) {

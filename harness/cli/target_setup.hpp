@@ -22,7 +22,7 @@ class HttpClient;
 
 namespace kms::cli {
 
-// A command stops here: its entry point (run_command) prints "<command>: <what()>" on stderr
+// A command stops here: its entry point (exit_code_of) prints "<command>: <what()>" on stderr
 // and exits with `code` (exit_codes.hpp).
 struct CommandStop : std::runtime_error {
     CommandStop(int exit_code, const std::string& message) : std::runtime_error(message), code(exit_code) {}
@@ -31,7 +31,7 @@ struct CommandStop : std::runtime_error {
 
 // Runs a command's body; a CommandStop it throws is printed with `prefix` ("kmsconf",
 // "kmsconf bench") and becomes the exit code.
-int run_command(const char* prefix, const std::function<int()>& body);
+int exit_code_of(const char* prefix, const std::function<int()>& body);
 
 // --api-key / --api-secret-file, else EXOSCALE_API_KEY / EXOSCALE_API_SECRET (common/credentials);
 // nullopt when none is set. An unreadable, empty or two-line secret file: exit 2.

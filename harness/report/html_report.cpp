@@ -1,6 +1,6 @@
 #include "harness/report/html_report.hpp"
 
-#include "harness/report/html/case_filters.hpp"
+#include "harness/report/html/filter_form.hpp"
 #include "harness/report/html/case_list.hpp"
 #include "harness/report/html/html_tree.hpp"
 #include "harness/report/html/latency_plot.hpp"
@@ -17,7 +17,7 @@ html::Document build(const RunTally& tally, const RunInfo& info, const HtmlRepor
     html::Element body = doc.body();
     html::report_header(body, tally, info);
     html::latency_plot(body, tally);
-    html::case_filters(body, tally);
+    html::filter_form(body, tally);
     html::case_list(body, tally, info, options.rerun_flags);
     html::filter_script(body);
     return doc;

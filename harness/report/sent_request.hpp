@@ -1,5 +1,5 @@
 // A request as it went on the wire: the client adds Host, User-Agent and Content-Length
-// (request_wire.hpp), so reports that show the headers sent (exchanges.har, report.html) take
+// (request_serializer.hpp), so reports that show the headers sent (exchanges.har, report.html) take
 // them from wire_headers(), the list serialize_request() writes.
 // Values are as sent: the caller redacts (redaction.hpp).
 #pragma once

@@ -6,7 +6,7 @@
 // is read (RFC 9112 §9.5).
 #include "harness/transport/http_client.hpp"
 
-#include "harness/transport/request_wire.hpp"
+#include "harness/transport/request_serializer.hpp"
 #include "common/text.hpp"
 #include "harness/transport/tls_context.hpp"
 
@@ -417,7 +417,7 @@ Exchange HttpClient::Impl::exchange(const HttpRequest& request, bool own_connect
     const std::string where = peer;
     auto write_start = Clock::now();
     send_deadline = total_at;
-    // Exactly the declared bytes (request_wire.hpp), written while the response is read.
+    // Exactly the declared bytes (request_serializer.hpp), written while the response is read.
     start_write(serialize_request(request, target.host_header(), opt.user_agent), d);
     auto write_failure = [&] {
         if (write.ec == beast::error::timeout) return failure(TransportError::timeout, "write " + where + ": " + timed_out(d));
@@ -563,7 +563,7 @@ Exchange HttpClient::send(const HttpRequest& request) {
     auto& im = *impl_;
     const auto started_at = std::chrono::system_clock::now();
     auto total_at = from_now(im.opt.total_timeout);
-    // A request that owns its framing gets a connection of its own (request_wire.hpp).
+    // A request that owns its framing gets a connection of its own (request_serializer.hpp).
     const bool own_connection = owns_framing(request);
     // A kept-alive connection may have been closed by the server while idle: sending a POST on
     // it would fail only after the bytes were written, when it can no longer be safely retried;

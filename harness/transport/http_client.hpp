@@ -1,6 +1,6 @@
 // The harness's HTTP/1.1 client (Boost.Beast, TLS via OpenSSL). Beast stays inside
 // http_client.cpp. One client is one keep-alive connection, reopened when the server closes it
-// or sends bytes no request asked for. The request bytes are written by hand (request_wire.hpp).
+// or sends bytes no request asked for. The request bytes are written by hand (request_serializer.hpp).
 #pragma once
 
 #include "harness/transport/base_url.hpp"
@@ -79,7 +79,7 @@ public:
     // Sends `request` (its target is the full origin-form path, base path included) and waits
     // for the response. Adds Host and Content-Length (and User-Agent when absent); every other
     // header is sent exactly as given, so a case can omit Content-Type on purpose; a body is
-    // chunk-encoded when Transfer-Encoding ends in chunked (request_wire.hpp). A request that
+    // chunk-encoded when Transfer-Encoding ends in chunked (request_serializer.hpp). A request that
     // owns its framing (owns_framing()) runs on a connection of its own, closed after it. A POST
     // is never retried: a stale keep-alive connection is detected before sending, not after.
     Exchange send(const HttpRequest& request);

@@ -7,7 +7,7 @@
 #include "tests/support/wire_cases.hpp"
 
 #include "harness/cases/request_builder.hpp"
-#include "harness/transport/request_wire.hpp"
+#include "harness/transport/request_serializer.hpp"
 
 #include <map>
 #include <set>

@@ -3,7 +3,7 @@
 // request as sent (Authorization redacted, as in exchanges.har) and the response that came, a
 // command that reruns the case and a curl line that resends its last request. Bodies are cut
 // to kShownBodyCap bytes, and said so. The element carries data-verdict, data-suite and
-// data-checks for the filters (case_filters.hpp).
+// data-checks for the filters (filter_form.hpp).
 #pragma once
 
 #include "harness/report/html/html_tree.hpp"

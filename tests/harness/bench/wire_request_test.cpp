@@ -41,7 +41,7 @@ TEST(WireRequest, UnsignedBytes) {
 }
 
 TEST(WireRequest, BytesExactly) {
-    // Serialised by the harness's request_wire: Host first, then the bench's headers as listed.
+    // Serialised by the harness's request_serializer: Host first, then the bench's headers as listed.
     const std::string head = "POST /v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate HTTP/1.1\r\n"
                              "Host: 127.0.0.1:8080\r\nUser-Agent: kmsconf-bench/0.1\r\nAccept: application/json\r\n"
                              "Content-Type: application/json\r\nContent-Length: 19\r\n";

@@ -3,7 +3,7 @@
 #include "harness/report/sent_request.hpp"
 
 #include "harness/transport/http_client.hpp"
-#include "harness/transport/request_wire.hpp"
+#include "harness/transport/request_serializer.hpp"
 
 #include <gtest/gtest.h>
 

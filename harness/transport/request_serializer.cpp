@@ -1,4 +1,4 @@
-#include "harness/transport/request_wire.hpp"
+#include "harness/transport/request_serializer.hpp"
 
 #include "common/text.hpp"
 

@@ -1,5 +1,5 @@
-// The request serializer (harness/transport/request_wire): the bytes a case declares, and nothing else.
-#include "harness/transport/request_wire.hpp"
+// The request serializer (harness/transport/request_serializer): the bytes a case declares, and nothing else.
+#include "harness/transport/request_serializer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -11,7 +11,7 @@
 namespace kms::html {
 
 // The form, under `parent` (before the case list).
-void case_filters(Element parent, const RunTally& tally);
+void filter_form(Element parent, const RunTally& tally);
 
 // The <script> that drives it, at the end of `body`.
 void filter_script(Element body);

@@ -1,4 +1,4 @@
-#include "harness/report/html/case_filters.hpp"
+#include "harness/report/html/filter_form.hpp"
 
 #include "harness/report/html/case_list.hpp"
 
@@ -83,7 +83,7 @@ void options(Element select, const char* all, const std::map<std::string, int>& 
 
 }  // namespace
 
-void case_filters(Element parent, const RunTally& tally) {
+void filter_form(Element parent, const RunTally& tally) {
     std::map<std::string, int> suites, checks;
     for (const auto& e : tally.entries()) {
         ++suites[e.c.suite];

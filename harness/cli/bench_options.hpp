@@ -4,6 +4,7 @@
 
 #include "harness/bench/engine/load_engine.hpp"
 #include "harness/bench/slo.hpp"
+#include "harness/cli/flag_table.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -13,40 +14,46 @@
 
 namespace kms::bench {
 
-// Documented bounds (--help; docs/bench.md).
+// Documented bounds (--help; docs/bench.md). The deadline's, kMaxTimeoutMs, is target_flags.hpp's.
 inline constexpr std::int64_t kMaxConnections = 10000;
 inline constexpr std::int64_t kMaxThreads = 256;
 inline constexpr double kMaxDurationSeconds = 86400;
 inline constexpr double kMaxWarmupSeconds = 3600;
 inline constexpr std::int64_t kMaxRequests = 1000000000;
 inline constexpr double kMaxRate = 1e6;  // requests per second
-inline constexpr std::int64_t kMaxTimeoutMs = 600000;
 
+// What the flags say. The defaults are the flag table's (bench_flag_table).
 struct BenchOptions {
+    // The target flags (target_flags.hpp).
     std::string base_url;  // empty: start the embedded reference server
     std::string key_id;    // empty: the reference server's documented key
-    std::string zone = "de-fra-1";
-    LoadMode mode = LoadMode::closed;
-    unsigned connections = 1;
-    unsigned threads = 1;
-    double duration_seconds = 5;
-    double warmup_seconds = 1;
-    std::uint64_t max_requests = 0;  // 0: the duration alone bounds the run
-    double rate = 0;                 // open loop only, required there
-    int timeout_ms = 10000;
-    std::vector<Slo> slos;
-    std::string report_dir = "reports";
-    std::string junit_prefix;  // "NAME." before bench-junit.xml's suite names; empty: none
-    bool allow_mutations = false;
+    std::string zone;
     std::string ca_file;
     bool insecure = false;
-    bool tls_resume = false;      // https: resume TLS sessions across new connections
     std::string api_key;          // else EXOSCALE_API_KEY, as `kmsconf run`
     std::string api_secret_file;  // else EXOSCALE_API_SECRET
+    int timeout_ms = 0;
+    std::string schemas_dir;  // empty: $KMSCONF_SCHEMAS_DIR, else beside the binary
+    std::string report_dir;
+    std::string junit_prefix;  // "NAME." before bench-junit.xml's suite names; empty: none
+
+    // kmsconf bench's own.
+    LoadMode mode = LoadMode::closed;
+    unsigned connections = 0;
+    unsigned threads = 0;
+    double duration_seconds = 0;
+    double warmup_seconds = 0;
+    std::uint64_t max_requests = 0;  // 0: the duration alone bounds the run
+    double rate = 0;                 // open loop only, required there
+    std::vector<Slo> slos;
+    bool allow_mutations = false;
+    bool tls_resume = false;       // https: resume TLS sessions across new connections
     std::optional<bool> progress;  // unset: on when stderr is a terminal or the run lasts >= 10 s
     std::string filter;            // ECMAScript regex on benchmark names; empty: all
-    std::string schemas_dir;       // --schemas-dir; empty: $KMSCONF_SCHEMAS_DIR, else beside the binary
 };
+
+// Every flag of `kmsconf bench`, the target flags first.
+const std::vector<cli::Flag<BenchOptions>>& bench_flag_table();
 
 // Parses argv (after "bench"). nullopt with *exit_code 0 after --help (printed on `out`), or
 // with *exit_code 2 after a message on `err`.

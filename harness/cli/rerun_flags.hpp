@@ -1,7 +1,8 @@
 // The flags of a run that a rerun of one of its cases needs to meet the same target and judge
 // it the same way: target, TLS trust, contract, key, zone(s), suites, generated cases, budgets,
-// --strict. Credentials by name only: the secret file's path (a path, not a secret), the key
-// as "$EXOSCALE_API_KEY", never a value that could be a secret.
+// --strict (those the flag table marks carried_by_rerun). Credentials by name only: the secret
+// file's path (a path, not a secret), the key as "$EXOSCALE_API_KEY", never a value that could
+// be a secret.
 #pragma once
 
 #include "harness/cli/run_options.hpp"

@@ -1,0 +1,144 @@
+#include "harness/cli/flag_table.hpp"
+
+#include "harness/cases/shell_quote.hpp"
+#include "common/bounded_number.hpp"
+#include "common/text.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <cmath>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace kms::cli {
+
+std::string number_text(double value) {
+    std::ostringstream out;
+    if (std::nearbyint(value) == value && std::fabs(value) < 1e15) {
+        out << static_cast<long long>(value);
+    } else {
+        out.precision(15);
+        out << value;
+    }
+    return out.str();
+}
+
+std::string FlagSpec::bounds_text() const {
+    switch (kind) {
+        case FlagKind::integer:
+        case FlagKind::real:
+            return (above_min ? "above " : "") + number_text(min) + (above_min ? " up to " : " to ") + number_text(max);
+        case FlagKind::unsigned_integer:
+            return "0 to " + std::to_string(UINT64_MAX);
+        case FlagKind::text:
+        case FlagKind::switch_flag:
+        case FlagKind::words:
+            return "";
+    }
+    return "";
+}
+
+namespace {
+
+std::string help_of(const FlagSpec& spec) {
+    const std::string bounds = spec.bounds_text();
+    if (bounds.empty()) return spec.help;
+    const auto at = spec.help.find("{bounds}");
+    if (at == std::string::npos) return spec.help + ", " + bounds;
+    return spec.help.substr(0, at) + bounds + spec.help.substr(at + 8);
+}
+
+std::string option_name(const FlagSpec& spec) {
+    return spec.short_name ? spec.name + "," + std::string(1, spec.short_name) : spec.name;
+}
+
+}  // namespace
+
+void describe_flags(po::options_description& description, const std::vector<FlagSpec>& specs) {
+    for (const auto& spec : specs) {
+        const std::string name = option_name(spec);
+        const std::string help = help_of(spec);
+        switch (spec.kind) {
+            case FlagKind::switch_flag:
+                description.add_options()(name.c_str(), po::bool_switch(), help.c_str());
+                break;
+            case FlagKind::words: {
+                auto* value = po::value<std::vector<std::string>>()->composing();
+                if (spec.multitoken) value->multitoken();
+                description.add_options()(name.c_str(), value, help.c_str());
+                break;
+            }
+            default: {
+                auto* value = po::value<std::string>();
+                if (spec.default_text) value->default_value(*spec.default_text);
+                description.add_options()(name.c_str(), value, help.c_str());
+                break;
+            }
+        }
+    }
+}
+
+std::optional<std::vector<std::string>> read_flag(const po::variables_map& values, const FlagSpec& spec,
+                                                  std::string* error) {
+    if (!values.count(spec.name)) return std::nullopt;
+    const std::string flag = "--" + spec.name;
+    switch (spec.kind) {
+        case FlagKind::switch_flag:
+            if (!values[spec.name].as<bool>()) return std::nullopt;
+            return std::vector<std::string>{"on"};
+        case FlagKind::words:
+            return values[spec.name].as<std::vector<std::string>>();
+        default:
+            break;
+    }
+    const std::string text = values[spec.name].as<std::string>();
+    switch (spec.kind) {
+        case FlagKind::text:
+            // An unset CI variable gives `--flag ""` (or a blank): refused, never taken for "not given".
+            if (spec.non_empty && trim(text).empty()) {
+                *error = flag + " is empty";
+                return std::nullopt;
+            }
+            return std::vector<std::string>{text};
+        case FlagKind::integer: {
+            auto v = parse_bounded_integer(flag, text, static_cast<std::int64_t>(spec.min),
+                                           static_cast<std::int64_t>(spec.max), error);
+            if (!v) return std::nullopt;
+            return std::vector<std::string>{std::to_string(*v)};
+        }
+        case FlagKind::unsigned_integer: {
+            auto v = parse_bounded_unsigned(flag, text, UINT64_MAX, error);
+            if (!v) return std::nullopt;
+            return std::vector<std::string>{std::to_string(*v)};
+        }
+        case FlagKind::real: {
+            auto v = parse_bounded_real(flag, text, spec.min, spec.max, spec.above_min, error);
+            if (!v) return std::nullopt;
+            return std::vector<std::string>{text};
+        }
+        default:
+            return std::nullopt;
+    }
+}
+
+std::string rerun_words(const FlagSpec& spec, const std::vector<std::string>& value) {
+    const std::string flag = "--" + spec.name;
+    switch (spec.kind) {
+        case FlagKind::switch_flag:
+            return value.empty() ? "" : flag;
+        case FlagKind::words: {
+            if (value.empty()) return "";
+            std::string out = flag;
+            for (const auto& word : value) out += " " + shell_word(word);
+            return out;
+        }
+        default:
+            break;
+    }
+    const std::string text = value.empty() ? "" : value.front();
+    if (text == spec.default_text.value_or("")) return "";
+    return flag + " " + (spec.rerun_as.empty() ? shell_word(text) : spec.rerun_as);
+}
+
+}  // namespace kms::cli

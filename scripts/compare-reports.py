@@ -56,8 +56,13 @@ def normalised(path: Path) -> list:
         text = re.sub(r"\\([^\w\s])", r"\1", text)
         text = re.sub(r"(?m)^\| [^|]+ \| [^|]+ \| [\d.]+ \|$", "| SLOW CASE |", text)
     if path.suffix == ".html":
-        # The plots place each case by its time: their coordinates vary, their marks do not.
-        text = re.sub(r"<svg.*?</svg>", lambda m: re.sub(r"-?\d+(\.\d+)?", "N", m.group(0)), text, flags=re.S)
+        # The plots place each case by its time: their coordinates, and the axis's grid lines and
+        # ticks (as many as the range of times spans), vary; their marks do not. One element a
+        # line, so that a difference shows as a line.
+        def plot(m):
+            svg = re.sub(r'<g class="grid">.*?</g>|<text[^>]*class="tick"[^>]*>.*?</text>', "", m.group(0), flags=re.S)
+            return re.sub(r"-?\d+(\.\d+)?", "N", svg)
+        text = re.sub(r"<svg.*?</svg>", plot, text, flags=re.S).replace("><", ">\n<")
     seen = {}
     text = UUID.sub(lambda m: seen.setdefault(m.group(0).lower(), f"UUID-{len(seen) + 1}"), text)
     for pattern, placeholder in RULES:

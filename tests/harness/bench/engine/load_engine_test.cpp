@@ -138,9 +138,11 @@ TEST_F(Reference, OpenLoopHoldsTheRate) {
     // Corrected latency is never below the uncorrected one: it adds the wait for the send.
     EXPECT_GE(r.latency.percentile(50), r.uncorrected.percentile(50));
     // Each measured request's send lag is recorded, or it is counted as having waited for a
-    // connection (4 connections at 400/s against an idle server: hardly ever).
+    // connection: 4 connections at 400/s, most find one free. How many do is the machine's
+    // load (over 700 of 800 on quiet cores, 587 beside a sanitized CTest run on both), so the
+    // bound is loose; the accounting is exact.
     EXPECT_EQ(r.send_lag.count() + r.queued_for_connection, 800u);
-    EXPECT_GT(r.send_lag.count(), 700u);
+    EXPECT_GT(r.send_lag.count(), 400u);
 }
 
 TEST_F(Reference, SloGateAgainstAMeasuredRun) {

@@ -1,6 +1,6 @@
 // Orchestration of `kmsconf run`: options, the suites and the contract (every configuration
-// error found before anything is sent), the shared target set-up, one GoogleTest case per
-// conformance case, then the reports and the exit code.
+// error found before anything is sent), the shared target set-up, the case loop
+// (harness/run/case_loop.hpp) with the console watching it, then the reports and the exit code.
 #include "harness/cli/run_command.hpp"
 
 #include "common/fixture_ids.hpp"
@@ -15,21 +15,19 @@
 #include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
 #include "harness/cases/curl_command.hpp"
-#include "harness/report/console_listener.hpp"
+#include "harness/report/console_cases.hpp"
 #include "harness/report/console_summary.hpp"
-#include "harness/report/gtest_cases.hpp"
-#include "harness/report/gtest_isolation.hpp"
 #include "harness/report/har_writer.hpp"
 #include "harness/report/html_report.hpp"
 #include "harness/report/junit_writer.hpp"
 #include "harness/report/report_files.hpp"
+#include "harness/report/summary_json.hpp"
 #include "harness/report/summary_markdown.hpp"
+#include "harness/run/case_loop.hpp"
 #include "harness/run/case_runner.hpp"
 #include "harness/run/contract_in_force.hpp"
 #include "harness/run/run_tally.hpp"
 #include "harness/run/stateful_run.hpp"
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <iostream>
@@ -152,7 +150,7 @@ ClientOptions client_options(const RunOptions& o) {
 bool write_reports(const RunOptions& o, const PreparedRun& plan, const RunTally& tally, const RunInfo& info) {
     try {
         write_run_junit(fs::path(o.report_dir) / "junit.xml", tally, info, {o.junit_prefix, &plan.cases});
-        tally.write_json(fs::path(o.report_dir) / "summary.json", info);
+        write_summary_json(tally, info, fs::path(o.report_dir) / "summary.json");
         write_summary_markdown(fs::path(o.report_dir) / "summary.md", tally, info, {rerun_flags(o)});
         write_html_report(fs::path(o.report_dir) / "report.html", tally, info, {rerun_flags(o)});
         write_har(fs::path(o.report_dir) / "exchanges.har", tally, info);
@@ -173,39 +171,36 @@ void print_summary(const RunOptions& o, const RunTally& tally, const RunInfo& in
 }
 
 // The exit code of a run that sent its cases.
-int run_verdict(const RunOptions& o, const RunTally& tally, bool reports_written, int gtest_status) {
+int run_verdict(const RunOptions& o, const RunTally& tally, bool reports_written, std::size_t broken_cases) {
     const int ran = tally.total() - tally.count(Verdict::skipped);
     if (ran > 0 && tally.transport_failures() == ran)
         throw CommandStop(kExitUnreachable, "no case got a response: target unreachable");
     if (ran == 0) throw CommandStop(kExitUsage, "every selected case was skipped: nothing was tested");
     // A gate must not pass on reports it could not write.
     if (!reports_written) return kExitUsage;
-    // GoogleTest's own verdict is a cross-check: a test that failed without a graded failure
-    // (an exception, say) still fails the run.
-    return tally.failed(o.strict) > 0 || gtest_status != 0 ? kExitFailures : kExitOk;
+    // A case the harness could not run to a verdict (it threw) is in no report: it fails the
+    // run all the same, rather than pass it untested.
+    return tally.failed(o.strict) > 0 || broken_cases > 0 ? kExitFailures : kExitOk;
 }
 
 int run_cases(const RunOptions& o, const PreparedRun& plan, const Target& target, HttpClient& client) {
-    // GoogleTest sees only the flags set here: neither ours nor GTEST_* from the environment.
     const ConsoleStyle style = ConsoleStyle::detect(stdout);
     ProgressLine progress(stdout, style.terminal && !o.quiet);
-    init_googletest_for_run(!o.verbose, style.colour);
-    install_console_listener(progress, o.quiet);
     const auto started = std::chrono::system_clock::now();
     CaseRunner runner(plan.in_force->replicate(), client, target.base, plan.settings);
     RunTally tally;
+    ConsoleCases console_cases(std::cout, progress, style, target.base, {o.strict, o.verbose});
     // Polled at 1/100 of the clients' intervals against the embedded server (30 ms, not 3 s).
     const double poll_scale = o.base_url.empty() ? 0.01 : 1.0;
     StatefulRun stateful(plan.in_force->replicate(), plan.in_force->reads(), client, target.base, plan.settings.signer, plan.settings.vars, tally,
-                         {o.zones, {poll_scale, std::chrono::milliseconds(o.operation_timeout_ms)}, o.strict, o.verbose});
+                         {o.zones, {poll_scale, std::chrono::milliseconds(o.operation_timeout_ms)}, &console_cases});
     runner.set_observer(&stateful);
     runner.set_contract_in_force(plan.in_force.get());
     stateful.set_contract_in_force(plan.in_force.get());
-    register_case_tests(plan.cases, runner, tally, {o.strict, o.verbose, o.quiet, &progress});
-    int gtest_status = 0;
+    CaseLoopOutcome outcome;
     {
         const ProgressGuard console(std::cout, progress, o.quiet);
-        gtest_status = RUN_ALL_TESTS();
+        outcome = run_case_loop(plan.cases, runner, tally, console_cases);
         stateful.finish();
     }
     const auto finished = std::chrono::system_clock::now();
@@ -219,7 +214,7 @@ int run_cases(const RunOptions& o, const PreparedRun& plan, const Target& target
     if (!o.quiet)
         std::cout << console_summary(tally, {o.strict, o.max_response_time_ms > 0, rerun_flags(o)}, style);
     print_summary(o, tally, info);
-    return run_verdict(o, tally, reports_written, gtest_status);
+    return run_verdict(o, tally, reports_written, outcome.broken);
 }
 
 int run(const RunOptions& o) {

@@ -1,4 +1,6 @@
 #include "harness/report/junit_writer.hpp"
+
+#include "harness/report/case_description.hpp"
 #include "common/utc_time.hpp"
 
 #include "harness/report/tool_version.hpp"

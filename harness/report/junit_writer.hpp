@@ -5,9 +5,9 @@
 // like the others, so they are testcases of their own suites without further ado. A failure's message is the finding that failed
 // the case, its text the requirement, what was expected, every finding, what came and a curl
 // reproducer. A case whose findings did not fail it (SHOULD without --strict, informational)
-// shows them in <system-out>; a skipped case is <skipped/>. GoogleTest still drives the cases
-// (gtest_cases.hpp) but writes no XML: its attributes (status, result, timestamp, file, line)
-// are not JUnit as junit-10.xsd has it, and its file= was the build machine's path.
+// shows them in <system-out>; a skipped case is <skipped/>. Not GoogleTest's XML, which drove the
+// cases once: its attributes (status, result, timestamp, file, line) are not JUnit as
+// junit-10.xsd has it, and its file= was the build machine's path.
 #pragma once
 
 #include "harness/report/junit_document.hpp"

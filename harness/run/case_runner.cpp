@@ -1,6 +1,5 @@
 #include "harness/run/case_runner.hpp"
 
-#include "harness/cases/curl_command.hpp"
 #include "harness/contract/json_text.hpp"
 #include "harness/run/contract_in_force.hpp"
 #include "harness/run/retry_after.hpp"
@@ -170,31 +169,6 @@ CaseResult CaseRunner::run_prepared(const Case& c, const Variables& vars) {
     cap_to_case_level(c, result.findings);
     result.verdict = grade(result.findings);
     return result;
-}
-
-std::string expectation_text(const Expectation& e) {
-    std::string out = std::string("outcome ") + to_string(e.outcome);
-    for (std::size_t i = 0; i < e.statuses.size(); ++i)
-        out += (i == 0 ? ", status " : " or ") + std::to_string(e.statuses[i]);
-    return out;
-}
-
-std::string describe_result(const Case& c, const CaseResult& result, const BaseUrl& base) {
-    std::string out = c.full_name() + " [" + to_string(c.level) + "] " + to_string(result.verdict) + "\n";
-    out += "  requirement: " + c.requirement + "\n";
-    out += "  expected: " + expectation_text(c.expect) + "\n";
-    if (!result.contract_revision.empty()) out += "  judged under contract " + result.contract_revision + "\n";
-    for (const auto& f : result.findings)
-        out += "  " + std::string(to_string(f.level)) + " " + name_of(f.check) + ": " + f.message + "\n";
-    if (!result.exchanges.empty() && result.exchanges.back().response) {
-        const HttpResponse& r = *result.exchanges.back().response;
-        out += "  actual: HTTP " + std::to_string(r.status) + ", Content-Type: " +
-               r.header("Content-Type").value_or("(none)") + ", " + std::to_string(r.body.size()) +
-               " bytes: " + printable(r.body, 300) + "\n";
-    }
-    if (!result.requests.empty())
-        out += "  reproduce:\n    " + curl_command(base, result.requests.back()) + "\n";
-    return out;
 }
 
 }  // namespace kms

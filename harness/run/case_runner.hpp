@@ -115,11 +115,5 @@ Level level_ceiling(const Case& c, CheckId check);
 // levels apply to findings: the checks report the level the contract gives a breach.
 void cap_to_case_level(const Case& c, std::vector<Finding>& findings);
 
-// "outcome rejected, status 400 or 404": what a case expects, as failure texts state it.
-std::string expectation_text(const Expectation& e);
-
-// The multi-line text printed (and put in the JUnit failure) for a case that did not pass:
-// requirement, what was expected, each finding, what came, and a curl reproducer.
-std::string describe_result(const Case& c, const CaseResult& result, const BaseUrl& base);
 
 }  // namespace kms

@@ -1,5 +1,5 @@
 // The graded results of a run, collected as cases finish: counts for the console line and the
-// exit code, and reports/summary.json with every case's verdict and findings.
+// exit code; every report is written from it (harness/report/).
 #pragma once
 
 #include "harness/transport/base_url.hpp"
@@ -43,8 +43,6 @@ public:
     int count(Verdict v) const;
     int total() const { return static_cast<int>(entries_.size()); }
     int transport_failures() const;  // cases that never got a response
-
-    void write_json(const std::filesystem::path& file, const RunInfo& info) const;
 
     struct Entry {
         Case c;

@@ -83,17 +83,9 @@ const std::optional<Contract>& StatefulRun::operation_read() const {
     return in_force_ ? in_force_->reads().get_operation : get_operation_;
 }
 
-// Printed as GoogleTest prints the suite cases (brief: failures only), so that the console
-// shows these cases too.
 void StatefulRun::record(const Case& c, const CaseResult& result) {
     tally_.add(c, result);
-    const std::string text = describe_result(c, result, base_);
-    if (result.verdict == Verdict::fail || (result.verdict == Verdict::non_strict && options_.strict))
-        std::cout << "[  FAILED  ] " << text << std::flush;
-    else if (result.verdict == Verdict::non_strict)
-        std::cout << "[ NONSTRICT ] " << text << std::flush;
-    else if (options_.verbose)
-        std::cout << "[    INFO  ] " << text << std::flush;
+    if (options_.listener) options_.listener->case_finished(c, result);
 }
 
 // A warning the console shows at once, besides every report.

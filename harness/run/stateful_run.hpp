@@ -6,6 +6,7 @@
 #pragma once
 
 #include "harness/contract/contract.hpp"
+#include "harness/run/case_loop.hpp"
 #include "harness/run/case_runner.hpp"
 #include "harness/run/contract_in_force.hpp"
 #include "harness/run/operation_follower.hpp"
@@ -22,8 +23,8 @@ namespace kms {
 struct StatefulOptions {
     std::vector<std::string> zones;  // --zones; empty: the 8 Exoscale zones
     PollSettings poll;
-    bool strict = false;
-    bool verbose = false;
+    // Sees each of the run's own cases once graded, as the loop's cases are seen (the console).
+    CaseListener* listener = nullptr;
 };
 
 class StatefulRun : public CaseObserver {

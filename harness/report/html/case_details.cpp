@@ -1,5 +1,6 @@
 #include "harness/report/html/case_details.hpp"
 
+#include "harness/report/case_description.hpp"
 #include "harness/cases/curl_command.hpp"
 #include "harness/cases/redaction.hpp"
 #include "harness/report/junit_document.hpp"

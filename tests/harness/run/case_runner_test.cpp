@@ -5,6 +5,7 @@
 // sockets: it answers each request with canned bytes, after a delay, and counts what it was
 // sent. Every wait is bounded.
 #include "tests/harness/grading_support.hpp"
+#include "harness/run/case_loop.hpp"
 #include "common/text.hpp"
 
 #include <arpa/inet.h>
@@ -340,6 +341,58 @@ TEST(CaseRunnerLive, AfterFiveCasesInARowWithNoResponseLaterCasesAreNotSent) {
             EXPECT_NE(message.find("5 cases in a row"), std::string::npos) << message;
         }
     }
+}
+
+// The run's case loop (harness/run/case_loop.hpp): each case in order into the tally; one the
+// runner throws on is reported to the listener and counted as broken, and the loop goes on.
+class ThrowsOnOneCase : public CaseObserver {
+public:
+    explicit ThrowsOnOneCase(std::string id) : id_(std::move(id)) {}
+    void before_case(Case& c, Variables&) override {
+        if (c.full_name() == id_) throw std::runtime_error("placeholder ${nope} has no value");
+    }
+    void after_case(const Case&, const CaseResult&) override {}
+
+private:
+    std::string id_;
+};
+
+class RecordingListener : public CaseListener {
+public:
+    void case_started(const Case& c, std::size_t index, std::size_t total) override {
+        events.push_back("start " + c.full_name() + " " + std::to_string(index) + "/" + std::to_string(total));
+    }
+    void case_finished(const Case& c, const CaseResult& r) override {
+        events.push_back("end " + c.full_name() + " " + to_string(r.verdict));
+    }
+    void case_broke(const Case& c, const std::string& what) override { events.push_back("broke " + c.full_name() + ": " + what); }
+    std::vector<std::string> events;
+};
+
+TEST(CaseLoop, EveryCaseInOrderAndABrokenOneReportedWithoutStoppingTheOthers) {
+    CannedOrigin origin(http("200 OK", "", test::kGoodOperation), 0ms);
+    BaseUrl base{false, "127.0.0.1", origin.port(), "/v2"};
+    HttpClient client(base, {});
+    RunSettings settings;
+    settings.vars = {"a02baf5a-a3e4-49a0-857b-8a08d276c1c0", "de-fra-1"};
+    CaseRunner runner(test::seed_contract(), client, base, settings);
+    ThrowsOnOneCase observer("valid.replicate-to-de-muc-1");
+    runner.set_observer(&observer);
+    const std::vector<Case> cases = {shipped("valid.replicate-to-de-fra-1"), shipped("valid.replicate-to-de-muc-1"),
+                                     shipped("valid.replicate-to-at-vie-1")};
+    RunTally tally;
+    RecordingListener listener;
+    const CaseLoopOutcome outcome = run_case_loop(cases, runner, tally, listener);
+    EXPECT_EQ(outcome.ran, 2u);
+    EXPECT_EQ(outcome.broken, 1u);
+    ASSERT_EQ(tally.entries().size(), 2u) << "a broken case has no result to report";
+    EXPECT_EQ(tally.entries()[1].c.full_name(), "valid.replicate-to-at-vie-1");
+    EXPECT_EQ(listener.events,
+              (std::vector<std::string>{"start valid.replicate-to-de-fra-1 1/3", "end valid.replicate-to-de-fra-1 pass",
+                                        "start valid.replicate-to-de-muc-1 2/3",
+                                        "broke valid.replicate-to-de-muc-1: placeholder ${nope} has no value",
+                                        "start valid.replicate-to-at-vie-1 3/3", "end valid.replicate-to-at-vie-1 pass"}));
+    EXPECT_EQ(origin.requests(), 2) << "the broken case sent nothing";
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // cases that never got a response, and summary.json's counts as a reader parses them.
 #include "harness/checks/check_catalogue.hpp"
 #include "harness/run/run_tally.hpp"
+#include "harness/report/summary_json.hpp"
 #include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -74,7 +75,7 @@ TEST(RunTally, TransportFailuresCountCasesWithNoResponseOnceEach) {
 rapidjson::Document summary(const RunTally& t, bool strict) {
     auto file = std::filesystem::temp_directory_path() /
                 ("kmsconf-run-tally-" + std::to_string(::getpid()) + (strict ? "-strict" : "") + ".json");
-    t.write_json(file, RunInfo{BaseUrl{false, "127.0.0.1", 8080, "/v2"}, "2026-03-31", strict});
+    write_summary_json(t, RunInfo{BaseUrl{false, "127.0.0.1", 8080, "/v2"}, "2026-03-31", strict}, file);
     std::ifstream in(file, std::ios::binary);
     std::stringstream text;
     text << in.rdbuf();

@@ -116,56 +116,73 @@ CaseResult CaseRunner::run_prepared(const Case& c, const Variables& vars) {
         return result;
     }
     auto started = std::chrono::steady_clock::now();
+    std::vector<Send> sends;
     for (int i = 0; i < c.request.times; ++i) {
+        Send s;
         // Built anew for every send: ${random-uuid} and the signature's expiry are per request.
-        HttpRequest request = build_request(c, vars, base_, settings_.signer);
+        s.request = build_request(c, vars, base_, settings_.signer);
         pace();
-        Exchange exchange = client_.send(request);
-        int resent = 0;
-        for (auto refusal = honoured_refusal(exchange); resent < settings_.retries_on_429 && refusal;
-             ++resent, refusal = honoured_refusal(exchange)) {
-            auto wait = parse_retry_after(exchange.response->header("Retry-After").value_or("1"),
+        s.exchange = client_.send(s.request);
+        for (auto refusal = honoured_refusal(s.exchange); s.resent < settings_.retries_on_429 && refusal;
+             ++s.resent, refusal = honoured_refusal(s.exchange)) {
+            auto wait = parse_retry_after(s.exchange.response->header("Retry-After").value_or("1"),
                                           std::chrono::system_clock::now())
                             .value_or(std::chrono::seconds(1));
             if (wait > settings_.max_retry_after) break;
             const std::string what = *refusal == CheckId::rate_limited
                                          ? "429 Too Many Requests"
                                          : "503 Service Unavailable (Retry-After: " +
-                                               exchange.response->header("Retry-After").value_or("") + ")";
-            result.findings.push_back({*refusal, Level::informational,
+                                               s.exchange.response->header("Retry-After").value_or("") + ")";
+            s.while_waiting.push_back({WireEvent::Kind::refused_then_resent, *refusal,
                                        what + ": resent after " + std::to_string(wait.count()) + " s"});
             // The wait is spent watching the connection: bytes arriving now followed the 429.
             const auto resend_at = std::chrono::steady_clock::now() + wait;
             std::string stray = client_.watch_idle_until(resend_at);
-            if (!stray.empty()) result.findings.push_back({CheckId::response_framing, Level::must, stray});
+            if (!stray.empty()) s.while_waiting.push_back({WireEvent::Kind::stray_bytes, CheckId::response_framing, stray});
             std::this_thread::sleep_until(resend_at);
-            request = build_request(c, vars, base_, settings_.signer);  // fresh signature
-            exchange = client_.send(request);
+            s.request = build_request(c, vars, base_, settings_.signer);  // fresh signature
+            s.exchange = client_.send(s.request);
         }
-        const bool last = i + 1 == c.request.times;
-        std::optional<ContractInForce::Drift> drift;
-        if (in_force_) drift = in_force_->observe(request, exchange, base_.path);
-        const Contract& contract = in_force_ ? in_force_->replicate() : contract_;
-        result.contract_revision = contract.revision();
-        auto judged = judge_exchange(contract, c, request, exchange, base_.path, settings_.max_response_time, last, resent);
-        add_drift(judged, std::move(drift));
-        for (auto& f : judged) result.findings.push_back(std::move(f));
         // Under a rate cap the pause before the next request is spent watching this exchange's
         // connection, so that bytes the server sends meanwhile are blamed on this exchange
         // (RFC 9112 §9.2), not found before the next case's request and left unattributed.
-        if (settings_.rate_per_second > 0) {
-            std::string stray = client_.watch_idle_until(next_send_);
-            if (!stray.empty()) result.findings.push_back({CheckId::response_framing, Level::must, stray});
-        }
-        result.requests.push_back(std::move(request));
-        const bool stop = exchange.error != TransportError::none ||
-                          (exchange.response && exchange.response->status == 429);
-        result.exchanges.push_back(std::move(exchange));
+        if (settings_.rate_per_second > 0) s.stray_in_pause = client_.watch_idle_until(next_send_);
+        const bool stop = s.exchange.error != TransportError::none ||
+                          (s.exchange.response && s.exchange.response->status == 429);
+        sends.push_back(std::move(s));
         if (stop) break;  // later sends would only repeat the transport failure or the 429
     }
+    result = judge_sends(c, std::move(sends), {contract_, in_force_, base_.path, settings_.max_response_time});
     result.elapsed = std::chrono::steady_clock::now() - started;
     const bool answered = !result.exchanges.empty() && result.exchanges.back().response.has_value();
     consecutive_transport_failures_ = answered ? 0 : consecutive_transport_failures_ + 1;
+    return result;
+}
+
+CaseResult judge_sends(const Case& c, std::vector<Send> sends, const JudgeContext& context) {
+    CaseResult result;
+    for (std::size_t i = 0; i < sends.size(); ++i) {
+        Send& s = sends[i];
+        for (auto& event : s.while_waiting) {
+            if (event.kind == WireEvent::Kind::refused_then_resent)
+                result.findings.push_back({event.refusal, Level::informational, std::move(event.text)});
+            else
+                result.findings.push_back({CheckId::response_framing, Level::must, std::move(event.text)});
+        }
+        std::optional<ContractInForce::Drift> drift;
+        if (context.in_force) drift = context.in_force->observe(s.request, s.exchange, context.base_path);
+        const Contract& contract = context.in_force ? context.in_force->replicate() : context.contract;
+        result.contract_revision = contract.revision();
+        const bool last = static_cast<int>(i) + 1 == c.request.times;
+        auto judged = judge_exchange(contract, c, s.request, s.exchange, context.base_path, context.max_response_time,
+                                     last, s.resent);
+        add_drift(judged, std::move(drift));
+        for (auto& f : judged) result.findings.push_back(std::move(f));
+        if (!s.stray_in_pause.empty())
+            result.findings.push_back({CheckId::response_framing, Level::must, std::move(s.stray_in_pause)});
+        result.requests.push_back(std::move(s.request));
+        result.exchanges.push_back(std::move(s.exchange));
+    }
     cap_to_case_level(c, result.findings);
     result.verdict = grade(result.findings);
     return result;

@@ -63,6 +63,41 @@ std::vector<Finding> judge_exchange(const Contract& contract, const Case& c, con
                                     const Exchange& exchange, const std::string& base_path,
                                     std::chrono::milliseconds max_response_time, bool last, int resent_429 = 0);
 
+// What the wire showed while a request waited to be resent: a refusal (429, or 503 with
+// Retry-After) waited out, or bytes that arrived with no request outstanding.
+struct WireEvent {
+    enum class Kind { refused_then_resent, stray_bytes };
+    Kind kind = Kind::stray_bytes;
+    CheckId refusal = CheckId::rate_limited;  // refused_then_resent: rate_limited or service_unavailable
+    std::string text;  // "429 Too Many Requests: resent after 2 s", or the client's account of the bytes
+};
+
+// One request of a case as sent, before any judging: the request and its exchange (the answer
+// to the last resend), how often it was resent, and what the wire showed meanwhile.
+struct Send {
+    HttpRequest request;
+    Exchange exchange;
+    int resent = 0;
+    std::vector<WireEvent> while_waiting;  // in order
+    std::string stray_in_pause;            // bytes during the rate cap's pause after the exchange; "" none
+};
+
+class ContractInForce;
+
+// What judging a case needs besides its sends: the contract (or the contract in force, which the
+// responses may decide, drift reported) and the run's settings that checks read.
+struct JudgeContext {
+    const Contract& contract;
+    ContractInForce* in_force = nullptr;  // when set, it judges, not `contract`
+    std::string base_path;
+    std::chrono::milliseconds max_response_time{0};
+};
+
+// Judges a case from what sending it produced, in send order: what the wire showed, each
+// exchange (the expectation on the case's last send), then caps the findings to the case's
+// level and grades them. Sends nothing: a recorded case is judged exactly as a live one.
+CaseResult judge_sends(const Case& c, std::vector<Send> sends, const JudgeContext& context);
+
 // Sees every case just before it is sent and its graded result just after: what a run that
 // knows the key's state (harness/run/stateful_run.hpp) needs to aim cases and follow their
 // effects. The case and variables are the runner's copies, free to adjust.
@@ -72,8 +107,6 @@ public:
     virtual void before_case(Case& c, Variables& vars) = 0;
     virtual void after_case(const Case& c, const CaseResult& result) = 0;
 };
-
-class ContractInForce;
 
 class CaseRunner {
 public:

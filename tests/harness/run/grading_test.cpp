@@ -112,3 +112,49 @@ TEST(Framing, StrayBytesBeforeARequestAreANoteOnThisCaseNotItsFault) {
 
 }  // namespace
 }  // namespace kms
+
+namespace kms {
+namespace {
+
+using namespace test;
+
+// A case judged from its recorded sends, nothing sent (harness/run/case_runner.hpp,
+// judge_sends): what the wire showed while a 429 was waited out, the exchange that followed,
+// and the bytes seen in the rate cap's pause, in order; then capped and graded.
+TEST(JudgeSends, ARecordedCaseIsJudgedInSendOrderWithNoNetwork) {
+    const Case& c = shipped("valid.replicate-to-de-fra-1");
+    const BaseUrl base{false, "127.0.0.1", 8080, "/v2"};
+    Send s;
+    s.request = build_request(c, {"a02baf5a-a3e4-49a0-857b-8a08d276c1c0", "de-fra-1"}, base, Signer{});
+    s.exchange = exchange(200, R"({"id":"x","state":"done"})", {{"Content-Type", "application/json"}});
+    s.resent = 1;
+    s.while_waiting = {{WireEvent::Kind::refused_then_resent, CheckId::rate_limited, "429 Too Many Requests: resent after 1 s"},
+                       {WireEvent::Kind::stray_bytes, CheckId::response_framing, "5 bytes after the 429"}};
+    s.stray_in_pause = "7 bytes in the pause";
+    CaseResult r = judge_sends(c, {s}, {seed_contract(), nullptr, base.path, std::chrono::milliseconds(0)});
+
+    ASSERT_GE(r.findings.size(), 4u) << r.findings.size();
+    EXPECT_EQ(r.findings[0].check, CheckId::rate_limited);
+    EXPECT_EQ(r.findings[0].level, Level::informational);
+    EXPECT_EQ(r.findings[1].check, CheckId::response_framing);
+    EXPECT_EQ(r.findings[1].message, "5 bytes after the 429");
+    EXPECT_EQ(r.findings.back().message, "7 bytes in the pause");
+    bool body_schema = false;
+    for (const auto& f : r.findings) body_schema = body_schema || (f.check == CheckId::body_schema && f.level == Level::must);
+    EXPECT_TRUE(body_schema) << "the exchange itself is judged: 'done' is no state of an operation";
+    EXPECT_EQ(r.verdict, Verdict::fail);
+    EXPECT_EQ(r.contract_revision, seed_contract().revision());
+    ASSERT_EQ(r.exchanges.size(), 1u);
+    EXPECT_EQ(r.requests.size(), 1u);
+
+    // The same exchange, answered as the contract says: only the wire's events remain.
+    Send good = s;
+    good.exchange = exchange(200, kGoodOperation, {{"Content-Type", "application/json"}});
+    good.while_waiting.resize(1);
+    good.stray_in_pause.clear();
+    CaseResult ok = judge_sends(c, {good}, {seed_contract(), nullptr, base.path, std::chrono::milliseconds(0)});
+    EXPECT_EQ(ok.verdict, Verdict::informational) << ok.findings.size();
+}
+
+}  // namespace
+}  // namespace kms

@@ -176,7 +176,11 @@ TEST(LoadEngineStall, CorrectedP99ShowsAPauseThatUncorrectedHides) {
     const BaseUrl b = url(server.base_url());
     auto r = run_load({b, true, ""}, WireRequest(replicate(b), b, std::nullopt, false), s);
     EXPECT_EQ(r.error_total(), 0u);
-    EXPECT_EQ(r.latency.count(), 600u);
+    // 600 fall due; those sent are answered. The catch-up after the pause is the machine's
+    // speed: on loaded cores (a sanitizer build beside) 27 were still due at the end.
+    EXPECT_EQ(r.latency.count(), r.sent);
+    EXPECT_EQ(r.sent + r.backlog_at_end, 600u);
+    EXPECT_GE(r.sent, 500u);
     // ~200 requests fall due during the pause, a third of the run: the corrected p99 is the pause.
     EXPECT_GT(r.latency.percentile(99), 500'000u) << "corrected p99 " << format_us(r.latency.percentile(99));
     EXPECT_GT(r.latency.percentile(90), 100'000u);
@@ -186,7 +190,7 @@ TEST(LoadEngineStall, CorrectedP99ShowsAPauseThatUncorrectedHides) {
     // The requests due during the pause waited for the one connection: the target's doing, not
     // the generator's, so they are counted apart and stay out of the send lag.
     EXPECT_GT(r.queued_for_connection, 150u);
-    EXPECT_EQ(r.send_lag.count() + r.queued_for_connection, 600u);
+    EXPECT_EQ(r.send_lag.count() + r.queued_for_connection, r.sent);
     EXPECT_LT(r.send_lag.percentile(50), 1'000u) << "send lag p50 " << format_us(r.send_lag.percentile(50));
 }
 

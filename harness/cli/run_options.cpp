@@ -53,12 +53,7 @@ std::vector<Flag<RunOptions>> make_run_flags() {
                             .between(1, kMaxTimeoutMs)
                             .carried_by_rerun(),
                         &O::operation_timeout_ms),
-        text_flag<O>(FlagSpec("contract", "contract revision under schemas/ (2026-03-31, 2026-07-20), auto "
-                                          "(decided from the responses), or a directory holding contract.json")
-                         .defaults_to(kDefaultContractRevision)
-                         .refuse_empty()
-                         .carried_by_rerun(),
-                     &O::contract),
+        contract_flag<O>(),
         words_flag<O>(FlagSpec("suites", "suite files or directories (default: the suites folder, --suites-dir)")
                           .several_words()
                           .carried_by_rerun(),
@@ -127,8 +122,8 @@ constexpr const char* kUsage =
     "report.html and exchanges.har (the previous run's are removed first).\n"
     "Exit codes: 0 every MUST held; 1 conformance failures; 2 usage, config or suite error,\n"
     "or a filter that selects nothing; 3 target unreachable.\n"
-    "Other commands: kmsconf serve (the reference server), kmsconf bench (latency benchmark);\n"
-    "each has its own --help.\n\nOptions";
+    "Other commands: kmsconf serve (the reference server), kmsconf bench (latency benchmark),\n"
+    "kmsconf judge (recorded traffic, HAR 1.2); each has its own --help.\n\nOptions";
 
 po::options_description describe() {
     po::options_description desc(kUsage);
@@ -204,7 +199,7 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
     std::string error;
     const bool stored = store_flags(vm, run_flag_table(), o, &error);
     if (!stray.empty())
-        return usage("unexpected argument '" + stray.front() + "' (commands: run, serve, bench; options start with --)");
+        return usage("unexpected argument '" + stray.front() + "' (commands: run, serve, bench, judge; options start with --)");
     if (!stored) return usage(error);
     o.contract_given = !vm["contract"].defaulted();
     return o;

@@ -1,9 +1,11 @@
-// The flags `kmsconf run` and `kmsconf bench` share, defined once: the target (base URL, TLS,
-// credentials, key and zone), the per-request deadline, and where the data and the reports are.
-// Each command's options type has the fields by these names; its table starts with these.
+// The flags the commands share, defined once: the target (base URL, TLS, credentials, key and
+// zone) and the per-request deadline (run and bench), where the data and the reports are (run,
+// bench and judge), the contract (run and judge). Each command's options type has the fields by
+// these names.
 #pragma once
 
 #include "harness/cli/flag_table.hpp"
+#include "harness/contract/contract.hpp"
 #include "harness/transport/base_url.hpp"
 #include "common/text.hpp"
 
@@ -30,9 +32,42 @@ inline std::string key_id_problem(const std::string& text) {
     return "--key-id '" + text + "' is not a uuid (8-4-4-4-12 hex digits, as the API's key ids are)";
 }
 
+// Where the data is read from and the reports go: every command that judges (run, bench,
+// judge) takes these.
+template <class O>
+std::vector<Flag<O>> data_and_report_flags() {
+    return {
+        text_flag<O>(FlagSpec("schemas-dir", "the schemas folder (default: $KMSCONF_SCHEMAS_DIR, else "
+                                             "../share/kmsconf/schemas beside the binary)")
+                         .refuse_empty()
+                         .carried_by_rerun(),
+                     &O::schemas_dir),
+        text_flag<O>(FlagSpec("report-dir", "the folder the reports named above are written to")
+                         .defaults_to("reports")
+                         .refuse_empty(),
+                     &O::report_dir),
+        text_flag<O>(FlagSpec("junit-prefix", "prefix the JUnit report's suite names with NAME. (two targets in one "
+                                              "pipeline)")
+                         .refuse_empty(),
+                     &O::junit_prefix),
+    };
+}
+
+// The contract a run or a judge judges by.
+template <class O>
+Flag<O> contract_flag() {
+    return text_flag<O>(FlagSpec("contract", "contract revision under schemas/ (2026-03-31, 2026-07-20), auto "
+                                             "(decided from the responses), or a directory holding contract.json")
+                            .defaults_to(kDefaultContractRevision)
+                            .refuse_empty()
+                            .carried_by_rerun(),
+                        &O::contract);
+}
+
+// The target's flags, then data_and_report_flags.
 template <class O>
 std::vector<Flag<O>> target_flags() {
-    return {
+    std::vector<Flag<O>> flags = {
         text_flag<O>(FlagSpec("base-url", "target, http:// or https://, e.g. https://api-ch-gva-2.exoscale.com/v2 "
                                           "(default: the embedded reference server)")
                          .carried_by_rerun(),
@@ -67,20 +102,9 @@ std::vector<Flag<O>> target_flags() {
                             .between(1, kMaxTimeoutMs)
                             .carried_by_rerun(),
                         &O::timeout_ms),
-        text_flag<O>(FlagSpec("schemas-dir", "the schemas folder (default: $KMSCONF_SCHEMAS_DIR, else "
-                                             "../share/kmsconf/schemas beside the binary)")
-                         .refuse_empty()
-                         .carried_by_rerun(),
-                     &O::schemas_dir),
-        text_flag<O>(FlagSpec("report-dir", "the folder the reports named above are written to")
-                         .defaults_to("reports")
-                         .refuse_empty(),
-                     &O::report_dir),
-        text_flag<O>(FlagSpec("junit-prefix", "prefix the JUnit report's suite names with NAME. (two targets in one "
-                                              "pipeline)")
-                         .refuse_empty(),
-                     &O::junit_prefix),
     };
+    for (auto& f : data_and_report_flags<O>()) flags.push_back(std::move(f));
+    return flags;
 }
 
 }  // namespace kms::cli

@@ -7,5 +7,7 @@ namespace kms {
 
 inline constexpr const char* kKeyStateSuite = "key-state";
 inline constexpr const char* kOperationsSuite = "operations";
+// kmsconf judge's: the exchanges of recorded traffic (harness/recorded/recorded_cases.hpp).
+inline constexpr const char* kRecordedSuite = "recorded";
 
 }  // namespace kms

@@ -33,9 +33,9 @@ expect() {
 # The long flags of `kmsconf COMMAND --help`, read here independently of the generator.
 help_flags() { "$kmsconf" "$1" --help | grep -oE '^  (-[[:alnum:]] \[ )?--[[:alnum:]-]+' | grep -oE -- '--[[:alnum:]-]+$' | tr '\n' ' '; }
 
-expect "run serve bench" kmsconf ""
+expect "run serve bench judge" kmsconf ""
 expect "serve" kmsconf se
-for command in run serve bench; do
+for command in run serve bench judge; do
     flags=$(help_flags "$command")
     [ -n "$flags" ] || fail "no flag in kmsconf $command --help"
     expect "$flags" kmsconf "$command" --
@@ -51,6 +51,7 @@ expect "--version" kmsconf bench --vers
 # Values.
 expect "2026-03-31 2026-07-20 auto" kmsconf --contract ""
 expect "2026-03-31 2026-07-20" kmsconf serve --contract ""
+expect "2026-03-31 2026-07-20 auto" kmsconf judge --contract ""
 expect "closed closed-new-conn" kmsconf bench --mode clo
 expect "$("$kmsconf" serve --fault list | tr '\n' ' ') list" kmsconf serve --fault ""
 expect "" kmsconf --rate ""   # a number: nothing to offer, and never the flags
@@ -64,9 +65,11 @@ expect "$tmp/folder" kmsconf --report-dir "$tmp/"
 expect "$tmp/folder" kmsconf bench --schemas-dir "$tmp/"
 expect "$tmp/file.pem $tmp/folder" kmsconf --ca-file "$tmp/"
 expect "$tmp/file.pem $tmp/folder" kmsconf serve --tls-cert "$tmp/"
+# judge's words are HAR files.
+expect "$tmp/file.pem $tmp/folder" kmsconf judge "$tmp/"
 
 if [ $failures -gt 0 ]; then
     echo "$failures failures"
     exit 1
 fi
-echo "ok: completion of run, serve and bench"
+echo "ok: completion of run, serve, bench and judge"

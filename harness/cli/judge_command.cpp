@@ -1,0 +1,208 @@
+// `kmsconf judge`: the HAR files read (harness/recorded/har_reader.hpp), their exchanges on the
+// contract's operations made cases (recorded_cases.hpp) and judged with judge_sends, exactly as
+// a run judges what it sent; then the run's reports and exit codes. Nothing is sent.
+#include "harness/cli/judge_command.hpp"
+
+#include "harness/cases/shell_quote.hpp"
+#include "harness/cli/data_dirs.hpp"
+#include "harness/cli/exit_codes.hpp"
+#include "harness/cli/target_flags.hpp"
+#include "harness/cli/target_setup.hpp"
+#include "harness/cli/version_option.hpp"
+#include "harness/recorded/recorded_cases.hpp"
+#include "harness/report/console_cases.hpp"
+#include "harness/report/console_summary.hpp"
+#include "harness/report/har_writer.hpp"
+#include "harness/report/html_report.hpp"
+#include "harness/report/junit_writer.hpp"
+#include "harness/report/report_files.hpp"
+#include "harness/report/summary_json.hpp"
+#include "harness/report/summary_markdown.hpp"
+#include "harness/run/contract_in_force.hpp"
+#include "common/command_line.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <iostream>
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace kms::cli {
+
+namespace {
+
+struct JudgeOptions {
+    std::vector<std::string> files;
+    std::string contract;
+    std::string schemas_dir;
+    std::string report_dir;
+    std::string junit_prefix;
+    bool strict = false;
+    bool verbose = false;
+    bool quiet = false;
+};
+
+const std::vector<Flag<JudgeOptions>>& judge_flag_table() {
+    using O = JudgeOptions;
+    static const std::vector<Flag<O>> table = [] {
+        std::vector<Flag<O>> flags = {contract_flag<O>()};
+        for (auto& f : data_and_report_flags<O>()) flags.push_back(std::move(f));
+        flags.push_back(switch_flag<O>(FlagSpec("strict", "SHOULD-level (non-strict) findings fail too").carried_by_rerun(),
+                                       &O::strict));
+        flags.push_back(switch_flag<O>(
+            FlagSpec("verbose", "print every exchange as it is judged, and informational findings").short_flag('v'),
+            &O::verbose));
+        flags.push_back(switch_flag<O>(
+            FlagSpec("quiet", "print only the final count line (and warnings and errors)").short_flag('q'), &O::quiet));
+        return flags;
+    }();
+    return table;
+}
+
+constexpr const char* kUsage =
+    "Usage: kmsconf judge FILE.har... [options]\n"
+    "Judges recorded traffic offline: every exchange of the HAR 1.2 files (kmsconf's exchanges.har,\n"
+    "a browser's or Playwright's export) on replicate, the key read or an operation poll, as a run\n"
+    "judges the exchanges it sends; every other exchange passes through, counted. Writes\n"
+    "<report-dir>/junit.xml, summary.json, summary.md, report.html and exchanges.har.\n"
+    "Exit codes: 0 every MUST held; 1 conformance failures; 2 usage error, a file that is not\n"
+    "HAR 1.2 (named with the JSON pointer of its first problem), or nothing to judge.\n\nOptions";
+
+std::optional<JudgeOptions> parse(int argc, char** argv, int* exit_code) {
+    po::options_description desc(kUsage);
+    desc.add_options()("help,h", "print this help");
+    describe_flags(desc, specs_of(judge_flag_table()));
+    add_version_option(desc);
+    JudgeOptions o;
+    try {
+        CommandLine line = parse_command_line(argc, argv, desc);
+        if (line.values.count("help")) {
+            std::cout << desc << "\n";
+            *exit_code = kExitOk;
+            return std::nullopt;
+        }
+        if (print_version_if_asked(line.values, std::cout)) {
+            *exit_code = kExitOk;
+            return std::nullopt;
+        }
+        po::notify(line.values);
+        std::string error;
+        if (!store_flags(line.values, judge_flag_table(), o, &error)) throw po::error(error);
+        o.files = std::move(line.stray);
+        if (o.files.empty()) throw po::error("no HAR file given (kmsconf judge FILE.har...)");
+    } catch (const po::error& e) {
+        std::cerr << "kmsconf judge: " << e.what() << " (see kmsconf judge --help)\n";
+        *exit_code = kExitUsage;
+        return std::nullopt;
+    }
+    return o;
+}
+
+// What `kmsconf judge` was given, for the reports' rerun lines: the files and the flags that
+// change the verdicts.
+std::string rerun_words(const JudgeOptions& o) {
+    std::string out;
+    for (const auto& f : o.files) out += (out.empty() ? "" : " ") + shell_word(f);
+    const std::string flags = rerun_line(judge_flag_table(), o);
+    return out + (flags.empty() ? "" : " " + flags);
+}
+
+// Where the recorded requests went (for the reports and the curl reproducers): the first
+// judged exchange's origin and base path.
+BaseUrl recorded_base(const RecordedPlan& plan) {
+    const RecordedCase& first = plan.cases.front();
+    const auto scheme = first.url.find("://");
+    const auto path = scheme == std::string::npos ? std::string::npos : first.url.find('/', scheme + 3);
+    std::string why;
+    if (path != std::string::npos)
+        if (auto base = parse_base_url(first.url.substr(0, path) + first.base_path, &why)) return *base;
+    return BaseUrl{false, "recorded.invalid", 80, first.base_path};
+}
+
+int judge(const JudgeOptions& o) {
+    remove_stale_reports(o.report_dir, kRunReportFiles);
+    check_report_folder(o.report_dir, kRunReportFiles);
+    std::vector<RecordedFile> files;
+    std::size_t exchanges = 0;
+    for (const auto& f : o.files) {
+        try {
+            files.push_back({f, read_har(f)});
+        } catch (const HarError& e) {
+            throw CommandStop(kExitUsage, e.what());
+        }
+        exchanges += files.back().exchanges.size();
+    }
+    ContractInForce in_force = load_contract_in_force(o.contract, resolve_data_dir(kSchemasDir, o.schemas_dir));
+    const RecordedPlan plan = plan_recorded(files, in_force.replicate(), in_force.reads());
+    if (plan.cases.empty())
+        throw CommandStop(kExitUsage, "nothing to judge: " + std::to_string(exchanges) + " exchanges in " +
+                                          std::to_string(files.size()) +
+                                          " file(s), none on replicate, the key read or an operation poll");
+
+    const ConsoleStyle style = ConsoleStyle::detect(stdout);
+    ProgressLine progress(stdout, style.terminal && !o.quiet);
+    const BaseUrl base = recorded_base(plan);
+    ConsoleCases console(std::cout, progress, style, base, {o.strict, o.verbose});
+    RunTally tally;
+    std::vector<Case> cases;
+    const auto started = std::chrono::system_clock::now();
+    {
+        const ProgressGuard guard(std::cout, progress, o.quiet);
+        for (std::size_t i = 0; i < plan.cases.size(); ++i) {
+            const RecordedCase& rc = plan.cases[i];
+            console.case_started(rc.c, i + 1, plan.cases.size());
+            const ReadContracts& reads = in_force.reads();
+            const Contract* contract = &in_force.replicate();
+            if (rc.operation == RecordedOperation::key_read) contract = &*reads.get_kms_key;
+            if (rc.operation == RecordedOperation::operation_poll) contract = &*reads.get_operation;
+            ContractInForce* deciding = rc.operation == RecordedOperation::replicate ? &in_force : nullptr;
+            CaseResult result = judge_sends(rc.c, {rc.send}, {*contract, deciding, rc.base_path, std::chrono::milliseconds(0)});
+            result.elapsed = rc.send.exchange.elapsed;
+            tally.add(rc.c, result);
+            cases.push_back(rc.c);
+            console.case_finished(rc.c, result);
+        }
+    }
+    std::vector<std::string> warnings;
+    if (plan.passed_through > 0)
+        warnings.push_back(std::to_string(plan.passed_through) +
+                           " recorded exchange(s) on no operation the contract knows passed through, not judged");
+    std::string files_text;
+    for (const auto& f : o.files) files_text += (files_text.empty() ? "" : ", ") + f;
+    RunInfo info{base, in_force.replicate().revision(), o.strict, "recorded traffic (" + files_text + ")", warnings, 0, started};
+    info.finished = std::chrono::system_clock::now();
+    info.contract_basis = in_force.basis();
+    const std::string rerun = rerun_words(o);
+    bool written = true;
+    try {
+        write_run_junit(fs::path(o.report_dir) / "junit.xml", tally, info, {o.junit_prefix, &cases});
+        write_summary_json(tally, info, fs::path(o.report_dir) / "summary.json");
+        write_summary_markdown(fs::path(o.report_dir) / "summary.md", tally, info, {rerun});
+        write_html_report(fs::path(o.report_dir) / "report.html", tally, info, {rerun});
+        write_har(fs::path(o.report_dir) / "exchanges.har", tally, info);
+    } catch (const std::exception& e) {
+        std::cerr << "kmsconf judge: " << e.what() << "\n";
+        written = false;
+    }
+    if (!o.quiet) std::cout << console_summary(tally, {o.strict, false, rerun}, style);
+    std::cout << "\nkmsconf judge: " << tally.passed(o.strict) << " passed, " << tally.failed(o.strict) << " failed, "
+              << tally.count(Verdict::skipped) << " skipped\n"
+              << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
+              << " informational) in " << info.target_label() << ", contract " << info.contract_revision
+              << "; reports in " << o.report_dir << "/\n";
+    for (const auto& w : warnings) std::cout << "kmsconf judge: warning: " << w << "\n";
+    if (!written) return kExitUsage;
+    return tally.failed(o.strict) > 0 ? kExitFailures : kExitOk;
+}
+
+}  // namespace
+
+int judge_main(int argc, char** argv) {
+    int code = kExitOk;
+    auto options = parse(argc, argv, &code);
+    if (!options) return code;
+    return exit_code_of("kmsconf judge", [&] { return judge(*options); });
+}
+
+}  // namespace kms::cli

@@ -1,0 +1,150 @@
+#include "harness/recorded/recorded_cases.hpp"
+
+#include "common/lone_surrogates.hpp"
+#include "common/strict_json.hpp"
+#include "harness/run/run_suites.hpp"
+#include "common/text.hpp"
+
+#include <regex>
+#include <set>
+#include <utility>
+
+namespace kms {
+
+namespace {
+
+struct Classified {
+    RecordedOperation operation;
+    std::string base_path, id;
+};
+
+// By method and path, as the contract's paths are written under some base path (/v2).
+std::optional<Classified> classify(const HttpRequest& request) {
+    static const std::regex replicate(R"(^(.*)/kms-key/([^/]+)/replicate$)");
+    static const std::regex key(R"(^(.*)/kms-key/([^/]+)$)");
+    static const std::regex operation(R"(^(.*)/operation/([^/]+)$)");
+    const std::string path(target_path(request.target));
+    std::smatch m;
+    if (request.method == "POST" && std::regex_match(path, m, replicate))
+        return Classified{RecordedOperation::replicate, m[1], m[2]};
+    if (request.method == "GET" && std::regex_match(path, m, key)) return Classified{RecordedOperation::key_read, m[1], m[2]};
+    if (request.method == "GET" && std::regex_match(path, m, operation))
+        return Classified{RecordedOperation::operation_poll, m[1], m[2]};
+    return std::nullopt;
+}
+
+// What the request schema makes of a replicate's body, and the zone it names when it accepts it.
+struct BodyJudgement {
+    enum class Kind { valid, invalid, unpredictable } kind;
+    std::string zone;
+};
+
+BodyJudgement judge_body(const Contract& replicate, const std::string& body) {
+    JsonParseError error;
+    auto doc = parse_strict_json(body, 64, &error);
+    // RFC 8259 §8.2: a lone surrogate escape makes "the behavior of software that receives" it
+    // unpredictable; §4 says the same of a repeated member name. A server may take either way.
+    if (!doc) return {lone_surrogate_escapes(body).empty() ? BodyJudgement::Kind::invalid : BodyJudgement::Kind::unpredictable, ""};
+    if (doc->IsObject()) {
+        int zones = 0;
+        for (const auto& m : doc->GetObject()) zones += std::string_view(m.name.GetString()) == "zone";
+        if (zones > 1) return {BodyJudgement::Kind::unpredictable, ""};
+    }
+    if (!replicate.request_schema().validate(*doc).empty()) return {BodyJudgement::Kind::invalid, ""};
+    const auto zone = doc->FindMember("zone");
+    if (zone == doc->MemberEnd() || !zone->value.IsString()) return {BodyJudgement::Kind::invalid, ""};
+    return {BodyJudgement::Kind::valid, std::string(zone->value.GetString(), zone->value.GetStringLength())};
+}
+
+Send send_of(const RecordedExchange& x) {
+    Send s;
+    s.request = x.request;
+    if (x.response) s.exchange.response = *x.response;
+    else s.exchange.error = TransportError::read;  // the client got no answer
+    s.exchange.elapsed = x.time;
+    return s;
+}
+
+}  // namespace
+
+RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contract& replicate, const ReadContracts& reads) {
+    RecordedPlan plan;
+    std::set<std::pair<std::string, std::string>> replicated;  // (key, zone) answered 2xx so far
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        for (const auto& x : files[f].exchanges) {
+            auto op = classify(x.request);
+            const Contract* contract = !op ? nullptr
+                                       : op->operation == RecordedOperation::replicate ? &replicate
+                                       : op->operation == RecordedOperation::key_read
+                                           ? (reads.get_kms_key ? &*reads.get_kms_key : nullptr)
+                                           : (reads.get_operation ? &*reads.get_operation : nullptr);
+            if (!contract) {
+                ++plan.passed_through;
+                continue;
+            }
+            RecordedCase rc;
+            rc.operation = op->operation;
+            rc.base_path = op->base_path;
+            rc.url = x.url;
+            rc.send = send_of(x);
+            Case& c = rc.c;
+            c.suite = kRecordedSuite;
+            c.id = "file-" + std::to_string(f + 1) + "-entry-" + x.pointer.substr(x.pointer.rfind('/') + 1);
+            c.file = files[f].label;
+            c.line = 1;
+            c.level = Level::must;
+            c.request.method = x.request.method;
+            c.request.body = x.request.body;
+            c.request.body_is_raw = true;
+            const std::string where = files[f].label + " " + x.pointer + " (" + x.request.method + " " + x.url + ")";
+            if (op->operation == RecordedOperation::replicate) {
+                BodyJudgement body = judge_body(replicate, x.request.body);
+                if (!is_uuid(op->id)) body = {BodyJudgement::Kind::invalid, ""};
+                const auto pair = std::make_pair(to_lower(op->id), body.zone);
+                // A recording cannot tell a valid signature from a wrong one (that needs the
+                // secret): 401 or 403 is a conforming answer to any of its requests (RFC 9110
+                // §15.5.2, §15.5.4; Exoscale answers 403), never a finding.
+                if (body.kind == BodyJudgement::Kind::invalid) {
+                    // 4xx; the statuses HTTP gives a request refused for its size, media type or
+                    // an id no route matches (RFC 9110 §15.5.5, §15.5.14, §15.5.16) as allowed
+                    // as the contract's 400.
+                    c.expect.outcome = Outcome::rejected;
+                    c.expect.check = CheckId::malformed_rejected;
+                    c.expect.statuses = {400, 401, 403, 404, 413, 415};
+                    c.requirement = "The replicate recorded at " + where +
+                                    " is one the request schema (or the uuid id) refuses: it is rejected with a 4xx, "
+                                    "never answered Conflict.";
+                } else if (body.kind == BodyJudgement::Kind::valid && replicated.count(pair)) {
+                    c.expect.outcome = Outcome::conflict;
+                    c.expect.check = CheckId::conflict_reported;
+                    c.expect.statuses = {401, 403};
+                    c.requirement = "The replicate recorded at " + where + " repeats zone " + body.zone +
+                                    " after the recording saw it answered 2xx: it is a 400 Conflict (or 401/403).";
+                } else {
+                    // What the account holds is not in the recording: an unknown key or zone, a
+                    // key that is not multi-zone, is a 400 of the contract's own (its 400 lists
+                    // them), as much as a first replicate is a 200. The answer is judged by the
+                    // response checks; the expectation only keeps it among those. A body whose
+                    // reading is unpredictable (RFC 8259 §4, §8.2) is judged the same way.
+                    c.expect.outcome = Outcome::either;
+                    c.expect.statuses = {200, 400, 401, 403};
+                    c.requirement = "The replicate recorded at " + where +
+                                    " is valid by the request schema (or read either way): it is answered 200 "
+                                    "operation, or a 400 problem (Conflict, or a key or zone the account refuses), or "
+                                    "401/403.";
+                }
+                const bool zone = body.kind == BodyJudgement::Kind::valid;
+                if (zone && x.response && x.response->status / 100 == 2) replicated.insert(pair);
+            } else {
+                c.expect.outcome = Outcome::either;
+                c.expect.statuses = contract->declared_statuses();
+                c.requirement = std::string(op->operation == RecordedOperation::key_read ? "The key read" : "The operation poll") +
+                                " recorded at " + where + " is answered as its operation declares.";
+            }
+            plan.cases.push_back(std::move(rc));
+        }
+    }
+    return plan;
+}
+
+}  // namespace kms

@@ -1,0 +1,79 @@
+// `kmsconf judge FILE.har...` end to end (issue 25 item 4): recorded traffic of a conforming
+// server passes, a faulty server's fails on the checks a run fails it on, its reports are the
+// run's (JUnit valid), and what is not HAR 1.2, or holds nothing to judge, is exit 2.
+#include "tests/cli/cli_support.hpp"
+#include "tests/support/junit_schemas.hpp"
+
+namespace kms::cli_test {
+namespace {
+
+// A run against `server_args` (a fresh `kmsconf serve`), leaving its exchanges.har in `dir`.
+fs::path recorded_run(const std::string& server_args, const std::string& name) {
+    ServerProcess server(server_args);
+    EXPECT_FALSE(server.url().empty());
+    const fs::path dir = temp_dir(name);
+    kmsconf("--base-url " + server.url() + " --report-dir " + dir.string(), 120);
+    EXPECT_TRUE(fs::exists(dir / "exchanges.har")) << name;
+    return dir / "exchanges.har";
+}
+
+std::set<std::string> failing_checks(const fs::path& summary) {
+    std::set<std::string> out;
+    for (const auto& [id, o] : read_case_outcomes(summary))
+        if (o.verdict == "fail") out.insert(o.checks.begin(), o.checks.end());
+    return out;
+}
+
+TEST(CliJudge, AConformingServersTrafficPassesAndTheReportsAreTheRuns) {
+    const fs::path har = recorded_run("", "judge-clean");
+    const fs::path out = temp_dir("judge-clean-out");
+    auto r = kmsconf("judge " + har.string() + " --report-dir " + out.string());
+    EXPECT_EQ(r.code, 0) << r.output;
+    const auto cases = read_case_outcomes(out / "summary.json");
+    EXPECT_GT(cases.size(), 100u) << "the run's replicates, key reads and polls, each judged";
+    for (const auto& [id, o] : cases) EXPECT_NE(o.verdict, "fail") << id;
+    EXPECT_NE(r.output.find("passed through, not judged"), std::string::npos) << "the other exchanges are counted";
+    EXPECT_EQ(kms::test::junit10_errors(out / "junit.xml"), "");
+    for (const char* f : {"summary.md", "report.html", "exchanges.har"}) EXPECT_TRUE(fs::exists(out / f)) << f;
+
+    // Its own exchanges.har is recorded traffic too: judged again, the same verdicts.
+    const fs::path again = temp_dir("judge-clean-again");
+    auto r2 = kmsconf("judge " + (out / "exchanges.har").string() + " --report-dir " + again.string());
+    EXPECT_EQ(r2.code, 0) << r2.output;
+    EXPECT_EQ(read_case_outcomes(again / "summary.json").size(), cases.size());
+}
+
+TEST(CliJudge, AFaultyServersTrafficFailsOnTheChecksARunFailsItOn) {
+    for (const auto& [fault, check] : std::vector<std::pair<std::string, std::string>>{
+             {"bad-enum", "body_schema"}, {"forget-replicas", "conflict_reported"}, {"problem-status-mismatch", "problem_status"}}) {
+        SCOPED_TRACE(fault);
+        const fs::path har = recorded_run("--fault " + fault, "judge-" + fault);
+        const fs::path out = temp_dir("judge-" + fault + "-out");
+        auto r = kmsconf("judge " + har.string() + " --report-dir " + out.string());
+        EXPECT_EQ(r.code, 1) << r.output;
+        EXPECT_EQ(failing_checks(out / "summary.json"), std::set<std::string>{check}) << r.output;
+    }
+}
+
+TEST(CliJudge, WhatIsNotHarOrHoldsNothingToJudgeIsExit2) {
+    const fs::path dir = temp_dir("judge-bad");
+    std::ofstream(dir / "entry.har") << R"({"log":{"version":"1.2","entries":[{"time":1}]}})";
+    std::ofstream(dir / "empty.har") << R"({"log":{"version":"1.2","entries":[]}})";
+    std::ofstream(dir / "old.har") << R"({"log":{"version":"1.1","entries":[]}})";
+    const std::pair<std::string, std::string> refused[] = {
+        {(dir / "entry.har").string(), "entry.har: at /log/entries/0: no member 'request'"},
+        {(dir / "old.har").string(), "old.har: at /log/version: HAR version '1.1', not 1.2"},
+        {(dir / "empty.har").string(), "nothing to judge: 0 exchanges in 1 file(s)"},
+        {(dir / "missing.har").string(), "missing.har: cannot read"},
+        {"", "no HAR file given"},
+    };
+    for (const auto& [file, message] : refused) {
+        auto r = kmsconf("judge " + file + " --report-dir " + (dir / "out").string());
+        EXPECT_EQ(r.code, 2) << file << "\n" << r.output;
+        EXPECT_NE(r.output.find(message), std::string::npos) << file << "\n" << r.output;
+        EXPECT_FALSE(fs::exists(dir / "out" / "junit.xml")) << "no report for a refused judge";
+    }
+}
+
+}  // namespace
+}  // namespace kms::cli_test

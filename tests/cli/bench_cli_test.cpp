@@ -225,7 +225,11 @@ TEST(BenchCli, OpenLoopReportsCorrectedAndUncorrected) {
     EXPECT_EQ(std::string(b["name"].GetString()), "replicate_valid/open/rate:200/connections:1/manual_time");
     ASSERT_TRUE(b.HasMember("uncorrected_p99_us"));
     EXPECT_EQ(b["target_rate"].GetDouble(), 200);
-    EXPECT_EQ(b["iterations"].GetDouble(), 100);
+    // 100 fall due in the half second; the ones a loaded machine has not sent by its end are
+    // counted as backlog (98 + 2 beside a sanitizer build), never lost.
+    ASSERT_TRUE(b.HasMember("backlog_at_end"));
+    EXPECT_EQ(b["iterations"].GetDouble() + b["backlog_at_end"].GetDouble(), 100);
+    EXPECT_GE(b["iterations"].GetDouble(), 80);
 }
 
 TEST(BenchCli, UsageErrorsExit2) {

@@ -98,6 +98,14 @@ constexpr CheckInfo kCatalogue[] = {
     {CheckId::contract_drift, "contract_drift",
      "docs/contract.md §1: a response fits the revision the run judges by (pinned by --contract, or decided by --contract auto); one that fits only the other revision is drift, naming both: MUST when the revision in force refuses it (a key read without policy under 2026-03-31), SHOULD when it is valid under both but has the other's shape exactly (a 200 {\"status\":...} where operation is declared), informational for members only the other declares, which both allow (a problem with instance or errors under 2026-07-20: RFC 9457 §3.2 extension members).",
      LevelRule::body_shape, Judges::every_answer, "", "no server fault: a server of the other revision (tests/cli/cli_revision_test.cpp, tests/cli/cli_faults_test.cpp)"},
+    {CheckId::client_request_valid, "client_request_valid",
+     "docs/contract.md §2: a client sends a replicate the contract accepts: a uuid key id and a body the request schema accepts (kmsconf judge: informational, MUST under --judge-client).",
+     LevelRule::case_level, Judges::recorded_requests, "",
+     "no server fault: a client's, shown by kmsconf judge (tests/harness/recorded/recorded_cases_test.cpp, tests/cli/cli_judge_test.cpp)"},
+    {CheckId::client_signed, "client_signed",
+     "docs/contract.md §7: a client signs every request with a well-formed EXO2-HMAC-SHA256 Authorization header that, given the secret (--api-secret-file), verifies (kmsconf judge: informational, MUST under --judge-client).",
+     LevelRule::case_level, Judges::recorded_requests, "",
+     "no server fault: a client's, shown by kmsconf judge (tests/harness/recorded/recorded_cases_test.cpp, tests/cli/cli_judge_test.cpp)"},
 };
 
 constexpr bool rows_in_id_order() {
@@ -107,7 +115,7 @@ constexpr bool rows_in_id_order() {
 }
 static_assert(rows_in_id_order(), "kCatalogue's rows are in CheckId order");
 // The last enumerator: a check appended to CheckId moves this line with it.
-static_assert(std::size(kCatalogue) == static_cast<std::size_t>(CheckId::contract_drift) + 1,
+static_assert(std::size(kCatalogue) == static_cast<std::size_t>(CheckId::client_signed) + 1,
               "one row per CheckId");
 
 constexpr bool every_check_shown_failing() {
@@ -126,6 +134,7 @@ const char* describe(Judges judges) {
         case Judges::answers_under_budget: return "every answered case, under --max-response-time-ms only";
         case Judges::cases_expecting_it: return "the cases whose expectation names it";
         case Judges::run_state: return "the run's key-state and operations cases";
+        case Judges::recorded_requests: return "the requests of a recorded client (kmsconf judge)";
     }
     return "?";
 }

@@ -40,6 +40,8 @@ enum class CheckId {
     replica_listed,
     rejection_replicated_nothing,
     contract_drift,
+    client_request_valid,
+    client_signed,
 };
 
 // How the case's level bounds a finding of the check (docs/verdicts.md, "How findings are graded").
@@ -57,6 +59,7 @@ enum class Judges {
     answers_under_budget,  // every answered case, and only with --max-response-time-ms
     cases_expecting_it,    // the cases whose expectation names it (expect.check, or the outcome's)
     run_state,             // the run's own key-state and operations cases (state_checks.hpp)
+    recorded_requests,     // kmsconf judge's client cases: the requests a recorded client sent
 };
 
 // One row per check: everything the reports, --list-checks, the suite schema's list, the docs

@@ -41,6 +41,9 @@ struct JudgeOptions {
     bool strict = false;
     bool verbose = false;
     bool quiet = false;
+    bool judge_client = false;
+    std::string api_key;
+    std::string api_secret_file;
 };
 
 const std::vector<Flag<JudgeOptions>>& judge_flag_table() {
@@ -50,6 +53,20 @@ const std::vector<Flag<JudgeOptions>>& judge_flag_table() {
         for (auto& f : data_and_report_flags<O>()) flags.push_back(std::move(f));
         flags.push_back(switch_flag<O>(FlagSpec("strict", "SHOULD-level (non-strict) findings fail too").carried_by_rerun(),
                                        &O::strict));
+        flags.push_back(switch_flag<O>(FlagSpec("judge-client", "the client's findings (a request the contract refuses, "
+                                                                "a missing or failing signature) fail the run; else "
+                                                                "they are informational")
+                                           .carried_by_rerun(),
+                                       &O::judge_client));
+        flags.push_back(text_flag<O>(FlagSpec("api-key", "the EXO2 API key the client signs with, to verify its "
+                                                         "signatures (default: $EXOSCALE_API_KEY)"),
+                                     &O::api_key));
+        flags.push_back(text_flag<O>(FlagSpec("api-secret-file", "file holding that key's secret on one line "
+                                                                 "(default: $EXOSCALE_API_SECRET); without one, "
+                                                                 "signatures are judged by their form only")
+                                         .refuse_empty()
+                                         .carried_by_rerun(),
+                                     &O::api_secret_file));
         flags.push_back(switch_flag<O>(
             FlagSpec("verbose", "print every exchange as it is judged, and informational findings").short_flag('v'),
             &O::verbose));
@@ -66,6 +83,8 @@ constexpr const char* kUsage =
     "a browser's or Playwright's export) on replicate, the key read or an operation poll, as a run\n"
     "judges the exchanges it sends; every other exchange passes through, counted. Writes\n"
     "<report-dir>/junit.xml, summary.json, summary.md, report.html and exchanges.har.\n"
+    "The recorded replicates are also judged as the client's (suite client): a request the\n"
+    "contract refuses, a missing or failing EXO2 signature; informational unless --judge-client.\n"
     "Exit codes: 0 every MUST held; 1 conformance failures; 2 usage error, a file that is not\n"
     "HAR 1.2 (named with the JSON pointer of its first problem), or nothing to judge.\n\nOptions";
 
@@ -134,7 +153,10 @@ int judge(const JudgeOptions& o) {
         exchanges += files.back().exchanges.size();
     }
     ContractInForce in_force = load_contract_in_force(o.contract, resolve_data_dir(kSchemasDir, o.schemas_dir));
-    const RecordedPlan plan = plan_recorded(files, in_force.replicate(), in_force.reads());
+    ClientJudging client;
+    client.level = o.judge_client ? Level::must : Level::informational;
+    client.credentials = load_credentials(o.api_key, o.api_secret_file);
+    const RecordedPlan plan = plan_recorded(files, in_force.replicate(), in_force.reads(), client);
     if (plan.cases.empty())
         throw CommandStop(kExitUsage, "nothing to judge: " + std::to_string(exchanges) + " exchanges in " +
                                           std::to_string(files.size()) +
@@ -162,6 +184,19 @@ int judge(const JudgeOptions& o) {
             tally.add(rc.c, result);
             cases.push_back(rc.c);
             console.case_finished(rc.c, result);
+        }
+        // The client's own suite, after the server's: what the recorded requests say of it.
+        for (const ClientCase& cc : plan.client) {
+            // The request alone: its exchange is the recorded case's, and kept once in the
+            // reports (exchanges.har judged again must not hold each request twice).
+            CaseResult result;
+            result.requests.push_back(cc.send.request);
+            result.findings = cc.findings;
+            cap_to_case_level(cc.c, result.findings);
+            result.verdict = grade(result.findings);
+            tally.add(cc.c, result);
+            cases.push_back(cc.c);
+            console.case_finished(cc.c, result);
         }
     }
     std::vector<std::string> warnings;

@@ -4,6 +4,9 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <cctype>
+#include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -91,6 +94,32 @@ private:
     std::string file_;
 };
 
+// An ISO 8601 date-time as HAR writes startedDateTime ("2026-12-07T10:00:00.123Z", or with an
+// offset "+01:00"), in Unix seconds; nullopt for anything else.
+std::optional<std::int64_t> unix_seconds(const std::string& text) {
+    int y, mo, d, h, mi, sec, consumed = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &consumed) != 6) return std::nullopt;
+    std::size_t at = static_cast<std::size_t>(consumed);
+    if (at < text.size() && text[at] == '.')
+        for (++at; at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])); ++at) {}
+    std::int64_t offset = 0;
+    if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+        int oh, om;
+        if (std::sscanf(text.c_str() + at + 1, "%2d:%2d", &oh, &om) != 2) return std::nullopt;
+        offset = (text[at] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+    } else if (at >= text.size() || text[at] != 'Z') {
+        return std::nullopt;
+    }
+    std::tm tm{};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    return static_cast<std::int64_t>(timegm(&tm)) - offset;
+}
+
 // The origin-form target of an absolute URL: "/v2/x?y" of "https://h:1/v2/x?y".
 std::optional<std::string> origin_form(const std::string& url) {
     const auto scheme = url.find("://");
@@ -137,6 +166,8 @@ RecordedExchange entry(const Reader& r, const Value& e, const std::string& at) {
                 x.response_body_cut = true;
         x.response = std::move(response);
     }
+    if (const Value* started = r.optional_member(e, "startedDateTime"); started && started->IsString())
+        x.started = unix_seconds(started->GetString());
     const double time = r.number(e, at, "time");
     if (time >= 0) x.time = std::chrono::nanoseconds(static_cast<long long>(time * 1e6));
     if (const Value* comment = r.optional_member(e, "comment"); comment && comment->IsString()) {

@@ -8,6 +8,7 @@
 #include "common/http_types.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -26,6 +27,7 @@ struct RecordedExchange {
     bool request_body_cut = false;   // the recorder kept only part of it (kmsconf: "request body cut ...")
     bool response_body_cut = false;  // likewise (kmsconf's note, or content.size above the text)
     std::chrono::nanoseconds time{0};  // the entry's total time
+    std::optional<std::int64_t> started;  // startedDateTime in Unix seconds, when it reads as one
     std::string comment;               // the entry's comment: kmsconf names the case there
 };
 

@@ -56,6 +56,41 @@ BodyJudgement judge_body(const Contract& replicate, const std::string& body) {
     return {BodyJudgement::Kind::valid, std::string(zone->value.GetString(), zone->value.GetStringLength())};
 }
 
+// What a recorded replicate says of its client: a request the contract refuses, and an
+// Authorization header that is missing, not EXO2-HMAC-SHA256, or (given the secret) wrong.
+std::vector<Finding> client_findings(const RecordedExchange& x, bool id_is_uuid, const BodyJudgement& body,
+                                     const ClientJudging& client) {
+    std::vector<Finding> out;
+    if (!id_is_uuid)
+        out.push_back({CheckId::client_request_valid, Level::must, "the key id in the path is not a uuid: " + x.request.target});
+    else if (body.kind == BodyJudgement::Kind::invalid)
+        out.push_back({CheckId::client_request_valid, Level::must,
+                       "the body is one the request schema refuses: " + printable(x.request.body, 120)});
+    else if (body.kind == BodyJudgement::Kind::unpredictable)
+        out.push_back({CheckId::client_request_valid, Level::should,
+                       "the body reads either way (a repeated member or a lone surrogate escape, RFC 8259 §4, §8.2): " +
+                           printable(x.request.body, 120)});
+    const auto header = find_header(x.request.headers, "Authorization");
+    if (!header) {
+        out.push_back({CheckId::client_signed, Level::must, "no Authorization header: the API wants EXO2-HMAC-SHA256"});
+    } else if (header->find("REDACTED") != std::string::npos) {
+        out.push_back({CheckId::client_signed, Level::informational,
+                       "the Authorization header was redacted in the recording: its signature is not judged"});
+    } else if (!parse_exo2_authorization(*header)) {
+        out.push_back({CheckId::client_signed, Level::must, "not a well-formed EXO2-HMAC-SHA256 Authorization header"});
+    } else if (client.credentials) {
+        // As the server checks it, at the time the request was recorded (else at its expiry).
+        const auto parsed = parse_exo2_authorization(*header);
+        const std::int64_t at = x.started.value_or(parsed->expires - 1);
+        const Exo2Verdict v = verify_exo2(*client.credentials, *header, x.request.method, x.request.target,
+                                          x.request.body, at);
+        if (v != Exo2Verdict::ok)
+            out.push_back({CheckId::client_signed, Level::must,
+                           std::string("the signature does not verify with the given secret: ") + to_string(v)});
+    }
+    return out;
+}
+
 Send send_of(const RecordedExchange& x) {
     Send s;
     s.request = x.request;
@@ -67,7 +102,8 @@ Send send_of(const RecordedExchange& x) {
 
 }  // namespace
 
-RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contract& replicate, const ReadContracts& reads) {
+RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contract& replicate, const ReadContracts& reads,
+                           const ClientJudging& client) {
     RecordedPlan plan;
     std::set<std::pair<std::string, std::string>> replicated;  // (key, zone) answered 2xx so far
     for (std::size_t f = 0; f < files.size(); ++f) {
@@ -134,6 +170,17 @@ RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contrac
                                     "401/403.";
                 }
                 const bool zone = body.kind == BodyJudgement::Kind::valid;
+                ClientCase cc;
+                cc.c = c;
+                cc.c.suite = kClientSuite;
+                cc.c.level = client.level;
+                cc.c.expect = Expectation{};
+                cc.c.requirement = "The client's replicate recorded at " + where +
+                                   " is one the contract accepts (a uuid id, a body the request schema accepts) and "
+                                   "carries a valid EXO2-HMAC-SHA256 signature.";
+                cc.send = rc.send;
+                cc.findings = client_findings(x, is_uuid(op->id), judge_body(replicate, x.request.body), client);
+                plan.client.push_back(std::move(cc));
                 if (zone && x.response && x.response->status / 100 == 2) replicated.insert(pair);
             } else {
                 c.expect.outcome = Outcome::either;

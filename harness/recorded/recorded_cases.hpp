@@ -7,6 +7,9 @@
 #include "harness/contract/contract.hpp"
 #include "harness/recorded/har_reader.hpp"
 #include "harness/run/case_runner.hpp"
+#include "common/exo2_signature.hpp"
+
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -28,9 +31,23 @@ struct RecordedFile {
     std::vector<RecordedExchange> exchanges;
 };
 
+// A recorded replicate judged as the client's request (suite "client"): its findings are
+// client_request_valid and client_signed, at MUST; the caller caps them to the case's level.
+struct ClientCase {
+    Case c;
+    Send send;
+    std::vector<Finding> findings;
+};
+
 struct RecordedPlan {
     std::vector<RecordedCase> cases;
+    std::vector<ClientCase> client;  // one per recorded replicate, in the same order
     std::size_t passed_through = 0;  // exchanges on no operation the contract knows
+};
+
+struct ClientJudging {
+    Level level = Level::informational;       // MUST under --judge-client
+    std::optional<Exo2Credentials> credentials;  // to verify signatures with; none: only their form
 };
 
 // In recording order across the files. A replicate whose body the request schema accepts (and
@@ -39,6 +56,7 @@ struct RecordedPlan {
 // 2xx; one the schema refuses expects a 4xx. Any replicate may be answered 401 or 403: whether
 // its signature holds needs the secret. A key read or a poll expects a status its operation
 // declares.
-RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contract& replicate, const ReadContracts& reads);
+RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contract& replicate, const ReadContracts& reads,
+                           const ClientJudging& client = {});
 
 }  // namespace kms

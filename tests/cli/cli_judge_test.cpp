@@ -36,6 +36,15 @@ TEST(CliJudge, AConformingServersTrafficPassesAndTheReportsAreTheRuns) {
     EXPECT_EQ(kms::test::junit10_errors(out / "junit.xml"), "");
     for (const char* f : {"summary.md", "report.html", "exchanges.har"}) EXPECT_TRUE(fs::exists(out / f)) << f;
 
+    // kmsconf as a client sends what the contract refuses, on purpose: its requests are judged
+    // as the client's (suite client), informational unless --judge-client makes them count.
+    const fs::path strict_client = temp_dir("judge-clean-client");
+    auto rc = kmsconf("judge " + har.string() + " --judge-client --report-dir " + strict_client.string());
+    EXPECT_EQ(rc.code, 1) << rc.output;
+    const auto client_checks = failing_checks(strict_client / "summary.json");
+    EXPECT_TRUE(client_checks.count("client_request_valid")) << rc.output;
+    for (const auto& c : client_checks) EXPECT_EQ(c.rfind("client_", 0), 0u) << c << ": the server's verdicts stay";
+
     // Its own exchanges.har is recorded traffic too: judged again, the same verdicts.
     const fs::path again = temp_dir("judge-clean-again");
     auto r2 = kmsconf("judge " + (out / "exchanges.har").string() + " --report-dir " + again.string());

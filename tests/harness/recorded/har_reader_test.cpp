@@ -69,6 +69,7 @@ TEST(HarReader, ReadsABrowsersShape) {
     EXPECT_EQ(read[0].response->body, "{}");
     EXPECT_FALSE(read[0].response_body_cut);
     EXPECT_EQ(read[0].time, std::chrono::microseconds(12500));
+    EXPECT_EQ(read[0].started, 1796637600) << "startedDateTime in Unix seconds, to verify signatures at";
 }
 
 std::string refusal(const std::string& har) {

@@ -1,0 +1,87 @@
+// Recorded exchanges made cases (harness/recorded/recorded_cases.hpp): the expectation each
+// replicate gets from the contract and the recording, and what its request says of the client.
+#include "harness/recorded/recorded_cases.hpp"
+#include "tests/harness/test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kms {
+namespace {
+
+const Exo2Credentials kCreds{"EXOclienttest", "client-secret"};
+const char* const kKey = "a02baf5a-a3e4-49a0-857b-8a08d276c1c0";
+constexpr std::int64_t kAt = 1796000000;  // when the requests were "recorded"
+
+RecordedExchange replicate(std::string body, std::optional<std::string> authorization, int status = 200,
+                           std::string id = kKey) {
+    RecordedExchange x;
+    x.url = "https://api.example/v2/kms-key/" + id + "/replicate";
+    x.request.method = "POST";
+    x.request.target = "/v2/kms-key/" + id + "/replicate";
+    x.request.body = std::move(body);
+    x.request.headers = {{"Content-Type", "application/json"}};
+    if (authorization) x.request.headers.push_back({"Authorization", *authorization});
+    HttpResponse r;
+    r.status = status;
+    x.response = r;
+    x.started = kAt;
+    x.pointer = "/log/entries/0";
+    return x;
+}
+
+std::string signed_by(const Exo2Credentials& creds, const std::string& body, const std::string& id = kKey) {
+    return exo2_authorization(creds, "POST", "/v2/kms-key/" + id + "/replicate", body, kAt + 600);
+}
+
+std::vector<std::string> client_findings(const RecordedExchange& x, const ClientJudging& judging) {
+    const auto plan = plan_recorded({{"x.har", {x}}}, test::seed_contract(), {}, judging);
+    EXPECT_EQ(plan.client.size(), 1u);
+    std::vector<std::string> out;
+    for (const auto& f : plan.client.front().findings)
+        out.push_back(std::string(name_of(f.check)) + " " + to_string(f.level) + ": " + f.message);
+    return out;
+}
+
+TEST(RecordedClient, ASignedValidRequestSaysNothingOfItsClient) {
+    const std::string body = R"({"zone":"de-fra-1"})";
+    ClientJudging judging{Level::must, kCreds};
+    EXPECT_TRUE(client_findings(replicate(body, signed_by(kCreds, body)), judging).empty());
+}
+
+TEST(RecordedClient, MissingMalformedOrWrongSignaturesAndRefusedBodiesAreTheClients) {
+    const std::string body = R"({"zone":"de-fra-1"})";
+    ClientJudging judging{Level::must, kCreds};
+    EXPECT_EQ(client_findings(replicate(body, std::nullopt), judging),
+              std::vector<std::string>{"client_signed MUST: no Authorization header: the API wants EXO2-HMAC-SHA256"});
+    EXPECT_EQ(client_findings(replicate(body, "Bearer abc"), judging),
+              std::vector<std::string>{"client_signed MUST: not a well-formed EXO2-HMAC-SHA256 Authorization header"});
+    const Exo2Credentials other{"EXOclienttest", "another-secret"};
+    EXPECT_EQ(client_findings(replicate(body, signed_by(other, body)), judging),
+              std::vector<std::string>{"client_signed MUST: the signature does not verify with the given secret: signature does not match"});
+    // Without the secret only the header's form is judged.
+    EXPECT_TRUE(client_findings(replicate(body, signed_by(other, body)), ClientJudging{Level::must, std::nullopt}).empty());
+    EXPECT_EQ(client_findings(replicate(body, "EXO2-HMAC-SHA256 [REDACTED]"), judging),
+              std::vector<std::string>{"client_signed informational: the Authorization header was redacted in the "
+                                       "recording: its signature is not judged"});
+    const std::string bad = R"({"zone":7})";
+    EXPECT_EQ(client_findings(replicate(bad, signed_by(kCreds, bad), 400), judging),
+              std::vector<std::string>{"client_request_valid MUST: the body is one the request schema refuses: {\"zone\":7}"});
+}
+
+TEST(RecordedServer, ExpectationsFollowTheContractAndTheRecording) {
+    const std::string body = R"({"zone":"de-fra-1"})";
+    const auto plan = plan_recorded({{"x.har",
+                                      {replicate(body, std::nullopt, 200), replicate(body, std::nullopt, 400),
+                                       replicate(R"({"zone":7})", std::nullopt, 400),
+                                       replicate(R"({"zone":"a","zone":"b"})", std::nullopt, 400)}}},
+                                    test::seed_contract(), {});
+    ASSERT_EQ(plan.cases.size(), 4u);
+    EXPECT_EQ(plan.cases[0].c.expect.outcome, Outcome::either) << "a first valid replicate: 200 or a 400 problem";
+    EXPECT_EQ(plan.cases[1].c.expect.outcome, Outcome::conflict) << "the zone was answered 2xx before";
+    EXPECT_EQ(plan.cases[2].c.expect.outcome, Outcome::rejected);
+    EXPECT_EQ(plan.cases[3].c.expect.outcome, Outcome::either) << "read either way (RFC 8259 §4)";
+    EXPECT_EQ(plan.cases[0].base_path, "/v2");
+}
+
+}  // namespace
+}  // namespace kms

@@ -180,6 +180,12 @@ int judge(const JudgeOptions& o) {
             if (rc.operation == RecordedOperation::operation_poll) contract = &*reads.get_operation;
             ContractInForce* deciding = rc.operation == RecordedOperation::replicate ? &in_force : nullptr;
             CaseResult result = judge_sends(rc.c, {rc.send}, {*contract, deciding, rc.base_path, std::chrono::milliseconds(0)});
+            if (!rc.state_findings.empty()) {
+                std::vector<Finding> state = rc.state_findings;
+                cap_to_case_level(rc.c, state);
+                for (auto& f : state) result.findings.push_back(std::move(f));
+                result.verdict = grade(result.findings);
+            }
             result.elapsed = rc.send.exchange.elapsed;
             tally.add(rc.c, result);
             cases.push_back(rc.c);

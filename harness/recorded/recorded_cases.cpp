@@ -5,6 +5,11 @@
 #include "harness/run/run_suites.hpp"
 #include "common/text.hpp"
 
+#include "harness/checks/cache_evidence.hpp"
+#include "harness/checks/state_checks.hpp"
+#include "harness/contract/json_text.hpp"
+
+#include <map>
 #include <regex>
 #include <set>
 #include <utility>
@@ -91,6 +96,58 @@ std::vector<Finding> client_findings(const RecordedExchange& x, bool id_is_uuid,
     return out;
 }
 
+// What the recording showed of the replicates' operations so far.
+struct RecordedState {
+    struct Operation {
+        std::string key, zone;
+    };
+    std::map<std::string, Operation> operations;                     // by operation id
+    std::vector<std::pair<std::string, std::string>> succeeded;      // (key, zone), in order
+};
+
+std::optional<rapidjson::Document> json_body(const std::optional<HttpResponse>& response) {
+    if (!response || response->status != 200) return std::nullopt;
+    std::string error;
+    auto doc = parse_response_json(response->body, &error);
+    if (!doc || !doc->IsObject()) return std::nullopt;
+    return doc;
+}
+
+// A replicate answered 200 with an operation: its id is followed in the polls that come after.
+void note_operation(RecordedState& state, const RecordedExchange& x, const std::string& key, const std::string& zone) {
+    auto doc = json_body(x.response);
+    if (!doc) return;
+    auto id = doc->FindMember("id");
+    if (id != doc->MemberEnd() && id->value.IsString()) state.operations[id->value.GetString()] = {to_lower(key), zone};
+}
+
+std::vector<Finding> poll_findings(RecordedState& state, const RecordedExchange& x, const std::string& polled,
+                                   const std::string& base_path) {
+    auto op = state.operations.find(polled);
+    auto doc = json_body(x.response);
+    if (op == state.operations.end() || !doc) return {};  // an operation the recording did not create
+    std::vector<Finding> out = check_polled_operation(*doc, polled, op->second.key, base_path);
+    const std::string s = operation_state_of(*doc);
+    if (is_terminal_state(s))
+        for (auto& f : check_end_state(*doc)) out.push_back(std::move(f));
+    if (s == "success") state.succeeded.emplace_back(op->second.key, op->second.zone);
+    return out;
+}
+
+std::vector<Finding> key_read_findings(const RecordedState& state, const RecordedExchange& x, const std::string& key) {
+    auto doc = json_body(x.response);
+    if (!doc) return {};
+    std::string why;
+    auto read = key_state_from(*doc, &why);
+    if (!read) return {};  // the response checks judge the body's shape
+    std::vector<Finding> out;
+    const auto cached = served_from_cache(*x.response);
+    for (const auto& [k, zone] : state.succeeded)
+        if (k == to_lower(key))
+            for (auto& f : check_replica_listed(*read, zone, cached)) out.push_back(std::move(f));
+    return out;
+}
+
 Send send_of(const RecordedExchange& x) {
     Send s;
     s.request = x.request;
@@ -106,6 +163,7 @@ RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contrac
                            const ClientJudging& client) {
     RecordedPlan plan;
     std::set<std::pair<std::string, std::string>> replicated;  // (key, zone) answered 2xx so far
+    RecordedState state;
     for (std::size_t f = 0; f < files.size(); ++f) {
         for (const auto& x : files[f].exchanges) {
             auto op = classify(x.request);
@@ -182,11 +240,18 @@ RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contrac
                 cc.findings = client_findings(x, is_uuid(op->id), judge_body(replicate, x.request.body), client);
                 plan.client.push_back(std::move(cc));
                 if (zone && x.response && x.response->status / 100 == 2) replicated.insert(pair);
+                if (zone) note_operation(state, x, op->id, body.zone);
             } else {
                 c.expect.outcome = Outcome::either;
                 c.expect.statuses = contract->declared_statuses();
                 c.requirement = std::string(op->operation == RecordedOperation::key_read ? "The key read" : "The operation poll") +
-                                " recorded at " + where + " is answered as its operation declares.";
+                                " recorded at " + where + " is answered as its operation declares" +
+                                (op->operation == RecordedOperation::key_read
+                                     ? ", listing every zone a recorded operation replicated it to with success."
+                                     : ", naming the polled id and the replicated key when a recorded replicate returned it.");
+                rc.state_findings = op->operation == RecordedOperation::key_read
+                                        ? key_read_findings(state, x, op->id)
+                                        : poll_findings(state, x, op->id, op->base_path);
             }
             plan.cases.push_back(std::move(rc));
         }

@@ -24,6 +24,10 @@ struct RecordedCase {
     RecordedOperation operation = RecordedOperation::replicate;
     std::string base_path;  // the URL path before the operation's: "/v2"
     std::string url;        // as recorded
+    // The checks on replicate's effects, across the recording: a poll of an operation a recorded
+    // replicate returned (its id, reference and state), a key read after such an operation
+    // ended in success (the zone listed). At their levels; the caller caps them with the rest.
+    std::vector<Finding> state_findings;
 };
 
 struct RecordedFile {
@@ -55,7 +59,8 @@ struct ClientJudging {
 // not hold, decides which), and a Conflict once the recording has seen that key and zone answered
 // 2xx; one the schema refuses expects a 4xx. Any replicate may be answered 401 or 403: whether
 // its signature holds needs the secret. A key read or a poll expects a status its operation
-// declares.
+// declares. Polls and key reads are also held against what the recording did before them
+// (RecordedCase::state_findings).
 RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contract& replicate, const ReadContracts& reads,
                            const ClientJudging& client = {});
 

@@ -11,7 +11,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-dev libboost-system-dev libboost-program-options-dev
   libssl-dev rapidjson-dev libvalijson-dev libxml2-dev
-  libgtest-dev libgmock-dev libbenchmark-dev  # kmsconf runs its cases on GoogleTest, benches on Google Benchmark
+  libgtest-dev libgmock-dev libbenchmark-dev  # the project's tests (configured with the tool); bench on Google Benchmark
 )
 case ${1:-} in
   "") ;;
@@ -23,7 +23,11 @@ case ${1:-} in
       help2man dpkg-dev file strace python3-yaml  # man pages, the .deb and its test
       clang-14 libclang-rt-14-dev  # the asan preset and scripts/fuzz.sh: libFuzzer, the sanitizers' clang runtime
       haproxy apache2 varnish  # real front ends of tests/stacks/ (ctest -L stacks), each run on a loopback port
-    ) ;;
+      nodejs  # Playwright (npm playwright-core) drives chromium to record a HAR for kmsconf judge (tests/cli/playwright/)
+    )
+    # Debian ships npm apart from nodejs; a nodejs from elsewhere (NodeSource) bundles its own,
+    # which Debian's npm package would collide with: only when there is no npm at all.
+    command -v npm >/dev/null || packages+=(npm) ;;
   *) echo "usage: scripts/setup.sh [--tests]" >&2; exit 2 ;;
 esac
 

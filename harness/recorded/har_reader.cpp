@@ -160,10 +160,13 @@ RecordedExchange entry(const Reader& r, const Value& e, const std::string& at) {
         const Value& content = r.member(res, res_at, "content");
         if (!content.IsObject()) r.fail(res_at + "/content", "not an object");
         response.body = r.body(content, res_at + "/content", "encoding");
-        // A recorder that kept less than it received says so by the size it reports.
-        if (const Value* size = r.optional_member(content, "size"))
-            if (size->IsNumber() && size->GetDouble() > static_cast<double>(response.body.size()))
-                x.response_body_cut = true;
+        // A recorder that kept less than it received says so by the size it reports; one that kept
+        // nothing (Chromium, for a body the page never read) writes no text, and a size of -1
+        // or the body's: the body is unknown, unless the size says it was empty.
+        const Value* size = r.optional_member(content, "size");
+        const double recorded_size = size && size->IsNumber() ? size->GetDouble() : -1;
+        if (!r.optional_member(content, "text")) x.response_body_cut = recorded_size != 0;
+        else if (recorded_size > static_cast<double>(response.body.size())) x.response_body_cut = true;
         x.response = std::move(response);
     }
     if (const Value* started = r.optional_member(e, "startedDateTime"); started && started->IsString())

@@ -253,6 +253,18 @@ RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contrac
                                         ? key_read_findings(state, x, op->id)
                                         : poll_findings(state, x, op->id, op->base_path);
             }
+            // A response body the recorder did not keep whole (a browser keeps none of a body the
+            // page never read; kmsconf cuts at 64 KiB) says nothing of the contract: its shape is
+            // not judged (scope http makes those findings informational), and a Conflict, which
+            // only the body can show, is not asked for.
+            if (x.response_body_cut) {
+                c.scope = Scope::http;
+                c.requirement += " (Its response body was not recorded whole: its shape is not judged.)";
+                if (c.expect.outcome == Outcome::conflict) {
+                    c.expect.outcome = Outcome::either;
+                    c.expect.statuses = {400, 401, 403};
+                }
+            }
             plan.cases.push_back(std::move(rc));
         }
     }

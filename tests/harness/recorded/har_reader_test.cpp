@@ -50,6 +50,18 @@ TEST(HarReader, ReadsBackWhatKmsconfWrote) {
     EXPECT_FALSE(read[2].response) << "status 0: no answer";
 }
 
+TEST(HarReader, ABodyTheRecorderDidNotKeepIsUnknownNotEmpty) {
+    // Chromium keeps none of a body the page never read: no text, size -1 (or the body's).
+    auto entry = [](const std::string& content) {
+        return R"({"log":{"version":"1.2","entries":[{"time":1,"request":{"method":"GET","url":"http://h/v2/x","headers":[]},)"
+               R"("response":{"status":200,"headers":[],"content":)" + content + "}}]}}";
+    };
+    EXPECT_TRUE(parse_har(entry(R"({"size":-1,"mimeType":"application/json"})"), "x")[0].response_body_cut);
+    EXPECT_TRUE(parse_har(entry(R"({"size":120})"), "x")[0].response_body_cut);
+    EXPECT_FALSE(parse_har(entry(R"({"size":0})"), "x")[0].response_body_cut) << "known empty";
+    EXPECT_FALSE(parse_har(entry(R"({"size":2,"text":"{}"})"), "x")[0].response_body_cut);
+}
+
 TEST(HarReader, ReadsABrowsersShape) {
     // As Chromium's DevTools export it: extra members, a base64 response, no postData.
     const std::string har = R"({"log":{"version":"1.2","creator":{"name":"WebInspector","version":"537.36"},

@@ -111,6 +111,10 @@ TEST(HarReader, RefusesWhatIsNotHarNamingTheFirstProblem) {
         R"({"time":1,"request":{"method":"POST","url":"http://h/","headers":[{"name":"a"}]},"response":{"status":0}})";
     EXPECT_EQ(refusal(R"({"log":{"version":"1.2","entries":[)" + bad_header + "]}}"),
               "/log/entries/0/request/headers/0 | x.har: at /log/entries/0/request/headers/0: no member 'value'");
+    const std::string huge_status =
+        R"({"time":1,"request":{"method":"GET","url":"http://h/","headers":[]},"response":{"status":1.11111e+47}})";
+    EXPECT_EQ(refusal(R"({"log":{"version":"1.2","entries":[)" + huge_status + "]}}"),
+              "/log/entries/0/response/status | x.har: at /log/entries/0/response/status: not a status code");
     const std::string bad_base64 =
         R"({"time":1,"request":{"method":"GET","url":"http://h/","headers":[]},)"
         R"("response":{"status":200,"headers":[],"content":{"text":"e30","encoding":"base64"}}})";

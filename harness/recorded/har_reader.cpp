@@ -1,5 +1,7 @@
 #include "harness/recorded/har_reader.hpp"
 
+#include "common/file_reading.hpp"
+
 #include <openssl/evp.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -8,8 +10,6 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 
 namespace kms {
 
@@ -211,11 +211,10 @@ std::vector<RecordedExchange> read_har(const std::filesystem::path& file) {
     if (size > kMaxHarBytes)
         throw HarError(file.string(), "", std::to_string(size) + " bytes, more than the " +
                                               std::to_string(kMaxHarBytes >> 20) + " MiB a HAR file may have here");
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in) throw HarError(file.string(), "", "cannot read");
-    return parse_har(text.str(), file.string());
+    std::string why;
+    const auto text = read_whole_file(file, &why);
+    if (!text) throw HarError(file.string(), "", "cannot read: " + why);
+    return parse_har(*text, file.string());
 }
 
 }  // namespace kms

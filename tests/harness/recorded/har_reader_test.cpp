@@ -6,6 +6,9 @@
 #include "tests/harness/test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
 
 namespace kms {
 namespace {
@@ -122,13 +125,28 @@ TEST(HarReader, RefusesWhatIsNotHarNamingTheFirstProblem) {
               "/log/entries/0/response/content/text | x.har: at /log/entries/0/response/content/text: not valid base64");
 }
 
-TEST(HarReader, AFileTooLargeOrMissingIsRefusedByName) {
+std::string read_refusal(const std::filesystem::path& file) {
     try {
-        read_har("/nonexistent/x.har");
-        FAIL() << "read a file that is not there";
+        read_har(file);
     } catch (const HarError& e) {
-        EXPECT_NE(std::string(e.what()).find("/nonexistent/x.har: cannot read"), std::string::npos) << e.what();
+        return e.what();
     }
+    return "read";
+}
+
+TEST(HarReader, AFileTooLargeOrMissingIsRefusedByName) {
+    EXPECT_EQ(read_refusal("/nonexistent/x.har"), "/nonexistent/x.har: cannot read: No such file or directory");
+    // Over 512 MiB, refused by its size before a byte is read (a sparse file: no disk is used).
+    const auto big = std::filesystem::temp_directory_path() / ("kms-har-too-large-" + std::to_string(::getpid()) + ".har");
+    std::ofstream(big).put('{');
+    std::filesystem::resize_file(big, (512ull << 20) + 1);
+    EXPECT_EQ(read_refusal(big), big.string() + ": 536870913 bytes, more than the 512 MiB a HAR file may have here");
+    std::filesystem::remove(big);
+    // And one of a sane size is read from the disk as parse_har reads its text.
+    const auto small = std::filesystem::temp_directory_path() / ("kms-har-small-" + std::to_string(::getpid()) + ".har");
+    std::ofstream(small) << R"({"log":{"version":"1.2","entries":[]}})";
+    EXPECT_EQ(read_refusal(small), "read");
+    std::filesystem::remove(small);
 }
 
 }  // namespace

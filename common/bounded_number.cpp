@@ -19,15 +19,20 @@ bool all_digits(std::string_view s) {
     return true;
 }
 
-// "1000000", not the "1e+06" that the default stream format prints in messages.
-std::string format_real(double v) {
+}  // namespace
+
+std::string decimal_text(double v) {
     if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
     std::ostringstream s;
+    s.precision(15);
     s << v;
     return s.str();
 }
 
-}  // namespace
+std::string range_text(double min, double max, bool min_exclusive) {
+    return min_exclusive ? "above " + decimal_text(min) + " up to " + decimal_text(max)
+                         : decimal_text(min) + " to " + decimal_text(max);
+}
 
 std::optional<std::int64_t> parse_bounded_integer(std::string_view option, std::string_view text, std::int64_t min,
                                                   std::int64_t max, std::string* error) {
@@ -69,8 +74,8 @@ std::optional<double> parse_bounded_real(std::string_view option, std::string_vi
     }
     const bool in_range = shape_ok && (min_exclusive ? value > min : value >= min) && value <= max;
     if (in_range) return value;
-    *error = std::string(option) + " must be a number " + (min_exclusive ? "above " : "from ") + format_real(min) +
-             (min_exclusive ? " up to " : " to ") + format_real(max) + ", got " + quoted(text);
+    *error = std::string(option) + " must be a number " + (min_exclusive ? "" : "from ") +
+             range_text(min, max, min_exclusive) + ", got " + quoted(text);
     return std::nullopt;
 }
 

@@ -25,4 +25,11 @@ std::optional<std::uint64_t> parse_bounded_unsigned(std::string_view option, std
 std::optional<double> parse_bounded_real(std::string_view option, std::string_view text, double min, double max,
                                          bool min_exclusive, std::string* error);
 
+// A number as the messages, --help and rerun commands write it: "1000000", "0.5", never the
+// "1e+06" of the default stream format; up to 15 significant digits.
+std::string decimal_text(double value);
+
+// The bounds of a flag as its error and its --help state them: "0 to 3600", "above 0 up to 86400".
+std::string range_text(double min, double max, bool min_exclusive);
+
 }  // namespace kms

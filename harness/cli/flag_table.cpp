@@ -6,29 +6,16 @@
 
 #include <boost/program_options.hpp>
 
-#include <cmath>
-#include <sstream>
 
 namespace po = boost::program_options;
 
 namespace kms::cli {
 
-std::string number_text(double value) {
-    std::ostringstream out;
-    if (std::nearbyint(value) == value && std::fabs(value) < 1e15) {
-        out << static_cast<long long>(value);
-    } else {
-        out.precision(15);
-        out << value;
-    }
-    return out.str();
-}
-
 std::string FlagSpec::bounds_text() const {
     switch (kind) {
         case FlagKind::integer:
         case FlagKind::real:
-            return (above_min ? "above " : "") + number_text(min) + (above_min ? " up to " : " to ") + number_text(max);
+            return range_text(min, max, above_min);
         case FlagKind::unsigned_integer:
             return "0 to " + std::to_string(UINT64_MAX);
         case FlagKind::text:

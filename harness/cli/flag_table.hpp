@@ -7,6 +7,8 @@
 // bounds: Program_options' lexical_cast would take "-5" for 2^64-5 and accept "nan").
 #pragma once
 
+#include "common/bounded_number.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -85,9 +87,6 @@ std::optional<std::vector<std::string>> read_flag(const boost::program_options::
 
 // The words a rerun command adds for one flag ("" when it is at its default, or not carried).
 std::string rerun_words(const FlagSpec& spec, const std::vector<std::string>& value);
-
-// A double as a flag's text: "0.5", "10000", never "1e+04".
-std::string number_text(double value);
 
 template <class O>
 std::vector<FlagSpec> specs_of(const std::vector<Flag<O>>& flags) {
@@ -202,7 +201,7 @@ Flag<O> real_flag(FlagSpec spec, double O::*field) {
                 o.*field = std::stod(v.front());
                 return std::string();
             },
-            [field](const O& o) { return std::vector<std::string>{number_text(o.*field)}; }};
+            [field](const O& o) { return std::vector<std::string>{decimal_text(o.*field)}; }};
 }
 
 }  // namespace kms::cli

@@ -70,6 +70,17 @@ std::string regex_problem(const std::string& text) {
 // Never read back: bench writes no rerun line.
 std::vector<std::string> not_carried(const BenchOptions&) { return {}; }
 
+// --progress and --no-progress: switches that set the one optional (check_together refuses both).
+cli::Flag<BenchOptions> progress_flag(const char* name, const char* help, bool progress) {
+    return cli::custom_flag<BenchOptions>(
+        cli::FlagSpec(name, help), cli::FlagKind::switch_flag,
+        [progress](BenchOptions& o, const std::vector<std::string>&) {
+            o.progress = progress;
+            return std::string();
+        },
+        not_carried);
+}
+
 std::vector<cli::Flag<BenchOptions>> make_bench_flags() {
     using O = BenchOptions;
     using cli::FlagSpec;
@@ -118,19 +129,10 @@ std::vector<cli::Flag<BenchOptions>> make_bench_flags() {
         cli::switch_flag<O>(FlagSpec("tls-resume", "https: each new connection resumes the previous one's TLS "
                                                    "session (default: a full handshake every time)"),
                             &O::tls_resume),
-        cli::custom_flag<O>(FlagSpec("progress", "print a progress line every second (default when stderr is a "
-                                                 "terminal or --duration >= 10)"),
-                            cli::FlagKind::switch_flag, [](O& o, const std::vector<std::string>&) {
-                                o.progress = true;
-                                return std::string();
-                            },
-                            not_carried),
-        cli::custom_flag<O>(FlagSpec("no-progress", "never print progress lines"), cli::FlagKind::switch_flag,
-                            [](O& o, const std::vector<std::string>&) {
-                                o.progress = false;
-                                return std::string();
-                            },
-                            not_carried),
+        progress_flag("progress", "print a progress line every second (default when stderr is a terminal or "
+                                  "--duration >= 10)",
+                      true),
+        progress_flag("no-progress", "never print progress lines", false),
         cli::text_flag<O>(FlagSpec("filter", "only benchmarks whose name matches this regex"), &O::filter,
                           regex_problem),
     };

@@ -51,27 +51,14 @@ const std::vector<Flag<JudgeOptions>>& judge_flag_table() {
     static const std::vector<Flag<O>> table = [] {
         std::vector<Flag<O>> flags = {contract_flag<O>()};
         for (auto& f : data_and_report_flags<O>()) flags.push_back(std::move(f));
-        flags.push_back(switch_flag<O>(FlagSpec("strict", "SHOULD-level (non-strict) findings fail too").carried_by_rerun(),
-                                       &O::strict));
+        flags.push_back(strict_flag<O>());
         flags.push_back(switch_flag<O>(FlagSpec("judge-client", "the client's findings (a request the contract refuses, "
                                                                 "a missing or failing signature) fail the run; else "
                                                                 "they are informational")
                                            .carried_by_rerun(),
                                        &O::judge_client));
-        flags.push_back(text_flag<O>(FlagSpec("api-key", "the EXO2 API key the client signs with, to verify its "
-                                                         "signatures (default: $EXOSCALE_API_KEY)"),
-                                     &O::api_key));
-        flags.push_back(text_flag<O>(FlagSpec("api-secret-file", "file holding that key's secret on one line "
-                                                                 "(default: $EXOSCALE_API_SECRET); without one, "
-                                                                 "signatures are judged by their form only")
-                                         .refuse_empty()
-                                         .carried_by_rerun(),
-                                     &O::api_secret_file));
-        flags.push_back(switch_flag<O>(
-            FlagSpec("verbose", "print every exchange as it is judged, and informational findings").short_flag('v'),
-            &O::verbose));
-        flags.push_back(switch_flag<O>(
-            FlagSpec("quiet", "print only the final count line (and warnings and errors)").short_flag('q'), &O::quiet));
+        for (auto& f : credential_flags<O>()) flags.push_back(std::move(f));
+        for (auto& f : console_flags<O>()) flags.push_back(std::move(f));
         return flags;
     }();
     return table;
@@ -84,7 +71,9 @@ constexpr const char* kUsage =
     "judges the exchanges it sends; every other exchange passes through, counted. Writes\n"
     "<report-dir>/junit.xml, summary.json, summary.md, report.html and exchanges.har.\n"
     "The recorded replicates are also judged as the client's (suite client): a request the\n"
-    "contract refuses, a missing or failing EXO2 signature; informational unless --judge-client.\n"
+    "contract refuses, a missing or failing EXO2 signature (verified given the client's key and\n"
+    "secret, --api-key and --api-secret-file or the environment; else by its form only);\n"
+    "informational unless --judge-client.\n"
     "Exit codes: 0 every MUST held; 1 conformance failures; 2 usage error, a file that is not\n"
     "HAR 1.2 (named with the JSON pointer of its first problem), or nothing to judge.\n\nOptions";
 

@@ -94,8 +94,7 @@ std::vector<Flag<RunOptions>> make_run_flags() {
                             .between(0, kMaxStrayGraceMs)
                             .carried_by_rerun(),
                         &O::stray_grace_ms),
-        switch_flag<O>(FlagSpec("strict", "SHOULD-level (non-strict) findings fail the run too").carried_by_rerun(),
-                       &O::strict),
+        strict_flag<O>(),
         unsigned_flag<O>(FlagSpec("seed", "seed of the generated cases, {bounds} (same seed, same ids and bytes)")
                              .defaults_to("1")
                              .carried_by_rerun(),
@@ -106,12 +105,9 @@ std::vector<Flag<RunOptions>> make_run_flags() {
                             .between(0, kMaxGenerated)
                             .carried_by_rerun(),
                         &O::generated),
-        switch_flag<O>(FlagSpec("verbose", "print every case as it runs, and informational findings").short_flag('v'),
-                       &O::verbose),
-        switch_flag<O>(FlagSpec("quiet", "print only the final count line (and warnings and errors)").short_flag('q'),
-                       &O::quiet),
     };
     flags.insert(flags.end(), own.begin(), own.end());
+    for (auto& f : console_flags<O>()) flags.push_back(std::move(f));
     return flags;
 }
 
@@ -133,25 +129,31 @@ po::options_description describe() {
     return desc;
 }
 
-std::string default_report_dir() {
-    for (const auto& f : run_flag_table())
-        if (f.spec.name == "report-dir") return f.spec.default_text.value_or("");
-    return "";
+// Where a run would write its reports, as the parsed flags say: none for --list, --list-checks
+// and --dry-run (which write none) and for --help and --version.
+std::string report_dir_of(const po::variables_map& vm) {
+    if (vm.count("help") || vm.count("version")) return {};
+    for (const char* writes_none : {"list", "list-checks", "dry-run"})
+        if (vm.count(writes_none) && vm[writes_none].as<bool>()) return {};
+    return vm.count("report-dir") ? vm["report-dir"].as<std::string>() : std::string();
 }
 
-// After an unknown flag: the rest read leniently, only to learn where the refused run's
-// reports would have gone (empty when it would have written none).
+// After an unknown flag: those few flags read leniently, from their rows of the table, only to
+// learn where the refused run's reports would have gone.
 std::string report_dir_despite_unknown_flag(int argc, char** argv) {
     try {
-        RunOptions lenient;
+        std::vector<FlagSpec> specs;
+        for (const auto& f : run_flag_table())
+            if (f.spec.name == "report-dir" || f.spec.name == "list" || f.spec.name == "list-checks" ||
+                f.spec.name == "dry-run")
+                specs.push_back(f.spec);
         po::options_description dirs;
-        dirs.add_options()("report-dir", po::value(&lenient.report_dir)->default_value(default_report_dir()))(
-            "list", po::bool_switch(&lenient.list))("list-checks", po::bool_switch(&lenient.list_checks))(
-            "dry-run", po::bool_switch(&lenient.dry_run))("help,h", "")("version", "");
+        describe_flags(dirs, specs);
+        dirs.add_options()("help,h", "")("version", "");
         po::variables_map lvm;
         po::store(po::command_line_parser(argc, argv).options(dirs).style(strict_command_line_style()).allow_unregistered().run(), lvm);
         po::notify(lvm);
-        if (lenient.sends() && !lvm.count("help") && !lvm.count("version")) return lenient.report_dir;
+        return report_dir_of(lvm);
     } catch (const po::error&) {
     }
     return {};
@@ -194,8 +196,7 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
     }
     // Where a run would have written its reports, read before any value is checked: a refused
     // run still removes the previous run's, so that CI never publishes a stale green report.
-    const bool sends = !vm["list"].as<bool>() && !vm["list-checks"].as<bool>() && !vm["dry-run"].as<bool>();
-    if (sends) *report_dir = vm["report-dir"].as<std::string>();
+    *report_dir = report_dir_of(vm);
     std::string error;
     const bool stored = store_flags(vm, run_flag_table(), o, &error);
     if (!stray.empty())

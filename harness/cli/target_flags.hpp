@@ -1,7 +1,7 @@
 // The flags the commands share, defined once: the target (base URL, TLS, credentials, key and
 // zone) and the per-request deadline (run and bench), where the data and the reports are (run,
-// bench and judge), the contract (run and judge). Each command's options type has the fields by
-// these names.
+// bench and judge), the contract, --strict and the console's (run and judge). Each command's
+// options type has the fields by these names.
 #pragma once
 
 #include "harness/cli/flag_table.hpp"
@@ -64,7 +64,39 @@ Flag<O> contract_flag() {
                         &O::contract);
 }
 
-// The target's flags, then data_and_report_flags.
+// What a run or a judge prints, and whether SHOULD findings fail it.
+template <class O>
+Flag<O> strict_flag() {
+    return switch_flag<O>(FlagSpec("strict", "SHOULD-level (non-strict) findings fail the run too").carried_by_rerun(),
+                          &O::strict);
+}
+
+template <class O>
+std::vector<Flag<O>> console_flags() {
+    return {
+        switch_flag<O>(FlagSpec("verbose", "print every case as it is judged, and informational findings").short_flag('v'),
+                       &O::verbose),
+        switch_flag<O>(FlagSpec("quiet", "print only the final count line (and warnings and errors)").short_flag('q'),
+                       &O::quiet),
+    };
+}
+
+// The EXO2 credentials: a run and a bench sign with them, a judge verifies a client's signatures.
+template <class O>
+std::vector<Flag<O>> credential_flags() {
+    return {
+        // A rerun reads the key from the environment, never from the command line it prints.
+        text_flag<O>(FlagSpec("api-key", "EXO2 API key (default: $EXOSCALE_API_KEY)")
+                         .carried_by_rerun("\"$EXOSCALE_API_KEY\""),
+                     &O::api_key),
+        text_flag<O>(FlagSpec("api-secret-file", "file holding the API secret on one line (default: $EXOSCALE_API_SECRET)")
+                         .refuse_empty()
+                         .carried_by_rerun(),
+                     &O::api_secret_file),
+    };
+}
+
+// The target's flags, then credential_flags and data_and_report_flags.
 template <class O>
 std::vector<Flag<O>> target_flags() {
     std::vector<Flag<O>> flags = {
@@ -88,21 +120,15 @@ std::vector<Flag<O>> target_flags() {
                      &O::ca_file),
         switch_flag<O>(FlagSpec("insecure", "do not verify the server's TLS certificate").carried_by_rerun(),
                        &O::insecure),
-        // A rerun reads the key from the environment, never from the command line it prints.
-        text_flag<O>(FlagSpec("api-key", "EXO2 API key (default: $EXOSCALE_API_KEY)")
-                         .carried_by_rerun("\"$EXOSCALE_API_KEY\""),
-                     &O::api_key),
-        text_flag<O>(FlagSpec("api-secret-file", "file holding the API secret on one line (default: $EXOSCALE_API_SECRET)")
-                         .refuse_empty()
-                         .carried_by_rerun(),
-                     &O::api_secret_file),
+    };
+    for (auto& f : credential_flags<O>()) flags.push_back(std::move(f));
+    flags.push_back(
         integer_flag<O>(FlagSpec("timeout-ms", "deadline per request in ms, {bounds} (kmsconf run: for the response "
                                                "once connected; bench: connect, write and response)")
                             .defaults_to("10000")
                             .between(1, kMaxTimeoutMs)
                             .carried_by_rerun(),
-                        &O::timeout_ms),
-    };
+                        &O::timeout_ms));
     for (auto& f : data_and_report_flags<O>()) flags.push_back(std::move(f));
     return flags;
 }

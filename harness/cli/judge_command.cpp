@@ -12,12 +12,8 @@
 #include "harness/recorded/recorded_cases.hpp"
 #include "harness/report/console_cases.hpp"
 #include "harness/report/console_summary.hpp"
-#include "harness/report/har_writer.hpp"
-#include "harness/report/html_report.hpp"
-#include "harness/report/junit_writer.hpp"
 #include "harness/report/report_files.hpp"
-#include "harness/report/summary_json.hpp"
-#include "harness/report/summary_markdown.hpp"
+#include "harness/report/run_reports.hpp"
 #include "harness/run/contract_in_force.hpp"
 #include "common/command_line.hpp"
 
@@ -26,7 +22,6 @@
 #include <iostream>
 
 namespace po = boost::program_options;
-namespace fs = std::filesystem;
 
 namespace kms::cli {
 
@@ -206,22 +201,13 @@ int judge(const JudgeOptions& o) {
     const std::string rerun = rerun_words(o);
     bool written = true;
     try {
-        write_run_junit(fs::path(o.report_dir) / "junit.xml", tally, info, {o.junit_prefix, &cases});
-        write_summary_json(tally, info, fs::path(o.report_dir) / "summary.json");
-        write_summary_markdown(fs::path(o.report_dir) / "summary.md", tally, info, {rerun});
-        write_html_report(fs::path(o.report_dir) / "report.html", tally, info, {rerun});
-        write_har(fs::path(o.report_dir) / "exchanges.har", tally, info);
+        write_run_reports(o.report_dir, tally, info, {o.junit_prefix, &cases, rerun});
     } catch (const std::exception& e) {
         std::cerr << "kmsconf judge: " << e.what() << "\n";
         written = false;
     }
     if (!o.quiet) std::cout << console_summary(tally, {o.strict, false, rerun}, style);
-    std::cout << "\nkmsconf judge: " << tally.passed(o.strict) << " passed, " << tally.failed(o.strict) << " failed, "
-              << tally.count(Verdict::skipped) << " skipped\n"
-              << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
-              << " informational) in " << info.target_label() << ", contract " << info.contract_revision
-              << "; reports in " << o.report_dir << "/\n";
-    for (const auto& w : warnings) std::cout << "kmsconf judge: warning: " << w << "\n";
+    std::cout << count_lines("kmsconf judge", tally, info, "in", o.report_dir);
     if (!written) return kExitUsage;
     return tally.failed(o.strict) > 0 ? kExitFailures : kExitOk;
 }

@@ -17,12 +17,8 @@
 #include "harness/cases/curl_command.hpp"
 #include "harness/report/console_cases.hpp"
 #include "harness/report/console_summary.hpp"
-#include "harness/report/har_writer.hpp"
-#include "harness/report/html_report.hpp"
-#include "harness/report/junit_writer.hpp"
 #include "harness/report/report_files.hpp"
-#include "harness/report/summary_json.hpp"
-#include "harness/report/summary_markdown.hpp"
+#include "harness/report/run_reports.hpp"
 #include "harness/run/case_loop.hpp"
 #include "harness/run/case_runner.hpp"
 #include "harness/run/contract_in_force.hpp"
@@ -145,29 +141,15 @@ ClientOptions client_options(const RunOptions& o) {
     return co;
 }
 
-// junit.xml, summary.json, summary.md, report.html, exchanges.har, all from the tally; false when one could
-// not be written (checked writable up front, but a disk can fill up).
+// The five reports (report/run_reports.hpp); false when one could not be written.
 bool write_reports(const RunOptions& o, const PreparedRun& plan, const RunTally& tally, const RunInfo& info) {
     try {
-        write_run_junit(fs::path(o.report_dir) / "junit.xml", tally, info, {o.junit_prefix, &plan.cases});
-        write_summary_json(tally, info, fs::path(o.report_dir) / "summary.json");
-        write_summary_markdown(fs::path(o.report_dir) / "summary.md", tally, info, {rerun_flags(o)});
-        write_html_report(fs::path(o.report_dir) / "report.html", tally, info, {rerun_flags(o)});
-        write_har(fs::path(o.report_dir) / "exchanges.har", tally, info);
+        write_run_reports(o.report_dir, tally, info, {o.junit_prefix, &plan.cases, rerun_flags(o)});
         return true;
     } catch (const std::exception& e) {
         std::cerr << "kmsconf: " << e.what() << "\n";
         return false;
     }
-}
-
-void print_summary(const RunOptions& o, const RunTally& tally, const RunInfo& info) {
-    std::cout << "\nkmsconf: " << tally.passed(o.strict) << " passed, " << tally.failed(o.strict) << " failed, "
-              << tally.count(Verdict::skipped) << " skipped\n"
-              << "  (" << tally.count(Verdict::non_strict) << " non-strict, " << tally.count(Verdict::informational)
-              << " informational) against " << info.target_label() << ", contract " << info.contract_revision
-              << "; reports in " << o.report_dir << "/\n";
-    for (const auto& w : info.warnings) std::cout << "kmsconf: warning: " << w << "\n";
 }
 
 // The exit code of a run that sent its cases.
@@ -213,7 +195,7 @@ int run_cases(const RunOptions& o, const PreparedRun& plan, const Target& target
     const bool reports_written = write_reports(o, plan, tally, info);
     if (!o.quiet)
         std::cout << console_summary(tally, {o.strict, o.max_response_time_ms > 0, rerun_flags(o)}, style);
-    print_summary(o, tally, info);
+    std::cout << count_lines("kmsconf", tally, info, "against", o.report_dir);
     return run_verdict(o, tally, reports_written, outcome.broken);
 }
 

@@ -158,18 +158,11 @@ int judge(const JudgeOptions& o) {
         for (std::size_t i = 0; i < plan.cases.size(); ++i) {
             const RecordedCase& rc = plan.cases[i];
             console.case_started(rc.c, i + 1, plan.cases.size());
-            const ReadContracts& reads = in_force.reads();
-            const Contract* contract = &in_force.replicate();
-            if (rc.operation == RecordedOperation::key_read) contract = &*reads.get_kms_key;
-            if (rc.operation == RecordedOperation::operation_poll) contract = &*reads.get_operation;
+            // Planned with these same reads: an exchange without its contract passed through.
+            const Contract& contract = *contract_of(rc.operation, in_force.replicate(), in_force.reads());
             ContractInForce* deciding = rc.operation == RecordedOperation::replicate ? &in_force : nullptr;
-            CaseResult result = judge_sends(rc.c, {rc.send}, {*contract, deciding, rc.base_path, std::chrono::milliseconds(0)});
-            if (!rc.state_findings.empty()) {
-                std::vector<Finding> state = rc.state_findings;
-                cap_to_case_level(rc.c, state);
-                for (auto& f : state) result.findings.push_back(std::move(f));
-                result.verdict = grade(result.findings);
-            }
+            CaseResult result = judge_sends(rc.c, {rc.send}, {contract, deciding, rc.base_path, std::chrono::milliseconds(0)});
+            add_findings(rc.c, result, rc.state_findings);
             result.elapsed = rc.send.exchange.elapsed;
             tally.add(rc.c, result);
             cases.push_back(rc.c);
@@ -180,10 +173,8 @@ int judge(const JudgeOptions& o) {
             // The request alone: its exchange is the recorded case's, and kept once in the
             // reports (exchanges.har judged again must not hold each request twice).
             CaseResult result;
-            result.requests.push_back(cc.send.request);
-            result.findings = cc.findings;
-            cap_to_case_level(cc.c, result.findings);
-            result.verdict = grade(result.findings);
+            result.requests.push_back(cc.request);
+            add_findings(cc.c, result, cc.findings);
             tally.add(cc.c, result);
             cases.push_back(cc.c);
             console.case_finished(cc.c, result);

@@ -159,6 +159,15 @@ Send send_of(const RecordedExchange& x) {
 
 }  // namespace
 
+const Contract* contract_of(RecordedOperation operation, const Contract& replicate, const ReadContracts& reads) {
+    switch (operation) {
+        case RecordedOperation::replicate: return &replicate;
+        case RecordedOperation::key_read: return reads.get_kms_key ? &*reads.get_kms_key : nullptr;
+        case RecordedOperation::operation_poll: return reads.get_operation ? &*reads.get_operation : nullptr;
+    }
+    return nullptr;
+}
+
 RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contract& replicate, const ReadContracts& reads,
                            const ClientJudging& client) {
     RecordedPlan plan;
@@ -167,11 +176,7 @@ RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contrac
     for (std::size_t f = 0; f < files.size(); ++f) {
         for (const auto& x : files[f].exchanges) {
             auto op = classify(x.request);
-            const Contract* contract = !op ? nullptr
-                                       : op->operation == RecordedOperation::replicate ? &replicate
-                                       : op->operation == RecordedOperation::key_read
-                                           ? (reads.get_kms_key ? &*reads.get_kms_key : nullptr)
-                                           : (reads.get_operation ? &*reads.get_operation : nullptr);
+            const Contract* contract = op ? contract_of(op->operation, replicate, reads) : nullptr;
             if (!contract) {
                 ++plan.passed_through;
                 continue;
@@ -187,13 +192,12 @@ RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contrac
             c.file = files[f].label;
             c.line = 1;
             c.level = Level::must;
-            c.request.method = x.request.method;
-            c.request.body = x.request.body;
-            c.request.body_is_raw = true;
             const std::string where = files[f].label + " " + x.pointer + " (" + x.request.method + " " + x.url + ")";
             if (op->operation == RecordedOperation::replicate) {
-                BodyJudgement body = judge_body(replicate, x.request.body);
-                if (!is_uuid(op->id)) body = {BodyJudgement::Kind::invalid, ""};
+                // Read once: the client's findings below say why a body or id is refused.
+                const BodyJudgement read_body = judge_body(replicate, x.request.body);
+                const bool uuid_id = is_uuid(op->id);
+                const BodyJudgement body = uuid_id ? read_body : BodyJudgement{BodyJudgement::Kind::invalid, ""};
                 const auto pair = std::make_pair(to_lower(op->id), body.zone);
                 // A recording cannot tell a valid signature from a wrong one (that needs the
                 // secret): 401 or 403 is a conforming answer to any of its requests (RFC 9110
@@ -236,8 +240,8 @@ RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contrac
                 cc.c.requirement = "The client's replicate recorded at " + where +
                                    " is one the contract accepts (a uuid id, a body the request schema accepts) and "
                                    "carries a valid EXO2-HMAC-SHA256 signature.";
-                cc.send = rc.send;
-                cc.findings = client_findings(x, is_uuid(op->id), judge_body(replicate, x.request.body), client);
+                cc.request = x.request;
+                cc.findings = client_findings(x, uuid_id, read_body, client);
                 plan.client.push_back(std::move(cc));
                 if (zone && x.response && x.response->status / 100 == 2) replicated.insert(pair);
                 if (zone) note_operation(state, x, op->id, body.zone);

@@ -39,7 +39,7 @@ struct RecordedFile {
 // client_request_valid and client_signed, at MUST; the caller caps them to the case's level.
 struct ClientCase {
     Case c;
-    Send send;
+    HttpRequest request;  // alone: its exchange is the recorded case's, judged (and reported) once
     std::vector<Finding> findings;
 };
 
@@ -53,6 +53,10 @@ struct ClientJudging {
     Level level = Level::informational;       // MUST under --judge-client
     std::optional<Exo2Credentials> credentials;  // to verify signatures with; none: only their form
 };
+
+// The contract an operation's exchanges are judged by: the replicate's, or the revision's read
+// operation (nullptr when the revision declares none: its exchanges pass through).
+const Contract* contract_of(RecordedOperation operation, const Contract& replicate, const ReadContracts& reads);
 
 // In recording order across the files. A replicate whose body the request schema accepts (and
 // whose id is a uuid) expects 200 or a 400 problem (the account's state, which the recording does

@@ -54,6 +54,12 @@ void cap_to_case_level(const Case& c, std::vector<Finding>& findings) {
     for (auto& f : findings) f.level = milder(f.level, level_ceiling(c, f.check));
 }
 
+void add_findings(const Case& c, CaseResult& result, std::vector<Finding> findings) {
+    cap_to_case_level(c, findings);
+    for (auto& f : findings) result.findings.push_back(std::move(f));
+    result.verdict = grade(result.findings);
+}
+
 std::vector<Finding> judge_exchange(const Contract& contract, const Case& c, const HttpRequest& request,
                                     const Exchange& exchange, const std::string& base_path,
                                     std::chrono::milliseconds max_response_time, bool last, int resent_429) {

@@ -144,6 +144,10 @@ Verdict grade(const std::vector<Finding>& findings);
 // exchange itself failed, whatever was asked.
 Level level_ceiling(const Case& c, CheckId check);
 
+// Adds findings made apart from the case's exchanges (a recording's state checks, a recorded
+// client's request) to `result`, capped to the case's level like the rest, and grades it again.
+void add_findings(const Case& c, CaseResult& result, std::vector<Finding> findings);
+
 // Lowers every finding above its ceiling to it; never raises one. The one place where case
 // levels apply to findings: the checks report the level the contract gives a breach.
 void cap_to_case_level(const Case& c, std::vector<Finding>& findings);

@@ -103,19 +103,19 @@ bool check_judged(CheckId check, const RunTally::Entry& e, bool latency_budget) 
     if (e.result.verdict == Verdict::skipped) return false;
     for (const auto& f : e.result.findings)
         if (f.check == check) return true;
-    // A recorded client's case (kmsconf judge) is judged by the client checks alone: it holds
-    // the server's exchange, which the recorded case of the same request judges.
-    if (e.c.suite == kClientSuite) return check_info(check).judges == Judges::recorded_requests;
+    // A recorded client's case (kmsconf judge) holds its request and no exchange: the recorded
+    // case of the same request holds that. Unanswered, only the client checks judge it.
+    const bool client = e.c.suite == kClientSuite;
     // What the check's row says it judges; -Wswitch (an error here) wants every Judges handled.
     switch (check_info(check).judges) {
-        case Judges::every_case: return true;
+        case Judges::every_case: return !client;
         case Judges::every_answer: return answered(e);
         case Judges::answers_under_budget: return latency_budget && answered(e);
         case Judges::cases_expecting_it: return e.c.expect.check == check && answered(e);
         case Judges::run_state:
             // The stateful run makes its own cases in these two suites (stateful_run.hpp).
             return (e.c.suite == kKeyStateSuite || e.c.suite == kOperationsSuite) && answered(e);
-        case Judges::recorded_requests: return e.c.suite == kClientSuite;
+        case Judges::recorded_requests: return client;
     }
     return false;
 }

@@ -154,6 +154,22 @@ TEST(ConsoleSummary, TheChecksOnReplicatesEffectsJudgeTheStatefulRunsOwnCases) {
     EXPECT_EQ(count_check(t, CheckId::contract_drift, {}).judged(), 6);
 }
 
+TEST(ConsoleSummary, ARecordedClientsCasesCountForTheClientChecksAlone) {
+    RunTally t = canned_run();
+    CaseResult request_only;  // kmsconf judge's client case: the request, no exchange of its own
+    request_only.requests.push_back(test::replicate_request());
+    request_only.verdict = Verdict::informational;
+    request_only.findings = {{CheckId::client_signed, Level::informational, "redacted"}};
+    t.add(named("client", "file-1-entry-1"), request_only);
+    request_only.findings.clear();
+    request_only.verdict = Verdict::pass;
+    t.add(named("client", "file-1-entry-2"), request_only);
+    EXPECT_EQ(count_check(t, CheckId::client_signed, {}).judged(), 2);
+    EXPECT_EQ(count_check(t, CheckId::client_request_valid, {}).judged(), 2);
+    EXPECT_EQ(count_check(t, CheckId::response_in_time, {}).judged(), 4) << "canned_run's 4 that ran, no client case";
+    EXPECT_EQ(count_check(t, CheckId::body_schema, {}).judged(), 4);
+}
+
 TEST(ConsoleSummary, ListsFailuresWithRerunCommandsAndTheSlowestCases) {
     SummaryOptions o;
     o.rerun_flags = "--base-url http://127.0.0.1:9/v2";

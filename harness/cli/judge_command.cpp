@@ -140,10 +140,11 @@ int judge(const JudgeOptions& o) {
     ClientJudging client;
     client.level = o.judge_client ? Level::must : Level::informational;
     client.credentials = load_credentials(o.api_key, o.api_secret_file);
-    const RecordedPlan plan = plan_recorded(files, in_force.replicate(), in_force.reads(), client);
+    const std::size_t file_count = files.size();
+    RecordedPlan plan = plan_recorded(std::move(files), in_force.replicate(), in_force.reads(), client);
     if (plan.cases.empty())
         throw CommandStop(kExitUsage, "nothing to judge: " + std::to_string(exchanges) + " exchanges in " +
-                                          std::to_string(files.size()) +
+                                          std::to_string(file_count) +
                                           " file(s), none on replicate, the key read or an operation poll");
 
     const ConsoleStyle style = ConsoleStyle::detect(stdout);
@@ -156,17 +157,20 @@ int judge(const JudgeOptions& o) {
     {
         const ProgressGuard guard(std::cout, progress, o.quiet);
         for (std::size_t i = 0; i < plan.cases.size(); ++i) {
-            const RecordedCase& rc = plan.cases[i];
+            RecordedCase& rc = plan.cases[i];
             console.case_started(rc.c, i + 1, plan.cases.size());
             // Planned with these same reads: an exchange without its contract passed through.
             const Contract& contract = *contract_of(rc.operation, in_force.replicate(), in_force.reads());
             ContractInForce* deciding = rc.operation == RecordedOperation::replicate ? &in_force : nullptr;
-            CaseResult result = judge_sends(rc.c, {rc.send}, {contract, deciding, rc.base_path, std::chrono::milliseconds(0)});
+            const auto elapsed = rc.send.exchange.elapsed;
+            std::vector<Send> sends;
+            sends.push_back(std::move(rc.send));  // the recorded bytes move on into the tally, uncopied
+            CaseResult result = judge_sends(rc.c, std::move(sends), {contract, deciding, rc.base_path, std::chrono::milliseconds(0)});
             add_findings(rc.c, result, rc.state_findings);
-            result.elapsed = rc.send.exchange.elapsed;
-            tally.add(rc.c, result);
-            cases.push_back(rc.c);
+            result.elapsed = elapsed;
             console.case_finished(rc.c, result);
+            cases.push_back(rc.c);
+            tally.add(rc.c, std::move(result));
         }
         // The client's own suite, after the server's: what the recorded requests say of it.
         for (const ClientCase& cc : plan.client) {
@@ -175,9 +179,9 @@ int judge(const JudgeOptions& o) {
             CaseResult result;
             result.requests.push_back(cc.request);
             add_findings(cc.c, result, cc.findings);
-            tally.add(cc.c, result);
-            cases.push_back(cc.c);
             console.case_finished(cc.c, result);
+            cases.push_back(cc.c);
+            tally.add(cc.c, std::move(result));
         }
     }
     std::vector<std::string> warnings;

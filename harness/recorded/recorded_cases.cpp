@@ -148,12 +148,13 @@ std::vector<Finding> key_read_findings(const RecordedState& state, const Recorde
     return out;
 }
 
-Send send_of(const RecordedExchange& x) {
+// Takes the exchange's bytes: a recorded body is held once, by its case.
+Send send_of(RecordedExchange&& x) {
     Send s;
-    s.request = x.request;
-    if (x.response) s.exchange.response = *x.response;
-    else s.exchange.error = TransportError::read;  // the client got no answer
     s.exchange.elapsed = x.time;
+    s.request = std::move(x.request);
+    if (x.response) s.exchange.response = std::move(*x.response);
+    else s.exchange.error = TransportError::read;  // the client got no answer
     return s;
 }
 
@@ -168,13 +169,13 @@ const Contract* contract_of(RecordedOperation operation, const Contract& replica
     return nullptr;
 }
 
-RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contract& replicate, const ReadContracts& reads,
+RecordedPlan plan_recorded(std::vector<RecordedFile> files, const Contract& replicate, const ReadContracts& reads,
                            const ClientJudging& client) {
     RecordedPlan plan;
     std::set<std::pair<std::string, std::string>> replicated;  // (key, zone) answered 2xx so far
     RecordedState state;
     for (std::size_t f = 0; f < files.size(); ++f) {
-        for (const auto& x : files[f].exchanges) {
+        for (auto& x : files[f].exchanges) {
             auto op = classify(x.request);
             const Contract* contract = op ? contract_of(op->operation, replicate, reads) : nullptr;
             if (!contract) {
@@ -185,7 +186,6 @@ RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contrac
             rc.operation = op->operation;
             rc.base_path = op->base_path;
             rc.url = x.url;
-            rc.send = send_of(x);
             Case& c = rc.c;
             c.suite = kRecordedSuite;
             c.id = "file-" + std::to_string(f + 1) + "-entry-" + x.pointer.substr(x.pointer.rfind('/') + 1);
@@ -269,6 +269,7 @@ RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contrac
                     c.expect.statuses = {400, 401, 403};
                 }
             }
+            rc.send = send_of(std::move(x));  // last: everything above reads x
             plan.cases.push_back(std::move(rc));
         }
     }

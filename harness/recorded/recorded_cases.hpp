@@ -65,7 +65,8 @@ const Contract* contract_of(RecordedOperation operation, const Contract& replica
 // its signature holds needs the secret. A key read or a poll expects a status its operation
 // declares. Polls and key reads are also held against what the recording did before them
 // (RecordedCase::state_findings).
-RecordedPlan plan_recorded(const std::vector<RecordedFile>& files, const Contract& replicate, const ReadContracts& reads,
+// The files are consumed: each recorded body moves into its case rather than being copied.
+RecordedPlan plan_recorded(std::vector<RecordedFile> files, const Contract& replicate, const ReadContracts& reads,
                            const ClientJudging& client = {});
 
 }  // namespace kms

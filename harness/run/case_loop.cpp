@@ -1,6 +1,7 @@
 #include "harness/run/case_loop.hpp"
 
 #include <exception>
+#include <utility>
 
 namespace kms {
 
@@ -12,9 +13,9 @@ CaseLoopOutcome run_case_loop(const std::vector<Case>& cases, CaseRunner& runner
         listener.case_started(c, i + 1, cases.size());
         try {
             CaseResult result = runner.run(c);
-            tally.add(c, result);
             ++outcome.ran;
             listener.case_finished(c, result);
+            tally.add(c, std::move(result));  // moved: a case's bodies are held once
         } catch (const std::exception& e) {
             // One broken case must not hide the verdicts of the others: the loop goes on.
             ++outcome.broken;

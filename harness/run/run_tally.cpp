@@ -3,7 +3,7 @@
 
 namespace kms {
 
-void RunTally::add(const Case& c, const CaseResult& result) { entries_.push_back({c, result}); }
+void RunTally::add(Case c, CaseResult result) { entries_.push_back({std::move(c), std::move(result)}); }
 
 int RunTally::count(Verdict v) const {
     int n = 0;

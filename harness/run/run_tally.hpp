@@ -36,7 +36,7 @@ struct RunInfo {
 
 class RunTally {
 public:
-    void add(const Case& c, const CaseResult& result);
+    void add(Case c, CaseResult result);  // moved in: pass an rvalue to keep bodies from being copied
 
     int passed(bool strict) const;  // pass + informational, and non-strict unless strict
     int failed(bool strict) const;

@@ -169,108 +169,131 @@ const Contract* contract_of(RecordedOperation operation, const Contract& replica
     return nullptr;
 }
 
+struct RecordedPlanner::State {
+    std::set<std::pair<std::string, std::string>> replicated;  // (key, zone) answered 2xx so far
+    RecordedState seen;
+};
+
+RecordedPlanner::RecordedPlanner(const Contract& replicate, const ReadContracts& reads, ClientJudging client)
+    : replicate_(replicate), reads_(reads), client_(std::move(client)), state_(std::make_unique<State>()) {}
+
+RecordedPlanner::~RecordedPlanner() = default;
+
+std::optional<RecordedPlanner::Planned> RecordedPlanner::plan(RecordedExchange&& x, const std::string& source,
+                                                              const std::string& case_id) {
+    const Contract& replicate = replicate_;
+    const ClientJudging& client = client_;
+    auto& replicated = state_->replicated;
+    auto& state = state_->seen;
+    auto op = classify(x.request);
+    const Contract* contract = op ? contract_of(op->operation, replicate, reads_) : nullptr;
+    if (!contract) return std::nullopt;
+    Planned planned;
+    RecordedCase& rc = planned.recorded;
+    rc.operation = op->operation;
+    rc.base_path = op->base_path;
+    rc.url = x.url;
+    Case& c = rc.c;
+    c.suite = kRecordedSuite;
+    c.id = case_id;
+    c.file = source;
+    c.line = 1;
+    c.level = Level::must;
+    const std::string where = source + " " + x.pointer + " (" + x.request.method + " " + x.url + ")";
+    if (op->operation == RecordedOperation::replicate) {
+        // Read once: the client's findings below say why a body or id is refused.
+        const BodyJudgement read_body = judge_body(replicate, x.request.body);
+        const bool uuid_id = is_uuid(op->id);
+        const BodyJudgement body = uuid_id ? read_body : BodyJudgement{BodyJudgement::Kind::invalid, ""};
+        const auto pair = std::make_pair(to_lower(op->id), body.zone);
+        // A recording cannot tell a valid signature from a wrong one (that needs the
+        // secret): 401 or 403 is a conforming answer to any of its requests (RFC 9110
+        // §15.5.2, §15.5.4; Exoscale answers 403), never a finding.
+        if (body.kind == BodyJudgement::Kind::invalid) {
+            // 4xx; the statuses HTTP gives a request refused for its size, media type or
+            // an id no route matches (RFC 9110 §15.5.5, §15.5.14, §15.5.16) as allowed
+            // as the contract's 400.
+            c.expect.outcome = Outcome::rejected;
+            c.expect.check = CheckId::malformed_rejected;
+            c.expect.statuses = {400, 401, 403, 404, 413, 415};
+            c.requirement = "The replicate recorded at " + where +
+                            " is one the request schema (or the uuid id) refuses: it is rejected with a 4xx, "
+                            "never answered Conflict.";
+        } else if (body.kind == BodyJudgement::Kind::valid && replicated.count(pair)) {
+            c.expect.outcome = Outcome::conflict;
+            c.expect.check = CheckId::conflict_reported;
+            c.expect.statuses = {401, 403};
+            c.requirement = "The replicate recorded at " + where + " repeats zone " + body.zone +
+                            " after the recording saw it answered 2xx: it is a 400 Conflict (or 401/403).";
+        } else {
+            // What the account holds is not in the recording: an unknown key or zone, a
+            // key that is not multi-zone, is a 400 of the contract's own (its 400 lists
+            // them), as much as a first replicate is a 200. The answer is judged by the
+            // response checks; the expectation only keeps it among those. A body whose
+            // reading is unpredictable (RFC 8259 §4, §8.2) is judged the same way.
+            c.expect.outcome = Outcome::either;
+            c.expect.statuses = {200, 400, 401, 403};
+            c.requirement = "The replicate recorded at " + where +
+                            " is valid by the request schema (or read either way): it is answered 200 "
+                            "operation, or a 400 problem (Conflict, or a key or zone the account refuses), or "
+                            "401/403.";
+        }
+        const bool zone = body.kind == BodyJudgement::Kind::valid;
+        ClientCase cc;
+        cc.c = c;
+        cc.c.suite = kClientSuite;
+        cc.c.level = client.level;
+        cc.c.expect = Expectation{};
+        cc.c.requirement = "The client's replicate recorded at " + where +
+                           " is one the contract accepts (a uuid id, a body the request schema accepts) and "
+                           "carries a valid EXO2-HMAC-SHA256 signature.";
+        cc.request = x.request;
+        cc.findings = client_findings(x, uuid_id, read_body, client);
+        planned.client = std::move(cc);
+        if (zone && x.response && x.response->status / 100 == 2) replicated.insert(pair);
+        if (zone) note_operation(state, x, op->id, body.zone);
+    } else {
+        c.expect.outcome = Outcome::either;
+        c.expect.statuses = contract->declared_statuses();
+        c.requirement = std::string(op->operation == RecordedOperation::key_read ? "The key read" : "The operation poll") +
+                        " recorded at " + where + " is answered as its operation declares" +
+                        (op->operation == RecordedOperation::key_read
+                             ? ", listing every zone a recorded operation replicated it to with success."
+                             : ", naming the polled id and the replicated key when a recorded replicate returned it.");
+        rc.state_findings = op->operation == RecordedOperation::key_read
+                                ? key_read_findings(state, x, op->id)
+                                : poll_findings(state, x, op->id, op->base_path);
+    }
+    // A response body the recorder did not keep whole (a browser keeps none of a body the
+    // page never read; kmsconf cuts at 64 KiB) says nothing of the contract: its shape is
+    // not judged (scope http makes those findings informational), and a Conflict, which
+    // only the body can show, is not asked for.
+    if (x.response_body_cut) {
+        c.scope = Scope::http;
+        c.requirement += " (Its response body was not recorded whole: its shape is not judged.)";
+        if (c.expect.outcome == Outcome::conflict) {
+            c.expect.outcome = Outcome::either;
+            c.expect.statuses = {400, 401, 403};
+        }
+    }
+    rc.send = send_of(std::move(x));  // last: everything above reads x
+    return planned;
+}
+
 RecordedPlan plan_recorded(std::vector<RecordedFile> files, const Contract& replicate, const ReadContracts& reads,
                            const ClientJudging& client) {
     RecordedPlan plan;
-    std::set<std::pair<std::string, std::string>> replicated;  // (key, zone) answered 2xx so far
-    RecordedState state;
+    RecordedPlanner planner(replicate, reads, client);
     for (std::size_t f = 0; f < files.size(); ++f) {
         for (auto& x : files[f].exchanges) {
-            auto op = classify(x.request);
-            const Contract* contract = op ? contract_of(op->operation, replicate, reads) : nullptr;
-            if (!contract) {
+            const std::string id = "file-" + std::to_string(f + 1) + "-entry-" + x.pointer.substr(x.pointer.rfind('/') + 1);
+            auto planned = planner.plan(std::move(x), files[f].label, id);
+            if (!planned) {
                 ++plan.passed_through;
                 continue;
             }
-            RecordedCase rc;
-            rc.operation = op->operation;
-            rc.base_path = op->base_path;
-            rc.url = x.url;
-            Case& c = rc.c;
-            c.suite = kRecordedSuite;
-            c.id = "file-" + std::to_string(f + 1) + "-entry-" + x.pointer.substr(x.pointer.rfind('/') + 1);
-            c.file = files[f].label;
-            c.line = 1;
-            c.level = Level::must;
-            const std::string where = files[f].label + " " + x.pointer + " (" + x.request.method + " " + x.url + ")";
-            if (op->operation == RecordedOperation::replicate) {
-                // Read once: the client's findings below say why a body or id is refused.
-                const BodyJudgement read_body = judge_body(replicate, x.request.body);
-                const bool uuid_id = is_uuid(op->id);
-                const BodyJudgement body = uuid_id ? read_body : BodyJudgement{BodyJudgement::Kind::invalid, ""};
-                const auto pair = std::make_pair(to_lower(op->id), body.zone);
-                // A recording cannot tell a valid signature from a wrong one (that needs the
-                // secret): 401 or 403 is a conforming answer to any of its requests (RFC 9110
-                // §15.5.2, §15.5.4; Exoscale answers 403), never a finding.
-                if (body.kind == BodyJudgement::Kind::invalid) {
-                    // 4xx; the statuses HTTP gives a request refused for its size, media type or
-                    // an id no route matches (RFC 9110 §15.5.5, §15.5.14, §15.5.16) as allowed
-                    // as the contract's 400.
-                    c.expect.outcome = Outcome::rejected;
-                    c.expect.check = CheckId::malformed_rejected;
-                    c.expect.statuses = {400, 401, 403, 404, 413, 415};
-                    c.requirement = "The replicate recorded at " + where +
-                                    " is one the request schema (or the uuid id) refuses: it is rejected with a 4xx, "
-                                    "never answered Conflict.";
-                } else if (body.kind == BodyJudgement::Kind::valid && replicated.count(pair)) {
-                    c.expect.outcome = Outcome::conflict;
-                    c.expect.check = CheckId::conflict_reported;
-                    c.expect.statuses = {401, 403};
-                    c.requirement = "The replicate recorded at " + where + " repeats zone " + body.zone +
-                                    " after the recording saw it answered 2xx: it is a 400 Conflict (or 401/403).";
-                } else {
-                    // What the account holds is not in the recording: an unknown key or zone, a
-                    // key that is not multi-zone, is a 400 of the contract's own (its 400 lists
-                    // them), as much as a first replicate is a 200. The answer is judged by the
-                    // response checks; the expectation only keeps it among those. A body whose
-                    // reading is unpredictable (RFC 8259 §4, §8.2) is judged the same way.
-                    c.expect.outcome = Outcome::either;
-                    c.expect.statuses = {200, 400, 401, 403};
-                    c.requirement = "The replicate recorded at " + where +
-                                    " is valid by the request schema (or read either way): it is answered 200 "
-                                    "operation, or a 400 problem (Conflict, or a key or zone the account refuses), or "
-                                    "401/403.";
-                }
-                const bool zone = body.kind == BodyJudgement::Kind::valid;
-                ClientCase cc;
-                cc.c = c;
-                cc.c.suite = kClientSuite;
-                cc.c.level = client.level;
-                cc.c.expect = Expectation{};
-                cc.c.requirement = "The client's replicate recorded at " + where +
-                                   " is one the contract accepts (a uuid id, a body the request schema accepts) and "
-                                   "carries a valid EXO2-HMAC-SHA256 signature.";
-                cc.request = x.request;
-                cc.findings = client_findings(x, uuid_id, read_body, client);
-                plan.client.push_back(std::move(cc));
-                if (zone && x.response && x.response->status / 100 == 2) replicated.insert(pair);
-                if (zone) note_operation(state, x, op->id, body.zone);
-            } else {
-                c.expect.outcome = Outcome::either;
-                c.expect.statuses = contract->declared_statuses();
-                c.requirement = std::string(op->operation == RecordedOperation::key_read ? "The key read" : "The operation poll") +
-                                " recorded at " + where + " is answered as its operation declares" +
-                                (op->operation == RecordedOperation::key_read
-                                     ? ", listing every zone a recorded operation replicated it to with success."
-                                     : ", naming the polled id and the replicated key when a recorded replicate returned it.");
-                rc.state_findings = op->operation == RecordedOperation::key_read
-                                        ? key_read_findings(state, x, op->id)
-                                        : poll_findings(state, x, op->id, op->base_path);
-            }
-            // A response body the recorder did not keep whole (a browser keeps none of a body the
-            // page never read; kmsconf cuts at 64 KiB) says nothing of the contract: its shape is
-            // not judged (scope http makes those findings informational), and a Conflict, which
-            // only the body can show, is not asked for.
-            if (x.response_body_cut) {
-                c.scope = Scope::http;
-                c.requirement += " (Its response body was not recorded whole: its shape is not judged.)";
-                if (c.expect.outcome == Outcome::conflict) {
-                    c.expect.outcome = Outcome::either;
-                    c.expect.statuses = {400, 401, 403};
-                }
-            }
-            rc.send = send_of(std::move(x));  // last: everything above reads x
-            plan.cases.push_back(std::move(rc));
+            plan.cases.push_back(std::move(planned->recorded));
+            if (planned->client) plan.client.push_back(std::move(*planned->client));
         }
     }
     return plan;

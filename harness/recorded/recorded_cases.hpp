@@ -9,8 +9,8 @@
 #include "harness/run/case_runner.hpp"
 #include "common/exo2_signature.hpp"
 
+#include <memory>
 #include <optional>
-
 #include <string>
 #include <vector>
 
@@ -58,14 +58,39 @@ struct ClientJudging {
 // operation (nullptr when the revision declares none: its exchanges pass through).
 const Contract* contract_of(RecordedOperation operation, const Contract& replicate, const ReadContracts& reads);
 
-// In recording order across the files. A replicate whose body the request schema accepts (and
-// whose id is a uuid) expects 200 or a 400 problem (the account's state, which the recording does
-// not hold, decides which), and a Conflict once the recording has seen that key and zone answered
-// 2xx; one the schema refuses expects a 4xx. Any replicate may be answered 401 or 403: whether
-// its signature holds needs the secret. A key read or a poll expects a status its operation
-// declares. Polls and key reads are also held against what the recording did before them
-// (RecordedCase::state_findings).
-// The files are consumed: each recorded body moves into its case rather than being copied.
+// Plans recorded exchanges one at a time, in recording order, holding what the recording showed
+// before each (kmsconf judge over its files, kmsconf proxy as traffic passes). A replicate whose
+// body the request schema accepts (and whose id is a uuid) expects 200 or a 400 problem (the
+// account's state, which the recording does not hold, decides which), and a Conflict once the
+// recording has seen that key and zone answered 2xx; one the schema refuses expects a 4xx. Any
+// replicate may be answered 401 or 403: whether its signature holds needs the secret. A key read
+// or a poll expects a status its operation declares. Polls and key reads are also held against
+// what the recording did before them (RecordedCase::state_findings).
+class RecordedPlanner {
+public:
+    RecordedPlanner(const Contract& replicate, const ReadContracts& reads, ClientJudging client = {});
+    ~RecordedPlanner();
+    RecordedPlanner(const RecordedPlanner&) = delete;
+    RecordedPlanner& operator=(const RecordedPlanner&) = delete;
+
+    struct Planned {
+        RecordedCase recorded;
+        std::optional<ClientCase> client;  // a replicate's: what its request says of the client
+    };
+    // The exchange made a case named `case_id`, found in `source` ("x.har", "the proxy"); nullopt
+    // when it is on no operation the contract knows (it passes through). The exchange is
+    // consumed: its body moves into the case rather than being copied.
+    std::optional<Planned> plan(RecordedExchange&& x, const std::string& source, const std::string& case_id);
+
+private:
+    struct State;
+    const Contract& replicate_;
+    const ReadContracts& reads_;
+    ClientJudging client_;
+    std::unique_ptr<State> state_;
+};
+
+// Every exchange of the files through one RecordedPlanner, in order across the files.
 RecordedPlan plan_recorded(std::vector<RecordedFile> files, const Contract& replicate, const ReadContracts& reads,
                            const ClientJudging& client = {});
 

@@ -6,6 +6,7 @@
 
 #include "harness/contract/contract.hpp"
 #include "harness/recorded/har_reader.hpp"
+#include "harness/run/contract_in_force.hpp"
 #include "harness/run/case_runner.hpp"
 #include "common/exo2_signature.hpp"
 
@@ -89,6 +90,15 @@ private:
     ClientJudging client_;
     std::unique_ptr<State> state_;
 };
+
+// A recorded case judged as a run judges what it sent (judge_sends), its state findings added;
+// `in_force` decides a replicate's contract (--contract auto) and gives the reads'. The recorded
+// bytes move on into the result, uncopied.
+CaseResult judge_recorded(RecordedCase& rc, ContractInForce& in_force);
+
+// The client's case graded: its request alone (its exchange is the recorded case's, kept once in
+// the reports: exchanges.har judged again must not hold each request twice).
+CaseResult judge_client(const ClientCase& cc);
 
 // Every exchange of the files through one RecordedPlanner, in order across the files.
 RecordedPlan plan_recorded(std::vector<RecordedFile> files, const Contract& replicate, const ReadContracts& reads,

@@ -149,6 +149,17 @@ TEST(Expectation, ConflictNeedsAConflictProblem) {
     EXPECT_TRUE(check_expectation(c, *test::json_exchange(400, R"({"title":"Conflict","status":400})").response).empty());
 }
 
+// A recorded repeat lists what else conforms (401/403: its signature is not known to hold; 413
+// for a padded body): those statuses pass, a 200 or a 400 that is no Conflict still fails.
+TEST(Expectation, AConflictCaseAcceptsTheStatusesItLists) {
+    Case c = test::any_case(Outcome::conflict);
+    c.expect.statuses = {401, 403, 413};
+    EXPECT_TRUE(check_expectation(c, *test::json_exchange(403, R"({"message":"forbidden"})").response).empty());
+    EXPECT_TRUE(check_expectation(c, *test::json_exchange(413, test::kGoodProblem).response).empty());
+    EXPECT_EQ(check_expectation(c, *test::json_exchange(200, test::kGoodOperation).response).size(), 1u);
+    EXPECT_EQ(check_expectation(c, *test::json_exchange(400, test::kGoodProblem).response).size(), 1u);
+}
+
 TEST(Grade, WorstFindingWins) {
     EXPECT_EQ(grade({}), Verdict::pass);
     EXPECT_EQ(grade({{CheckId::formats, Level::informational, ""}}), Verdict::informational);

@@ -1,11 +1,15 @@
 #include "harness/cli/flag_table.hpp"
 
 #include "harness/cases/shell_quote.hpp"
+#include "harness/cli/exit_codes.hpp"
+#include "harness/cli/version_option.hpp"
+#include "common/command_line.hpp"
 #include "common/bounded_number.hpp"
 #include "common/text.hpp"
 
 #include <boost/program_options.hpp>
 
+#include <iostream>
 
 namespace po = boost::program_options;
 
@@ -126,6 +130,38 @@ std::string rerun_words(const FlagSpec& spec, const std::vector<std::string>& va
     const std::string text = value.empty() ? "" : value.front();
     if (text == spec.default_text.value_or("")) return "";
     return flag + " " + (spec.rerun_as.empty() ? shell_word(text) : spec.rerun_as);
+}
+
+ParsedLine parse_flag_line(int argc, char** argv, const std::string& usage, const std::vector<FlagSpec>& specs,
+                           const std::string& command, const std::function<std::string(const po::variables_map&)>& store) {
+    po::options_description desc(usage);
+    desc.add_options()("help,h", "print this help");
+    describe_flags(desc, specs);
+    add_version_option(desc);
+    ParsedLine parsed;
+    try {
+        CommandLine line = parse_command_line(argc, argv, desc);
+        if (line.values.count("help")) {
+            std::cout << desc << "\n";
+            parsed.exit_code = kExitOk;
+            return parsed;
+        }
+        if (print_version_if_asked(line.values, std::cout)) {
+            parsed.exit_code = kExitOk;
+            return parsed;
+        }
+        po::notify(line.values);
+        if (std::string why = store(line.values); !why.empty()) throw po::error(why);
+        parsed.stray = std::move(line.stray);
+    } catch (const po::error& e) {
+        parsed.exit_code = usage_error(command, e.what());
+    }
+    return parsed;
+}
+
+int usage_error(const std::string& command, const std::string& why) {
+    std::cerr << command << ": " << why << " (see " << command << " --help)\n";
+    return kExitUsage;
 }
 
 }  // namespace kms::cli

@@ -113,6 +113,32 @@ bool store_flags(const boost::program_options::variables_map& values, const std:
     return true;
 }
 
+// A command line read against a flag table, for the commands whose flags are all in one table
+// (judge, proxy). --help and --version print on stdout and give exit 0; an unknown, malformed or
+// refused flag prints "<command>: why (see <command> --help)" on stderr and gives exit 2.
+struct ParsedLine {
+    std::optional<int> exit_code;   // set: the command ends here with it
+    std::vector<std::string> stray;  // words that are no flag, in order, for the command to take or refuse
+};
+
+ParsedLine parse_flag_line(int argc, char** argv, const std::string& usage, const std::vector<FlagSpec>& specs,
+                           const std::string& command,
+                           const std::function<std::string(const boost::program_options::variables_map&)>& store);
+
+template <class O>
+ParsedLine parse_flag_line(int argc, char** argv, const std::string& usage, const std::vector<Flag<O>>& table,
+                           const std::string& command, O& o) {
+    return parse_flag_line(argc, argv, usage, specs_of(table), command,
+                           [&](const boost::program_options::variables_map& values) {
+                               std::string error;
+                               store_flags(values, table, o, &error);
+                               return error;
+                           });
+}
+
+// A usage problem found after parsing, said as parse_flag_line says its own: exit 2.
+int usage_error(const std::string& command, const std::string& why);
+
 // The rerun words of every flag the table says a rerun carries, in table order.
 template <class O>
 std::string rerun_line(const std::vector<Flag<O>>& flags, const O& o) {

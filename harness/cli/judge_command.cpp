@@ -8,54 +8,25 @@
 #include "harness/cli/exit_codes.hpp"
 #include "harness/cli/target_flags.hpp"
 #include "harness/cli/target_setup.hpp"
-#include "harness/cli/version_option.hpp"
 #include "harness/recorded/recorded_cases.hpp"
 #include "harness/report/console_cases.hpp"
 #include "harness/report/console_summary.hpp"
 #include "harness/report/report_files.hpp"
 #include "harness/report/run_reports.hpp"
 #include "harness/run/contract_in_force.hpp"
-#include "common/command_line.hpp"
-
-#include <boost/program_options.hpp>
 
 #include <iostream>
-
-namespace po = boost::program_options;
 
 namespace kms::cli {
 
 namespace {
 
-struct JudgeOptions {
+struct JudgeOptions : TrafficJudgingOptions {
     std::vector<std::string> files;
-    std::string contract;
-    std::string schemas_dir;
-    std::string report_dir;
-    std::string junit_prefix;
-    bool strict = false;
-    bool verbose = false;
-    bool quiet = false;
-    bool judge_client = false;
-    std::string api_key;
-    std::string api_secret_file;
 };
 
 const std::vector<Flag<JudgeOptions>>& judge_flag_table() {
-    using O = JudgeOptions;
-    static const std::vector<Flag<O>> table = [] {
-        std::vector<Flag<O>> flags = {contract_flag<O>()};
-        for (auto& f : data_and_report_flags<O>()) flags.push_back(std::move(f));
-        flags.push_back(strict_flag<O>());
-        flags.push_back(switch_flag<O>(FlagSpec("judge-client", "the client's findings (a request the contract refuses, "
-                                                                "a missing or failing signature) fail the run; else "
-                                                                "they are informational")
-                                           .carried_by_rerun(),
-                                       &O::judge_client));
-        for (auto& f : credential_flags<O>()) flags.push_back(std::move(f));
-        for (auto& f : console_flags<O>()) flags.push_back(std::move(f));
-        return flags;
-    }();
+    static const std::vector<Flag<JudgeOptions>> table = traffic_judging_flags<JudgeOptions>();
     return table;
 }
 
@@ -73,30 +44,15 @@ constexpr const char* kUsage =
     "HAR 1.2 (named with the JSON pointer of its first problem), or nothing to judge.\n\nOptions";
 
 std::optional<JudgeOptions> parse(int argc, char** argv, int* exit_code) {
-    po::options_description desc(kUsage);
-    desc.add_options()("help,h", "print this help");
-    describe_flags(desc, specs_of(judge_flag_table()));
-    add_version_option(desc);
     JudgeOptions o;
-    try {
-        CommandLine line = parse_command_line(argc, argv, desc);
-        if (line.values.count("help")) {
-            std::cout << desc << "\n";
-            *exit_code = kExitOk;
-            return std::nullopt;
-        }
-        if (print_version_if_asked(line.values, std::cout)) {
-            *exit_code = kExitOk;
-            return std::nullopt;
-        }
-        po::notify(line.values);
-        std::string error;
-        if (!store_flags(line.values, judge_flag_table(), o, &error)) throw po::error(error);
-        o.files = std::move(line.stray);
-        if (o.files.empty()) throw po::error("no HAR file given (kmsconf judge FILE.har...)");
-    } catch (const po::error& e) {
-        std::cerr << "kmsconf judge: " << e.what() << " (see kmsconf judge --help)\n";
-        *exit_code = kExitUsage;
+    ParsedLine line = parse_flag_line(argc, argv, kUsage, judge_flag_table(), "kmsconf judge", o);
+    if (line.exit_code) {
+        *exit_code = *line.exit_code;
+        return std::nullopt;
+    }
+    o.files = std::move(line.stray);
+    if (o.files.empty()) {
+        *exit_code = usage_error("kmsconf judge", "no HAR file given (kmsconf judge FILE.har...)");
         return std::nullopt;
     }
     return o;
@@ -159,26 +115,14 @@ int judge(const JudgeOptions& o) {
         for (std::size_t i = 0; i < plan.cases.size(); ++i) {
             RecordedCase& rc = plan.cases[i];
             console.case_started(rc.c, i + 1, plan.cases.size());
-            // Planned with these same reads: an exchange without its contract passed through.
-            const Contract& contract = *contract_of(rc.operation, in_force.replicate(), in_force.reads());
-            ContractInForce* deciding = rc.operation == RecordedOperation::replicate ? &in_force : nullptr;
-            const auto elapsed = rc.send.exchange.elapsed;
-            std::vector<Send> sends;
-            sends.push_back(std::move(rc.send));  // the recorded bytes move on into the tally, uncopied
-            CaseResult result = judge_sends(rc.c, std::move(sends), {contract, deciding, rc.base_path, std::chrono::milliseconds(0)});
-            add_findings(rc.c, result, rc.state_findings);
-            result.elapsed = elapsed;
+            CaseResult result = judge_recorded(rc, in_force);
             console.case_finished(rc.c, result);
             cases.push_back(rc.c);
             tally.add(rc.c, std::move(result));
         }
         // The client's own suite, after the server's: what the recorded requests say of it.
         for (const ClientCase& cc : plan.client) {
-            // The request alone: its exchange is the recorded case's, and kept once in the
-            // reports (exchanges.har judged again must not hold each request twice).
-            CaseResult result;
-            result.requests.push_back(cc.request);
-            add_findings(cc.c, result, cc.findings);
+            CaseResult result = judge_client(cc);
             console.case_finished(cc.c, result);
             cases.push_back(cc.c);
             tally.add(cc.c, std::move(result));

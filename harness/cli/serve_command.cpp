@@ -5,13 +5,13 @@
 #include "common/command_line.hpp"
 #include "common/credentials.hpp"
 #include "harness/cli/exit_codes.hpp"
+#include "harness/cli/stop_signals.hpp"
 #include "harness/cli/version_option.hpp"
 #include "server/reference_server.hpp"
 
 #include <boost/program_options.hpp>
 
 #include <arpa/inet.h>
-#include <pthread.h>
 
 #include <algorithm>
 #include <csignal>
@@ -122,30 +122,6 @@ ServerOptions options_from(const po::variables_map& vm) {
     return o;
 }
 
-// Blocks SIGINT/SIGTERM in this thread and in the I/O threads it will start, so that
-// sigwait() below is their only receiver; restores the previous mask on scope exit.
-class SignalBlock {
-public:
-    SignalBlock() {
-        sigemptyset(&set_);
-        sigaddset(&set_, SIGINT);
-        sigaddset(&set_, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &set_, &old_);
-    }
-    ~SignalBlock() { pthread_sigmask(SIG_SETMASK, &old_, nullptr); }
-    SignalBlock(const SignalBlock&) = delete;
-    SignalBlock& operator=(const SignalBlock&) = delete;
-    int wait() const {
-        int sig = 0;
-        sigwait(&set_, &sig);
-        return sig;
-    }
-
-private:
-    sigset_t set_{};
-    sigset_t old_{};
-};
-
 }  // namespace
 
 int serve_main(int argc, char** argv) {
@@ -178,7 +154,7 @@ int serve_main(int argc, char** argv) {
 
     // Asio sends with MSG_NOSIGNAL; ignoring SIGPIPE also covers any other write path.
     std::signal(SIGPIPE, SIG_IGN);
-    SignalBlock signals;  // before start(): the I/O threads inherit the mask
+    StopSignals signals;  // before start(): the I/O threads inherit the mask
     ReferenceServer server(std::move(options));
     try {
         server.start();

@@ -96,7 +96,61 @@ std::vector<Flag<O>> credential_flags() {
     };
 }
 
-// The target's flags, then credential_flags and data_and_report_flags.
+// What traffic_judging_flags fill: a command's options derive from it.
+struct TrafficJudgingOptions {
+    std::string contract;
+    std::string schemas_dir;
+    std::string report_dir;
+    std::string junit_prefix;
+    bool strict = false;
+    bool verbose = false;
+    bool quiet = false;
+    bool judge_client = false;
+    std::string api_key;
+    std::string api_secret_file;
+};
+
+// How recorded or proxied traffic is judged (kmsconf judge, kmsconf proxy): the contract, the
+// data and reports, --strict, --judge-client, the client's credentials and the console.
+template <class O>
+std::vector<Flag<O>> traffic_judging_flags() {
+    std::vector<Flag<O>> flags = {contract_flag<O>()};
+    for (auto& f : data_and_report_flags<O>()) flags.push_back(std::move(f));
+    flags.push_back(strict_flag<O>());
+    flags.push_back(switch_flag<O>(FlagSpec("judge-client", "the client's findings (a request the contract refuses, "
+                                                            "a missing or failing signature) fail the run; else "
+                                                            "they are informational")
+                                       .carried_by_rerun(),
+                                   &O::judge_client));
+    for (auto& f : credential_flags<O>()) flags.push_back(std::move(f));
+    for (auto& f : console_flags<O>()) flags.push_back(std::move(f));
+    return flags;
+}
+
+// How an HTTPS target is trusted (run, bench, and proxy's upstream).
+template <class O>
+std::vector<Flag<O>> tls_flags() {
+    return {
+        text_flag<O>(FlagSpec("ca-file", "PEM file of extra trust anchors for HTTPS (at least one certificate)")
+                         .refuse_empty()
+                         .carried_by_rerun(),
+                     &O::ca_file),
+        switch_flag<O>(FlagSpec("insecure", "do not verify the server's TLS certificate").carried_by_rerun(),
+                       &O::insecure),
+    };
+}
+
+// The per-request deadline; `meaning` says what it bounds for the commands that take it.
+template <class O>
+Flag<O> timeout_flag(const std::string& meaning) {
+    return integer_flag<O>(FlagSpec("timeout-ms", "deadline per request in ms, {bounds} (" + meaning + ")")
+                               .defaults_to("10000")
+                               .between(1, kMaxTimeoutMs)
+                               .carried_by_rerun(),
+                           &O::timeout_ms);
+}
+
+// The target's flags, then tls_flags, credential_flags, the timeout and data_and_report_flags.
 template <class O>
 std::vector<Flag<O>> target_flags() {
     std::vector<Flag<O>> flags = {
@@ -114,21 +168,10 @@ std::vector<Flag<O>> target_flags() {
                          .refuse_empty()
                          .carried_by_rerun(),
                      &O::zone),
-        text_flag<O>(FlagSpec("ca-file", "PEM file of extra trust anchors for HTTPS (at least one certificate)")
-                         .refuse_empty()
-                         .carried_by_rerun(),
-                     &O::ca_file),
-        switch_flag<O>(FlagSpec("insecure", "do not verify the server's TLS certificate").carried_by_rerun(),
-                       &O::insecure),
     };
+    for (auto& f : tls_flags<O>()) flags.push_back(std::move(f));
     for (auto& f : credential_flags<O>()) flags.push_back(std::move(f));
-    flags.push_back(
-        integer_flag<O>(FlagSpec("timeout-ms", "deadline per request in ms, {bounds} (kmsconf run: for the response "
-                                               "once connected; bench: connect, write and response)")
-                            .defaults_to("10000")
-                            .between(1, kMaxTimeoutMs)
-                            .carried_by_rerun(),
-                        &O::timeout_ms));
+    flags.push_back(timeout_flag<O>("kmsconf run: for the response once connected; bench: connect, write and response"));
     for (auto& f : data_and_report_flags<O>()) flags.push_back(std::move(f));
     return flags;
 }

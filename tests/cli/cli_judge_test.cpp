@@ -17,13 +17,6 @@ fs::path recorded_run(const std::string& server_args, const std::string& name) {
     return dir / "exchanges.har";
 }
 
-std::set<std::string> failing_checks(const fs::path& summary) {
-    std::set<std::string> out;
-    for (const auto& [id, o] : read_case_outcomes(summary))
-        if (o.verdict == "fail") out.insert(o.checks.begin(), o.checks.end());
-    return out;
-}
-
 TEST(CliJudge, AConformingServersTrafficPassesAndTheReportsAreTheRuns) {
     const fs::path har = recorded_run("", "judge-clean");
     const fs::path out = temp_dir("judge-clean-out");

@@ -89,6 +89,14 @@ inline std::map<std::string, CaseOutcome> read_case_outcomes(const fs::path& sum
     return out;
 }
 
+// The checks of the failing cases' findings in a run's summary.json.
+inline std::set<std::string> failing_checks(const fs::path& summary) {
+    std::set<std::string> out;
+    for (const auto& [id, o] : read_case_outcomes(summary))
+        if (o.verdict == "fail") out.insert(o.checks.begin(), o.checks.end());
+    return out;
+}
+
 // True for the cases a run judges beside the suite files' (issue 9): the key reads
 // (key-state.*) and the followed operations (operations.*), which --list cannot know.
 inline bool is_run_own_case(const std::string& full_name) {

@@ -1,0 +1,63 @@
+#include "harness/proxy/exchange_judge.hpp"
+
+#include <utility>
+
+namespace kms::proxy {
+
+namespace {
+
+RecordedExchange recorded_of(ProxiedExchange&& x, const BaseUrl& upstream) {
+    RecordedExchange r;
+    r.pointer = "exchange " + std::to_string(x.number);
+    r.url = upstream.origin() + x.request.target;
+    r.request = std::move(x.request);
+    r.response = std::move(x.response);
+    r.request_body_cut = x.request_cut;
+    r.response_body_cut = x.response_cut;
+    r.time = x.elapsed;
+    r.started = std::chrono::duration_cast<std::chrono::seconds>(x.started.time_since_epoch()).count();
+    return r;
+}
+
+}  // namespace
+
+ExchangeJudge::ExchangeJudge(ContractInForce& in_force, ClientJudging client, BaseUrl upstream)
+    : in_force_(in_force),
+      upstream_(std::move(upstream)),
+      planner_(in_force.replicate(), in_force.reads(), std::move(client)) {}
+
+void ExchangeJudge::judge(ProxiedExchange&& x, CaseListener& listener) {
+    const std::string id = "exchange-" + std::to_string(x.number);
+    const auto started_at = x.started;
+    const int version = x.response_version;
+    const std::string upstream_error = std::move(x.upstream_error);
+    const int proxy_status = x.proxy_status;
+    auto planned = planner_.plan(recorded_of(std::move(x), upstream_), "the proxy", id);
+    if (!planned) {
+        ++passed_through_;
+        return;
+    }
+    RecordedCase& rc = planned->recorded;
+    Exchange& exchange = rc.send.exchange;
+    exchange.started_at = started_at;
+    exchange.response_version = version;
+    if (!exchange.response) {
+        // What the upstream did instead of answering, as a run names a transport failure.
+        ++unanswered_;
+        exchange.error = proxy_status == 504 ? TransportError::timeout : TransportError::read;
+        exchange.error_detail = upstream_error.empty() ? "no response" : upstream_error;
+    }
+    CaseResult result = judge_recorded(rc, in_force_);
+    listener.case_finished(rc.c, result);
+    cases_.push_back(rc.c);
+    tally_.add(rc.c, std::move(result));
+    if (planned->client) {
+        const ClientCase& cc = *planned->client;
+        CaseResult client_result = judge_client(cc);
+        listener.case_finished(cc.c, client_result);
+        cases_.push_back(cc.c);
+        tally_.add(cc.c, std::move(client_result));
+    }
+}
+
+}  // namespace kms::proxy

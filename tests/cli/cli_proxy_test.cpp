@@ -4,6 +4,7 @@
 // listening, 3 when the upstream answered nothing, 2 when nothing touched the contract.
 #include "tests/cli/cli_support.hpp"
 #include "tests/support/junit_schemas.hpp"
+#include "tests/support/test_ca.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -205,6 +206,12 @@ TEST(CliProxy, ARunThroughTheProxyIsJudgedAsTheRunJudgesIt) {
         << sent.size() << " exchanges sent: " << t.proxy.output;
     EXPECT_EQ(kms::test::junit10_errors(t.proxy_dir / "junit.xml"), "");
     for (const char* f : {"summary.md", "report.html", "exchanges.har"}) EXPECT_TRUE(fs::exists(t.proxy_dir / f)) << f;
+
+    // The proxy's own recording, judged again offline (its failing cases' rerun line): the same verdicts.
+    const fs::path again = temp_dir("proxy-clean-again");
+    const Result judged = kmsconf("judge " + (t.proxy_dir / "exchanges.har").string() + " --report-dir " + again.string());
+    EXPECT_EQ(judged.code, 0) << judged.output;
+    EXPECT_EQ(read_case_outcomes(again / "summary.json").size(), cases.size());
 }
 
 TEST(CliProxy, UnderAFaultTheProxyFailsWhereTheRunFails) {
@@ -268,6 +275,54 @@ TEST(CliProxy, AnUpstreamThatNeverAnswersIs502AndExit3) {
     const Result stopped = proxy.wait(20);  // --max-exchanges 1 stops it
     EXPECT_EQ(stopped.code, 3) << stopped.output;
     EXPECT_NE(stopped.output.find("the upstream answered none of the 1 request(s)"), std::string::npos) << stopped.output;
+}
+
+TEST(CliProxy, AnUpstreamSilentBeyondTheTimeoutIs504) {
+    // Accepts, reads, never answers.
+    ServerProcess silent(ShellCommand{
+        "exec python3 -c 'import socket,time\n"
+        "s=socket.socket(); s.bind((\"127.0.0.1\",0)); s.listen(8)\n"
+        "print(\"listening on http://127.0.0.1:%d\" % s.getsockname()[1], flush=True)\n"
+        "c=s.accept(); time.sleep(60)'"});
+    ASSERT_FALSE(silent.url().empty()) << silent.line();
+    ProxyProcess proxy("--upstream " + silent.url() + " --timeout-ms 500 --report-dir " + temp_dir("proxy-silent").string(),
+                       "proxy-silent");
+    ASSERT_FALSE(proxy.url().empty());
+    const auto started = std::chrono::steady_clock::now();
+    const Result curl = run_binary("curl", "-s -i " + proxy.url() + "/v2/operation/2d9c1b0e-6f4a-4e1b-9c3d-7a5e8f0b1c2d", 30);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+    EXPECT_NE(curl.output.find("HTTP/1.1 504 Gateway Timeout"), std::string::npos) << curl.output;
+    const Result stopped = proxy.stop(SIGTERM);
+    EXPECT_EQ(stopped.code, 3) << stopped.output;
+    EXPECT_NE(stopped.output.find("stopped after SIGTERM"), std::string::npos) << stopped.output;
+    EXPECT_NE(stopped.output.find("no answer within 500 ms"), std::string::npos) << "the unanswered poll is a finding: " << stopped.output;
+}
+
+TEST(CliProxy, AnHttpsUpstreamIsVerified) {
+    kms::test::TestCa ca;
+    const auto leaf = ca.issue("localhost", "DNS:localhost,IP:127.0.0.1");
+    ServerProcess server("--tls-cert " + leaf.cert.string() + " --tls-key " + leaf.key.string());
+    ASSERT_FALSE(server.url().empty()) << server.line();
+    const std::string upstream = "https://localhost:" + std::to_string(server.port());
+
+    // Without the CA the certificate does not verify: the proxy's 502 says why, and it exits 3.
+    ProxyProcess unverified("--upstream " + upstream + " --max-exchanges 1 --report-dir " + temp_dir("proxy-tls-bad").string(),
+                            "proxy-tls-bad");
+    ASSERT_FALSE(unverified.url().empty());
+    const Result refused = run_binary("curl", "-s -i " + unverified.url() + "/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0", 30);
+    EXPECT_NE(refused.output.find("HTTP/1.1 502 Bad Gateway"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find("TLS handshake with localhost"), std::string::npos) << refused.output;
+    EXPECT_EQ(unverified.wait(20).code, 3);
+
+    // With it, a run through the proxy passes, and so does the proxy.
+    ProxyProcess proxy("--upstream " + upstream + " --ca-file " + ca.ca_file().string() + " --report-dir " +
+                           temp_dir("proxy-tls").string(),
+                       "proxy-tls");
+    ASSERT_FALSE(proxy.url().empty());
+    const Result run = kmsconf("--base-url " + proxy.url() + "/v2 --filter 'valid.*' --report-dir " + temp_dir("proxy-tls-run").string(), 120);
+    EXPECT_EQ(run.code, 0) << run.output;
+    const Result stopped = proxy.stop();
+    EXPECT_EQ(stopped.code, 0) << stopped.output;
 }
 
 TEST(CliProxy, NoTrafficAtAllIsNoPass) {

@@ -325,6 +325,33 @@ TEST(CliProxy, AnHttpsUpstreamIsVerified) {
     EXPECT_EQ(stopped.code, 0) << stopped.output;
 }
 
+TEST(CliProxy, SignedTrafficIsVerifiedAndItsSecretsNeverShown) {
+    const std::string key = "EXOproxytest00000000000000", secret = "pr0xy-s3cr3t-Do-Not-Print-1a2b3c";
+    const std::string env = "EXOSCALE_API_KEY=" + key + " EXOSCALE_API_SECRET=" + secret;
+    ServerProcess server(ShellCommand{env + " exec " KMSCONF_BINARY " serve --port 0 --credentials-from-env"});
+    ASSERT_FALSE(server.url().empty()) << server.line();
+    const fs::path dir = temp_dir("proxy-signed");
+    std::ofstream(dir / "secret.txt") << secret << "\n";
+    // The proxy verifies the client's signatures with the client's own key and secret.
+    ProxyProcess proxy("--upstream " + origin_of(server.url()) + " --api-key " + key + " --api-secret-file " +
+                           (dir / "secret.txt").string() + " -v --report-dir " + (dir / "reports").string(),
+                       "proxy-signed");
+    ASSERT_FALSE(proxy.url().empty());
+    const Result run = kmsconf("--base-url " + proxy.url() + "/v2 --filter 'valid.*' --report-dir " + (dir / "run").string(), 120, env);
+    EXPECT_EQ(run.code, 0) << run.output;
+    const Result stopped = proxy.stop();
+    EXPECT_EQ(stopped.code, 0) << stopped.output;
+    for (const auto& [id, o] : read_case_outcomes(dir / "reports" / "summary.json"))
+        EXPECT_EQ(o.checks.count("client_signed"), 0u) << id << ": every signature verifies";
+    EXPECT_EQ(stopped.output.find(secret), std::string::npos);
+    EXPECT_EQ(stopped.output.find("signature="), std::string::npos) << "-v prints every case, redacted";
+    for (const auto& entry : fs::directory_iterator(dir / "reports")) {
+        const std::string text = read_file(entry.path());
+        EXPECT_EQ(text.find(secret), std::string::npos) << entry.path();
+        EXPECT_EQ(text.find("signature="), std::string::npos) << entry.path();
+    }
+}
+
 TEST(CliProxy, NoTrafficAtAllIsNoPass) {
     ProxyProcess proxy("--upstream http://127.0.0.1:9 --duration 0.5 --report-dir " + temp_dir("proxy-idle").string(), "proxy-idle");
     ASSERT_FALSE(proxy.url().empty());

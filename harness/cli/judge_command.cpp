@@ -97,7 +97,8 @@ int judge(const JudgeOptions& o) {
     client.level = o.judge_client ? Level::must : Level::informational;
     client.credentials = load_credentials(o.api_key, o.api_secret_file);
     const std::size_t file_count = files.size();
-    RecordedPlan plan = plan_recorded(std::move(files), in_force.replicate(), in_force.reads(), client);
+    RecordedPlan plan = plan_recorded(std::move(files), in_force.replicate(), in_force.reads(), client,
+                                      std::chrono::milliseconds(o.operation_timeout_ms));
     if (plan.cases.empty())
         throw CommandStop(kExitUsage, "nothing to judge: " + std::to_string(exchanges) + " exchanges in " +
                                           std::to_string(file_count) +
@@ -126,6 +127,12 @@ int judge(const JudgeOptions& o) {
             console.case_finished(cc.c, result);
             cases.push_back(cc.c);
             tally.add(cc.c, std::move(result));
+        }
+        for (const SettleCase& sc : plan.unsettled) {
+            CaseResult result = judge_settle(sc);
+            console.case_finished(sc.c, result);
+            cases.push_back(sc.c);
+            tally.add(sc.c, std::move(result));
         }
     }
     std::vector<std::string> warnings;

@@ -209,6 +209,7 @@ int proxy(const ProxyCliOptions& o) {
     if (!server.start(&why)) throw CommandStop(kExitUnreachable, why);
     std::thread judging([&] {
         while (auto x = queue.pop()) judge.judge(std::move(*x), listener);
+        judge.finish(std::chrono::milliseconds(o.operation_timeout_ms), listener);
     });
     const auto started = std::chrono::system_clock::now();
     std::cout << "kmsconf proxy: listening on http://127.0.0.1:" << server.port() << ", forwarding to "

@@ -47,12 +47,7 @@ std::vector<Flag<RunOptions>> make_run_flags() {
                                          "the key's state they aim the cases")
                            .carried_by_rerun(),
                        FlagKind::text, store_zones, zones_value),
-        integer_flag<O>(FlagSpec("operation-timeout-ms", "how long a replicate's operation may stay pending before "
-                                                         "it is a failure, {bounds}")
-                            .defaults_to("60000")
-                            .between(1, kMaxTimeoutMs)
-                            .carried_by_rerun(),
-                        &O::operation_timeout_ms),
+        operation_timeout_flag<O>(),
         contract_flag<O>(),
         words_flag<O>(FlagSpec("suites", "suite files or directories (default: the suites folder, --suites-dir)")
                           .several_words()

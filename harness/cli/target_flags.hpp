@@ -108,13 +108,26 @@ struct TrafficJudgingOptions {
     bool judge_client = false;
     std::string api_key;
     std::string api_secret_file;
+    int operation_timeout_ms = 60000;
 };
+
+// How long a replicate's operation may stay pending (run: while it follows one; judge and
+// proxy: across the polls the traffic made).
+template <class O>
+Flag<O> operation_timeout_flag() {
+    return integer_flag<O, int>(FlagSpec("operation-timeout-ms", "how long a replicate's operation may stay pending before "
+                                                            "it is a failure, {bounds}")
+                               .defaults_to("60000")
+                               .between(1, kMaxTimeoutMs)
+                               .carried_by_rerun(),
+                           &O::operation_timeout_ms);
+}
 
 // How recorded or proxied traffic is judged (kmsconf judge, kmsconf proxy): the contract, the
 // data and reports, --strict, --judge-client, the client's credentials and the console.
 template <class O>
 std::vector<Flag<O>> traffic_judging_flags() {
-    std::vector<Flag<O>> flags = {contract_flag<O>()};
+    std::vector<Flag<O>> flags = {contract_flag<O>(), operation_timeout_flag<O>()};
     for (auto& f : data_and_report_flags<O>()) flags.push_back(std::move(f));
     flags.push_back(strict_flag<O>());
     flags.push_back(switch_flag<O>(FlagSpec("judge-client", "the client's findings (a request the contract refuses, "

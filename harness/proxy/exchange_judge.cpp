@@ -60,4 +60,13 @@ void ExchangeJudge::judge(ProxiedExchange&& x, CaseListener& listener) {
     }
 }
 
+void ExchangeJudge::finish(std::chrono::milliseconds settle_bound, CaseListener& listener) {
+    for (const SettleCase& sc : planner_.unsettled(settle_bound)) {
+        CaseResult result = judge_settle(sc);
+        listener.case_finished(sc.c, result);
+        cases_.push_back(sc.c);
+        tally_.add(sc.c, std::move(result));
+    }
+}
+
 }  // namespace kms::proxy

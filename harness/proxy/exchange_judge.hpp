@@ -13,6 +13,7 @@
 #include "harness/run/run_tally.hpp"
 #include "harness/transport/base_url.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <vector>
 
@@ -24,6 +25,9 @@ public:
 
     // Judges the exchange; each case made of it is passed to `listener` as it is finished.
     void judge(ProxiedExchange&& x, CaseListener& listener);
+    // The traffic has ended: the operations it polled without seeing them settle
+    // (RecordedPlanner::unsettled) are judged.
+    void finish(std::chrono::milliseconds settle_bound, CaseListener& listener);
 
     const RunTally& tally() const { return tally_; }
     const std::vector<Case>& cases() const { return cases_; }

@@ -106,6 +106,11 @@ std::vector<Finding> client_findings(const RecordedExchange& x, bool id_is_uuid,
 struct RecordedState {
     struct Operation {
         std::string key, zone;
+        std::string source, pointer;               // where the replicate that created it was recorded
+        std::optional<std::int64_t> created;       // when (Unix seconds), when the recording says
+        std::optional<std::int64_t> last_polled;   // the last poll seen, and what it said
+        std::string last_state;
+        std::size_t polls = 0;
     };
     std::map<std::string, Operation> operations;                     // by operation id
     std::vector<std::pair<std::string, std::string>> succeeded;      // (key, zone), in order
@@ -120,11 +125,20 @@ std::optional<rapidjson::Document> json_body(const std::optional<HttpResponse>& 
 }
 
 // A replicate answered 200 with an operation: its id is followed in the polls that come after.
-void note_operation(RecordedState& state, const RecordedExchange& x, const std::string& key, const std::string& zone) {
+void note_operation(RecordedState& state, const RecordedExchange& x, const std::string& key, const std::string& zone,
+                    const std::string& source) {
     auto doc = json_body(x.response);
     if (!doc) return;
     auto id = doc->FindMember("id");
-    if (id != doc->MemberEnd() && id->value.IsString()) state.operations[id->value.GetString()] = {to_lower(key), zone};
+    if (id == doc->MemberEnd() || !id->value.IsString()) return;
+    RecordedState::Operation op;
+    op.key = to_lower(key);
+    op.zone = zone;
+    op.source = source;
+    op.pointer = x.pointer;
+    op.created = x.started;
+    op.last_state = operation_state_of(*doc);
+    state.operations[id->value.GetString()] = std::move(op);
 }
 
 std::vector<Finding> poll_findings(RecordedState& state, const RecordedExchange& x, const std::string& polled,
@@ -134,6 +148,9 @@ std::vector<Finding> poll_findings(RecordedState& state, const RecordedExchange&
     if (op == state.operations.end() || !doc) return {};  // an operation the recording did not create
     std::vector<Finding> out = check_polled_operation(*doc, polled, op->second.key, base_path);
     const std::string s = operation_state_of(*doc);
+    ++op->second.polls;
+    op->second.last_state = s;
+    if (x.started) op->second.last_polled = x.started;
     if (is_terminal_state(s))
         for (auto& f : check_end_state(*doc)) out.push_back(std::move(f));
     if (s == "success") state.succeeded.emplace_back(op->second.key, op->second.zone);
@@ -272,7 +289,7 @@ std::optional<RecordedPlanner::Planned> RecordedPlanner::plan(RecordedExchange&&
         cc.findings = client_findings(x, uuid_id, read_body, client);
         planned.client = std::move(cc);
         if (zone && x.response && x.response->status / 100 == 2) replicated.insert(pair);
-        if (zone) note_operation(state, x, op->id, body.zone);
+        if (zone) note_operation(state, x, op->id, body.zone, source);
     } else {
         c.expect.outcome = Outcome::either;
         c.expect.statuses = contract->declared_statuses();
@@ -301,6 +318,46 @@ std::optional<RecordedPlanner::Planned> RecordedPlanner::plan(RecordedExchange&&
     return planned;
 }
 
+std::vector<SettleCase> RecordedPlanner::unsettled(std::chrono::milliseconds bound) const {
+    std::vector<SettleCase> out;
+    for (const auto& [id, op] : state_->seen.operations) {
+        if (op.polls == 0 || is_terminal_state(op.last_state)) continue;  // not followed, or settled
+        SettleCase sc;
+        Case& c = sc.c;
+        c.suite = kRecordedSuite;
+        c.id = "operation-" + id;
+        c.file = op.source;
+        c.line = 1;
+        c.level = Level::must;
+        c.requirement = "The operation " + id + " that the replicate recorded at " + op.source + " " + op.pointer +
+                        " returned leaves pending for success, failure or timeout within " +
+                        std::to_string(bound.count()) + " ms (docs/contract.md §8; --operation-timeout-ms).";
+        const std::string polled = std::to_string(op.polls) + " poll(s), the last saying '" + op.last_state + "'";
+        if (!op.created || !op.last_polled) {
+            sc.findings.push_back({CheckId::operation_settles, Level::informational,
+                                   "not settled in the recording (" + polled + "), which does not say when each was made"});
+        } else {
+            const std::int64_t span_ms = (*op.last_polled - *op.created) * 1000;
+            if (span_ms >= bound.count())
+                sc.findings.push_back({CheckId::operation_settles, Level::must,
+                                       "still " + op.last_state + " " + std::to_string(span_ms / 1000) +
+                                           " s after the replicate (" + polled + "): a client's wait would not return"});
+            else
+                sc.findings.push_back({CheckId::operation_settles, Level::informational,
+                                       "not settled when the client stopped polling, " + std::to_string(span_ms / 1000) +
+                                           " s after the replicate (" + polled + "): not judged"});
+        }
+        out.push_back(std::move(sc));
+    }
+    return out;
+}
+
+CaseResult judge_settle(const SettleCase& sc) {
+    CaseResult result;
+    add_findings(sc.c, result, sc.findings);
+    return result;
+}
+
 CaseResult judge_recorded(RecordedCase& rc, ContractInForce& in_force) {
     // Planned with these same reads: an exchange without its contract passed through.
     const Contract& contract = *contract_of(rc.operation, in_force.replicate(), in_force.reads());
@@ -322,7 +379,7 @@ CaseResult judge_client(const ClientCase& cc) {
 }
 
 RecordedPlan plan_recorded(std::vector<RecordedFile> files, const Contract& replicate, const ReadContracts& reads,
-                           const ClientJudging& client) {
+                           const ClientJudging& client, std::chrono::milliseconds settle_bound) {
     RecordedPlan plan;
     RecordedPlanner planner(replicate, reads, client);
     for (std::size_t f = 0; f < files.size(); ++f) {
@@ -337,6 +394,7 @@ RecordedPlan plan_recorded(std::vector<RecordedFile> files, const Contract& repl
             if (planned->client) plan.client.push_back(std::move(*planned->client));
         }
     }
+    plan.unsettled = planner.unsettled(settle_bound);
     return plan;
 }
 

@@ -10,6 +10,7 @@
 #include "harness/run/case_runner.hpp"
 #include "common/exo2_signature.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,10 +45,18 @@ struct ClientCase {
     std::vector<Finding> findings;
 };
 
+// An operation the recording created and polled without seeing it settle: judged once the
+// recording has ended (suite "recorded", id operation-<id>), with no exchange of its own.
+struct SettleCase {
+    Case c;
+    std::vector<Finding> findings;  // operation_settles: MUST when polled past the bound
+};
+
 struct RecordedPlan {
     std::vector<RecordedCase> cases;
     std::vector<ClientCase> client;  // one per recorded replicate, in the same order
     std::size_t passed_through = 0;  // exchanges on no operation the contract knows
+    std::vector<SettleCase> unsettled;  // after the files, as RecordedPlanner::unsettled
 };
 
 struct ClientJudging {
@@ -83,6 +92,12 @@ public:
     // consumed: its body moves into the case rather than being copied.
     std::optional<Planned> plan(RecordedExchange&& x, const std::string& source, const std::string& case_id);
 
+    // Once the recording has ended: each operation a recorded replicate created and the client
+    // polled, whose last poll was not terminal. Still pending `bound` or more after the replicate
+    // (by the recording's times) is a MUST finding: the server let a client's wait run out.
+    // Polled for less, it is informational: the client stopped looking, and nothing is known.
+    std::vector<SettleCase> unsettled(std::chrono::milliseconds bound) const;
+
 private:
     struct State;
     const Contract& replicate_;
@@ -96,12 +111,15 @@ private:
 // bytes move on into the result, uncopied.
 CaseResult judge_recorded(RecordedCase& rc, ContractInForce& in_force);
 
+// An unsettled operation's case graded (its findings alone).
+CaseResult judge_settle(const SettleCase& sc);
+
 // The client's case graded: its request alone (its exchange is the recorded case's, kept once in
 // the reports: exchanges.har judged again must not hold each request twice).
 CaseResult judge_client(const ClientCase& cc);
 
 // Every exchange of the files through one RecordedPlanner, in order across the files.
 RecordedPlan plan_recorded(std::vector<RecordedFile> files, const Contract& replicate, const ReadContracts& reads,
-                           const ClientJudging& client = {});
+                           const ClientJudging& client = {}, std::chrono::milliseconds settle_bound = std::chrono::milliseconds(60000));
 
 }  // namespace kms

@@ -61,6 +61,23 @@ TEST(CliJudge, AFaultyServersTrafficFailsOnTheChecksARunFailsItOn) {
     }
 }
 
+TEST(CliJudge, AnOperationPolledPendingPastTheBoundFails) {
+    // The run follows its operation for 3 s; its recording shows the polls still pending then.
+    ServerProcess server("--fault operation-never-settles");
+    const fs::path dir = temp_dir("judge-never-settles");
+    const Result run = kmsconf("--base-url " + server.url() + " --operation-timeout-ms 3000 --report-dir " + dir.string(), 120);
+    EXPECT_EQ(run.code, 1) << run.output;
+    const fs::path out = temp_dir("judge-never-settles-out");
+    // Recorded times are whole seconds: a 2 s bound is surely exceeded by 3 s of polling.
+    const Result judged = kmsconf("judge " + (dir / "exchanges.har").string() + " --operation-timeout-ms 2000 --report-dir " + out.string());
+    EXPECT_EQ(judged.code, 1) << judged.output;
+    EXPECT_TRUE(failing_checks(out / "summary.json").count("operation_settles")) << judged.output;
+    // Under the default minute the client merely stopped looking: nothing is known, nothing fails.
+    const Result lenient = kmsconf("judge " + (dir / "exchanges.har").string() + " -v --report-dir " + out.string());
+    EXPECT_EQ(lenient.code, 0) << lenient.output;
+    EXPECT_NE(lenient.output.find("not settled when the client stopped polling"), std::string::npos) << lenient.output;
+}
+
 TEST(CliJudge, WhatIsNotHarOrHoldsNothingToJudgeIsExit2) {
     const fs::path dir = temp_dir("judge-bad");
     std::ofstream(dir / "entry.har") << R"({"log":{"version":"1.2","entries":[{"time":1}]}})";

@@ -83,5 +83,38 @@ TEST(RecordedServer, ExpectationsFollowTheContractAndTheRecording) {
     EXPECT_EQ(plan.cases[0].base_path, "/v2");
 }
 
+// An operation a recorded replicate created, polled until `polled_for` seconds after it, the
+// last poll saying `state`.
+RecordedPlan polled(const std::string& state, std::int64_t polled_for, std::chrono::milliseconds bound) {
+    static const ReadContracts reads = load_reads(std::filesystem::path(KMSCONF_SOURCE_DIR) / "schemas" / "2026-03-31");
+    const std::string op = "2d9c1b0e-6f4a-4e1b-9c3d-7a5e8f0b1c2d";
+    RecordedExchange created = replicate(R"({"zone":"de-fra-1"})", std::nullopt, 200);
+    created.response->body = R"({"id":")" + op + R"(","state":"pending","reference":{"id":")" + kKey + R"("}})";
+    RecordedExchange poll;
+    poll.url = "https://api.example/v2/operation/" + op;
+    poll.request = {"GET", "/v2/operation/" + op, {}, ""};
+    poll.response = HttpResponse{200, {{"Content-Type", "application/json"}},
+                                 R"({"id":")" + op + R"(","state":")" + state + R"(","reference":{"id":")" + kKey + R"("}})"};
+    poll.started = kAt + polled_for;
+    poll.pointer = "/log/entries/1";
+    return plan_recorded({{"x.har", {created, poll}}}, test::seed_contract(), reads, {}, bound);
+}
+
+TEST(RecordedServer, AnOperationPolledPendingPastTheBoundNeverSettled) {
+    const auto late = polled("pending", 90, std::chrono::milliseconds(60000));
+    ASSERT_EQ(late.unsettled.size(), 1u);
+    ASSERT_EQ(late.unsettled[0].findings.size(), 1u);
+    EXPECT_EQ(late.unsettled[0].findings[0].check, CheckId::operation_settles);
+    EXPECT_EQ(late.unsettled[0].findings[0].level, Level::must);
+    EXPECT_EQ(late.unsettled[0].c.id, "operation-2d9c1b0e-6f4a-4e1b-9c3d-7a5e8f0b1c2d");
+    // The client stopped looking before the bound: nothing is known, and nothing fails.
+    const auto early = polled("pending", 30, std::chrono::milliseconds(60000));
+    ASSERT_EQ(early.unsettled.size(), 1u);
+    EXPECT_EQ(early.unsettled[0].findings[0].level, Level::informational);
+    EXPECT_TRUE(polled("success", 90, std::chrono::milliseconds(60000)).unsettled.empty()) << "it settled";
+    EXPECT_EQ(polled("pending", 30, std::chrono::milliseconds(20000)).unsettled[0].findings[0].level, Level::must)
+        << "the bound is --operation-timeout-ms";
+}
+
 }  // namespace
 }  // namespace kms

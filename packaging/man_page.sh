@@ -2,7 +2,7 @@
 # Writes one man page of kmsconf, gzipped as Debian policy wants them, from the command's own
 # --help and --version (help2man), so that the page cannot drift from the flags.
 # usage: man_page.sh KMSCONF COMMAND NAME_LINE INCLUDE OUT.1.gz
-#   COMMAND  run, serve, bench or judge (run's page is kmsconf.1: run is the default command)
+#   COMMAND  run, serve, bench, judge or proxy (run's page is kmsconf.1: run is the default command)
 #   INCLUDE  help2man include file: the sections --help does not hold (files, environment, ...)
 set -euo pipefail
 kmsconf=$1 command=$2 name_line=$3 include=$4 out=$5

@@ -32,9 +32,9 @@ for m in $modes; do
 done
 
 {
-  echo "# bash completion for kmsconf (run, serve, bench, judge). Generated at build time from the"
+  echo "# bash completion for kmsconf (run, serve, bench, judge, proxy). Generated at build time from the"
   echo "# commands' --help by packaging/bash_completion.sh: do not edit."
-  for command in run serve bench judge; do
+  for command in run serve bench judge proxy; do
     flags= valued=
     while read -r long rest; do
       check_word "$long"
@@ -51,6 +51,7 @@ done
   done
   echo "_kmsconf_values_run_contract='$revisions auto'"
   echo "_kmsconf_values_judge_contract='$revisions auto'"
+  echo "_kmsconf_values_proxy_contract='$revisions auto'"
   echo "_kmsconf_values_serve_contract='$revisions'"
   echo "_kmsconf_values_serve_fault='$faults list'"
   echo "_kmsconf_values_bench_mode='$modes'"
@@ -59,11 +60,11 @@ done
 _kmsconf() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev= command=run
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
-    case ${COMP_WORDS[1]-} in run | serve | bench | judge) command=${COMP_WORDS[1]} ;; esac
+    case ${COMP_WORDS[1]-} in run | serve | bench | judge | proxy) command=${COMP_WORDS[1]} ;; esac
     COMPREPLY=()
     # The first word: a command, or one of run's flags (run is the default command).
     if ((COMP_CWORD == 1)) && [[ $cur != -* ]]; then
-        mapfile -t COMPREPLY < <(compgen -W 'run serve bench judge' -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W 'run serve bench judge proxy' -- "$cur")
         return
     fi
     local valued=_kmsconf_valued_$command

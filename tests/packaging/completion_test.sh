@@ -33,9 +33,9 @@ expect() {
 # The long flags of `kmsconf COMMAND --help`, read here independently of the generator.
 help_flags() { "$kmsconf" "$1" --help | grep -oE '^  (-[[:alnum:]] \[ )?--[[:alnum:]-]+' | grep -oE -- '--[[:alnum:]-]+$' | tr '\n' ' '; }
 
-expect "run serve bench judge" kmsconf ""
+expect "run serve bench judge proxy" kmsconf ""
 expect "serve" kmsconf se
-for command in run serve bench judge; do
+for command in run serve bench judge proxy; do
     flags=$(help_flags "$command")
     [ -n "$flags" ] || fail "no flag in kmsconf $command --help"
     expect "$flags" kmsconf "$command" --
@@ -47,11 +47,14 @@ expect "--connections" kmsconf bench --con
 expect "--fault" kmsconf serve --fa
 expect "" kmsconf serve --base
 expect "--version" kmsconf bench --vers
+expect "--upstream" kmsconf proxy --ups
 
 # Values.
 expect "2026-03-31 2026-07-20 auto" kmsconf --contract ""
 expect "2026-03-31 2026-07-20" kmsconf serve --contract ""
 expect "2026-03-31 2026-07-20 auto" kmsconf judge --contract ""
+expect "2026-03-31 2026-07-20 auto" kmsconf proxy --contract ""
+expect "" kmsconf proxy --upstream ""   # a URL: nothing to offer, and never the flags
 expect "closed closed-new-conn" kmsconf bench --mode clo
 expect "$("$kmsconf" serve --fault list | tr '\n' ' ') list" kmsconf serve --fault ""
 expect "" kmsconf --rate ""   # a number: nothing to offer, and never the flags
@@ -67,9 +70,13 @@ expect "$tmp/file.pem $tmp/folder" kmsconf --ca-file "$tmp/"
 expect "$tmp/file.pem $tmp/folder" kmsconf serve --tls-cert "$tmp/"
 # judge's words are HAR files.
 expect "$tmp/file.pem $tmp/folder" kmsconf judge "$tmp/"
+expect "$tmp/file.pem $tmp/folder" kmsconf proxy --ca-file "$tmp/"
+expect "$tmp/folder" kmsconf proxy --report-dir "$tmp/"
+# proxy takes no words: nothing but its flags.
+expect "" kmsconf proxy "$tmp/"
 
 if [ $failures -gt 0 ]; then
     echo "$failures failures"
     exit 1
 fi
-echo "ok: completion of run, serve, bench and judge"
+echo "ok: completion of run, serve, bench, judge and proxy"

@@ -20,7 +20,7 @@ TEST(CliVersion, EveryCommandPrintsTheSameLine) {
     ASSERT_TRUE(std::regex_match(version_line(), std::regex(R"(kmsconf [0-9]+\.[0-9]+\.[0-9]+([+~][0-9A-Za-z.]+)?)")))
         << version_line();
     for (const char* args : {"--version", "run --version", "serve --version", "bench --version", "judge --version",
-                             "--quiet --version", "bench --connections 2 --version"}) {
+                             "proxy --version", "--quiet --version", "bench --connections 2 --version"}) {
         auto r = kmsconf(args);
         EXPECT_EQ(r.code, 0) << args << "\n" << r.output;
         EXPECT_EQ(r.output, version_line() + "\n") << args;
@@ -31,7 +31,7 @@ TEST(CliVersion, EveryCommandPrintsTheSameLine) {
 }
 
 TEST(CliVersion, EveryHelpListsTheFlagWithTheVersion) {
-    for (const char* args : {"--help", "run --help", "serve --help", "bench --help", "judge --help"}) {
+    for (const char* args : {"--help", "run --help", "serve --help", "bench --help", "judge --help", "proxy --help"}) {
         auto r = kmsconf(args);
         EXPECT_EQ(r.code, 0) << args;
         EXPECT_TRUE(std::regex_search(r.output, std::regex(R"(\n  --version +print the version \(kmsconf\s+)")))

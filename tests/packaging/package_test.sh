@@ -35,7 +35,8 @@ dpkg -x "$deb" "$root"
 bin=$root/usr/bin/kmsconf
 for f in usr/bin/kmsconf usr/share/kmsconf/schemas/suite.schema.json usr/share/kmsconf/schemas/2026-03-31/contract.json \
          usr/share/kmsconf/suites/valid.json usr/share/man/man1/kmsconf.1.gz usr/share/man/man1/kmsconf-serve.1.gz \
-         usr/share/man/man1/kmsconf-bench.1.gz usr/share/man/man1/kmsconf-judge.1.gz usr/share/bash-completion/completions/kmsconf \
+         usr/share/man/man1/kmsconf-bench.1.gz usr/share/man/man1/kmsconf-judge.1.gz usr/share/man/man1/kmsconf-proxy.1.gz \
+         usr/share/bash-completion/completions/kmsconf \
          usr/share/doc/kmsconf/README.md usr/share/doc/kmsconf/docs/contract.md usr/share/doc/kmsconf/docs/flags.md; do
   [ -e "$root/$f" ] || fail "the package has no /$f"
 done
@@ -58,8 +59,8 @@ for p in "${paths[@]}"; do
   fi
 done
 
-step "--version on run, serve, bench, judge"
-for command in "" run serve bench judge; do
+step "--version on run, serve, bench, judge, proxy"
+for command in "" run serve bench judge proxy; do
   got=$("$bin" $command --version)
   [ "$got" = "kmsconf $version" ] || fail "kmsconf $command --version: '$got', the package is $version"
 done

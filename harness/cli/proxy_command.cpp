@@ -222,7 +222,7 @@ int proxy(const ProxyCliOptions& o) {
                                       : std::chrono::steady_clock::time_point::max();
     while (reason.empty()) {
         if (int sig = signals.wait_for(std::chrono::milliseconds(50))) reason = stop_reason(sig);
-        else if (o.max_exchanges > 0 && passed >= o.max_exchanges) reason = std::to_string(o.max_exchanges) + " exchanges (--max-exchanges)";
+        else if (o.max_exchanges > 0 && passed >= o.max_exchanges) reason = std::to_string(o.max_exchanges) + " exchange(s) (--max-exchanges)";
         else if (std::chrono::steady_clock::now() >= until) reason = decimal_text(o.duration) + " s (--duration)";
     }
     server.stop(kStopGrace);
@@ -237,13 +237,17 @@ int proxy(const ProxyCliOptions& o) {
     if (judge.passed_through() > 0)
         warnings.push_back(std::to_string(judge.passed_through()) +
                            " exchange(s) on no operation the contract knows passed through, not judged");
+    if (judge.not_origin_form() > 0)
+        warnings.push_back(std::to_string(judge.not_origin_form()) +
+                           " of them with an absolute URL as target: the proxy was used as a forward proxy (HTTP_PROXY, "
+                           "curl -x); point the client's base URL at it instead");
     if (counts.blind_connections > 0)
         warnings.push_back(std::to_string(counts.blind_connections) +
                            " connection(s) relayed unframed (a message not HTTP/1.1, or a protocol switch): their "
                            "exchanges from then on were not judged");
     if (counts.refused_connections > 0)
         warnings.push_back(std::to_string(counts.refused_connections) + " connection(s) refused: too many at once");
-    RunInfo info{upstream, in_force.replicate().revision(), o.strict, "traffic through kmsconf proxy to " + upstream.origin(),
+    RunInfo info{upstream, in_force.replicate().revision(), o.strict, "the traffic kmsconf proxy forwarded to " + upstream.origin(),
                  warnings, 0, started};
     info.finished = std::chrono::system_clock::now();
     info.contract_basis = in_force.basis();
@@ -256,7 +260,7 @@ int proxy(const ProxyCliOptions& o) {
     }
     if (!o.quiet && judge.tally().total() > 0)
         std::cout << console_summary(judge.tally(), {o.strict, false, judge_rerun_words(o)}, style);
-    std::cout << count_lines("kmsconf proxy", judge.tally(), info, "to", o.report_dir);
+    std::cout << count_lines("kmsconf proxy", judge.tally(), info, "in", o.report_dir);
     // Never 0 for traffic that tested nothing: no answer from the upstream, or none on the contract's operations.
     if (counts.upstream_answered == 0)
         throw CommandStop(kExitUnreachable, counts.exchanges == 0

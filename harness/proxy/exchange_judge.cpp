@@ -6,6 +6,14 @@ namespace kms::proxy {
 
 namespace {
 
+// What exchanges.har says of a request body the proxy kept in part, in the words har_reader
+// reads back ("request body cut to").
+std::string cut_note(const ProxiedExchange& x) {
+    const auto length = find_header(x.request.headers, "Content-Length");
+    return "request body cut to " + std::to_string(x.request.body.size()) + " of " + (length ? *length : "an unknown number of") +
+           " bytes (" + (x.response ? "the proxy keeps 64 KiB, or the answer came before the body was whole" : "not whole") + ")";
+}
+
 RecordedExchange recorded_of(ProxiedExchange&& x, const BaseUrl& upstream) {
     RecordedExchange r;
     r.pointer = "exchange " + std::to_string(x.number);
@@ -32,6 +40,14 @@ void ExchangeJudge::judge(ProxiedExchange&& x, CaseListener& listener) {
     const int version = x.response_version;
     const std::string upstream_error = std::move(x.upstream_error);
     const int proxy_status = x.proxy_status;
+    const std::string request_cut = x.request_cut ? cut_note(x) : "";
+    // An absolute-form target (RFC 9112 §3.2.2) is a client using the proxy as a forward proxy
+    // (HTTP_PROXY, curl -x): the URL it meant is not the upstream's, so it is not judged.
+    if (x.request.target.empty() || x.request.target.front() != '/') {
+        ++passed_through_;
+        ++not_origin_form_;
+        return;
+    }
     auto planned = planner_.plan(recorded_of(std::move(x), upstream_), "the proxy", id);
     if (!planned) {
         ++passed_through_;
@@ -41,6 +57,7 @@ void ExchangeJudge::judge(ProxiedExchange&& x, CaseListener& listener) {
     Exchange& exchange = rc.send.exchange;
     exchange.started_at = started_at;
     exchange.response_version = version;
+    exchange.request_body_cut = request_cut;
     if (!exchange.response) {
         // What the upstream did instead of answering, as a run names a transport failure.
         ++unanswered_;

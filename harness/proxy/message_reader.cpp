@@ -153,6 +153,12 @@ HttpRequest MessageReader::request_head() const {
     return HttpRequest{p.method, p.target, p.headers, {}};
 }
 
+HttpRequest MessageReader::request_so_far() const {
+    HttpRequest r = request_head();
+    r.body = impl_->request.body;
+    return r;
+}
+
 HttpRequest MessageReader::take_request() {
     auto& p = impl_->request;
     return HttpRequest{std::move(p.method), std::move(p.target), std::move(p.headers), std::move(p.body)};

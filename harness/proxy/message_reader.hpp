@@ -45,7 +45,8 @@ public:
     int status() const;
     int version() const;  // 10 or 11
     bool body_cut() const;  // more body passed than was kept
-    HttpRequest request_head() const;  // method, target and header fields, no body
+    HttpRequest request_head() const;     // method, target and header fields, no body
+    HttpRequest request_so_far() const;   // the head and the body kept so far (a message not yet done)
     HttpRequest take_request();
     HttpResponse take_response();
 

@@ -207,7 +207,7 @@ private:
         if (ec) return on_client_gone();
         last_client_ = Clock::now();
         const std::string_view bytes(client_buf_.data(), n);
-        if (blind_) forward_up(bytes);
+        if (blind_ || requests_unframed_) forward_up(bytes);
         else {
             client_in_.append(bytes);
             read_requests();
@@ -223,10 +223,10 @@ private:
     }
 
     void read_requests() {
-        while (!client_in_.empty() && !blind_ && !client_stopped_) {
+        while (!client_in_.empty() && !blind_ && !requests_unframed_ && !client_stopped_) {
             if (!req_) req_ = std::make_unique<MessageReader>(MessageReader::Kind::request, s_.opt.header_limit, s_.opt.keep_body);
             const auto fed = req_->feed(client_in_);
-            if (!fed.error.empty()) return go_blind();
+            if (!fed.error.empty()) return stop_framing_requests();
             forward_up(std::string_view(client_in_).substr(0, fed.consumed));
             client_in_.erase(0, fed.consumed);
             if (req_->header_done() && !current_) request_head_arrived();
@@ -339,8 +339,9 @@ private:
         resp_.reset();
         emit(*p, std::move(x));
         last_upstream_ = Clock::now();
-        // A protocol switch: what follows is not HTTP/1.1, and passes blind.
-        if (status == 101) return go_blind();
+        // A protocol switch: what follows is not HTTP/1.1, and passes blind; so does what
+        // follows a request that could not be framed, once the responses before it are through.
+        if (status == 101 || (requests_unframed_ && in_flight_.empty())) return go_blind();
         if (!keep || s_.draining || (client_stopped_ && in_flight_.empty())) {
             client_stopped_ = true;
             if (in_flight_.empty()) close_after_flush();
@@ -393,12 +394,29 @@ private:
         flush_client();
     }
 
+    // A request Beast cannot read: from it on, the client's bytes pass as they come. The requests
+    // before it were whole, and their responses come first (RFC 9112 §9.3): they are still
+    // framed and judged; then the connection goes blind.
+    void stop_framing_requests() {
+        requests_unframed_ = true;
+        ++s_.blind;
+        if (current_) {  // its head was read, its body cannot be: not an exchange the proxy can name
+            in_flight_.pop_back();
+            current_.reset();
+        }
+        req_.reset();
+        forward_up(client_in_);
+        client_in_.clear();
+        if (in_flight_.empty()) go_blind();
+        else read_client();
+    }
+
     // From here on the connection's bytes are relayed as they come, unframed: a request or
     // response Beast cannot read, bytes nobody asked for, or a protocol switch.
     void go_blind() {
         if (blind_) return;
         blind_ = true;
-        ++s_.blind;
+        if (!requests_unframed_) ++s_.blind;
         forward_up(client_in_);
         client_in_.clear();
         forward_client(up_in_);
@@ -419,8 +437,8 @@ private:
             x.request = std::move(p.request);
             x.request_cut = p.cut;
         } else {
-            // Answered before the request was whole (RFC 9112 §9.5): its head is all there is.
-            x.request = std::move(p.request);
+            // Answered before the request was whole (RFC 9112 §9.5): its head and the body so far.
+            x.request = current_.get() == &p && req_ ? req_->request_so_far() : std::move(p.request);
             x.request_cut = true;
         }
         x.started = p.started;
@@ -498,6 +516,7 @@ private:
     std::string to_client_, client_writing_bytes_;
     bool client_reading_ = false, up_reading_ = false, up_writing_ = false, client_writing_ = false;
     bool client_stopped_ = false, close_when_flushed_ = false, blind_ = false, closed_ = false;
+    bool requests_unframed_ = false;  // a request could not be framed: the client's bytes pass raw
 
     std::unique_ptr<MessageReader> req_, resp_;
     std::shared_ptr<Pending> current_;  // the request being received

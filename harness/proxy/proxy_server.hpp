@@ -33,7 +33,9 @@ struct ProxyOptions {
     // A client connection idle between requests this long is closed.
     std::chrono::milliseconds idle_timeout{120000};
     std::size_t header_limit = 64 * 1024;
-    std::size_t keep_body = 1024 * 1024;  // of each body, kept for judging; the rest passes
+    // Of each body, kept for judging; the rest passes. As much as exchanges.har keeps, so that
+    // the proxy's recording judged again gives the proxy's verdicts.
+    std::size_t keep_body = 64 * 1024;
     unsigned max_connections = 1024;      // beyond: accepted and closed at once
 };
 

@@ -221,6 +221,7 @@ void entry(HarWriter& w, const Case& c, const HttpRequest& request, const Exchan
     w.Key("time");
     w.Double((exchange.reused_connection ? 0 : millis(exchange.connect_time)) + millis(exchange.elapsed));
     request_object(w, request, base, notes);
+    if (!exchange.request_body_cut.empty()) notes.push_back(exchange.request_body_cut);
     response_object(w, exchange, notes);
     timings(w, exchange);
     std::string comment = "case " + c.full_name();

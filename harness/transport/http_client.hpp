@@ -67,6 +67,10 @@ struct Exchange {
     // after the previous exchange's grace window: not read as this response; the connection
     // was replaced. Empty when there were none.
     std::string stray_before;
+    // Set by a recorder that kept only part of the request body (kmsconf proxy: answered before
+    // the body was whole, or beyond what it keeps): "request body cut to N of M bytes (why)",
+    // which exchanges.har carries so that a later judge knows. Empty for a request sent whole.
+    std::string request_body_cut;
 };
 
 class HttpClient {

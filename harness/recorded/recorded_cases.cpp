@@ -293,6 +293,17 @@ std::optional<RecordedPlanner::Planned> RecordedPlanner::plan(RecordedExchange&&
     } else {
         c.expect.outcome = Outcome::either;
         c.expect.statuses = contract->declared_statuses();
+        // A recording cannot tell whether a read was validly signed (401, 403), nor whether an
+        // id it never saw created exists (404, RFC 9110 §15.5.5): those answers conform too. An
+        // operation the recording created, or a key it replicated, must be found (operation_known
+        // and the state checks say so).
+        bool seen = false;
+        if (op->operation == RecordedOperation::operation_poll) seen = state.operations.count(op->id) > 0;
+        else
+            for (const auto& [id, created] : state.operations) seen = seen || created.key == to_lower(op->id);
+        for (int status : {401, 403})
+            c.expect.statuses.push_back(status);
+        if (!seen) c.expect.statuses.push_back(404);
         c.requirement = std::string(op->operation == RecordedOperation::key_read ? "The key read" : "The operation poll") +
                         " recorded at " + where + " is answered as its operation declares" +
                         (op->operation == RecordedOperation::key_read

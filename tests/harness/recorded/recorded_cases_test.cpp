@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace kms {
 namespace {
 
@@ -98,6 +100,24 @@ RecordedPlan polled(const std::string& state, std::int64_t polled_for, std::chro
     poll.started = kAt + polled_for;
     poll.pointer = "/log/entries/1";
     return plan_recorded({{"x.har", {created, poll}}}, test::seed_contract(), reads, {}, bound);
+}
+
+TEST(RecordedServer, AReadOfAnIdTheRecordingNeverSawMayBe404) {
+    const auto has = [](const std::vector<int>& v, int s) { return std::find(v.begin(), v.end(), s) != v.end(); };
+    // The poll in polled() is of the operation the recorded replicate created: it must be found.
+    const auto created = polled("pending", 1, std::chrono::milliseconds(60000));
+    ASSERT_EQ(created.cases.size(), 2u);
+    EXPECT_FALSE(has(created.cases[1].c.expect.statuses, 404));
+    EXPECT_TRUE(has(created.cases[1].c.expect.statuses, 403)) << "a read's signature is not known to hold";
+    // One the recording never saw created may be someone else's, or long gone.
+    static const ReadContracts reads = load_reads(std::filesystem::path(KMSCONF_SOURCE_DIR) / "schemas" / "2026-03-31");
+    RecordedExchange poll;
+    poll.url = "https://api.example/v2/operation/0b5e2c1d-3f4a-4b6c-8d7e-9f0a1b2c3d4e";
+    poll.request = {"GET", "/v2/operation/0b5e2c1d-3f4a-4b6c-8d7e-9f0a1b2c3d4e", {}, ""};
+    poll.response = HttpResponse{404, {}, ""};
+    const auto unknown = plan_recorded({{"x.har", {poll}}}, test::seed_contract(), reads);
+    ASSERT_EQ(unknown.cases.size(), 1u);
+    EXPECT_TRUE(has(unknown.cases[0].c.expect.statuses, 404));
 }
 
 TEST(RecordedServer, AnOperationPolledPendingPastTheBoundNeverSettled) {

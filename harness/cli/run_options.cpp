@@ -114,7 +114,8 @@ constexpr const char* kUsage =
     "Exit codes: 0 every MUST held; 1 conformance failures; 2 usage, config or suite error,\n"
     "or a filter that selects nothing; 3 target unreachable.\n"
     "Other commands: kmsconf serve (the reference server), kmsconf bench (latency benchmark),\n"
-    "kmsconf judge (recorded traffic, HAR 1.2); each has its own --help.\n\nOptions";
+    "kmsconf judge (recorded traffic, HAR 1.2), kmsconf proxy (live traffic, judged as it\n"
+    "passes); each has its own --help.\n\nOptions";
 
 po::options_description describe() {
     po::options_description desc(kUsage);
@@ -195,7 +196,7 @@ std::optional<RunOptions> parse_run_options(int argc, char** argv, int* exit_cod
     std::string error;
     const bool stored = store_flags(vm, run_flag_table(), o, &error);
     if (!stray.empty())
-        return usage("unexpected argument '" + stray.front() + "' (commands: run, serve, bench, judge; options start with --)");
+        return usage("unexpected argument '" + stray.front() + "' (commands: run, serve, bench, judge, proxy; options start with --)");
     if (!stored) return usage(error);
     o.contract_given = !vm["contract"].defaulted();
     return o;

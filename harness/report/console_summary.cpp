@@ -83,18 +83,26 @@ std::string slowest_lines(const RunTally& tally, std::size_t how_many) {
 }
 
 std::string failed_lines(const RunTally& tally, const SummaryOptions& options, const ConsoleStyle& style) {
-    std::string rows;
-    int n = 0;
+    std::vector<std::pair<std::string, std::string>> failed;  // name, rerun command
     for (const auto& e : tally.entries()) {
         if (!failed_case(e, options.strict)) continue;
-        ++n;
         std::string command = rerun_command(e.c, options.rerun_flags);
         for (std::size_t at = command.find('\n'); at != std::string::npos; at = command.find('\n', at + 9))
             command.replace(at, 1, "\n        ");
-        rows += "    " + style.paint("\u2717 " + e.c.full_name(), Colour::red) + "\n        " + command + "\n";
+        failed.emplace_back(e.c.full_name(), std::move(command));
     }
-    if (n == 0) return "";
-    return "  failed   " + std::to_string(n) + (n == 1 ? " case" : " cases") + "; each reruns alone with:\n" + rows;
+    if (failed.empty()) return "";
+    const std::string count = "  failed   " + std::to_string(failed.size()) + (failed.size() == 1 ? " case" : " cases");
+    const auto mark = [&](const std::string& name) { return "    " + style.paint("\u2717 " + name, Colour::red) + "\n"; };
+    std::string rows;
+    // Recorded traffic (judge, proxy) is judged again whole: one command for every case, said once.
+    const bool one_command = std::all_of(failed.begin(), failed.end(), [&](const auto& f) { return f.second == failed.front().second; });
+    if (one_command && failed.size() > 1) {
+        for (const auto& f : failed) rows += mark(f.first);
+        return count + "; all are judged again with:\n        " + failed.front().second + "\n" + rows;
+    }
+    for (const auto& f : failed) rows += mark(f.first) + "        " + f.second + "\n";
+    return count + "; each reruns alone with:\n" + rows;
 }
 
 }  // namespace

@@ -194,6 +194,24 @@ TEST(ConsoleSummary, ListsFailuresWithRerunCommandsAndTheSlowestCases) {
     EXPECT_NE(console_summary(canned_run(), o, colour).find("\033[31m"), std::string::npos);
 }
 
+TEST(ConsoleSummary, RecordedCasesShareOneRerunCommandSaidOnce) {
+    // A recording is judged again whole: the command is said once, above the failed cases.
+    RunTally t;
+    CaseResult failed;
+    failed.verdict = Verdict::fail;
+    failed.findings = {{CheckId::body_schema, Level::must, "bad"}};
+    t.add(named("recorded", "exchange-3"), failed);
+    t.add(named("recorded", "exchange-7"), failed);
+    SummaryOptions o;
+    o.rerun_flags = "reports/exchanges.har";
+    const std::string text = console_summary(t, o, ConsoleStyle{});
+    EXPECT_NE(text.find("failed   2 cases; all are judged again with:\n        kmsconf judge reports/exchanges.har\n"
+                        "    \u2717 recorded.exchange-3\n    \u2717 recorded.exchange-7\n"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("reruns alone"), std::string::npos) << text;
+}
+
 TEST(ConsoleSummary, AnIdIsQuotedForTheShell) {
     EXPECT_EQ(rerun_command(named("s", "it's"), ""), "kmsconf --filter 's.it'\\''s'");
 }

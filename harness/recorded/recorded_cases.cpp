@@ -30,8 +30,9 @@ std::optional<Classified> classify(const HttpRequest& request) {
     static const std::regex operation(R"(^(.*)/operation/([^/]+)$)");
     const std::string path(target_path(request.target));
     std::smatch m;
-    if (request.method == "POST" && std::regex_match(path, m, replicate))
-        return Classified{RecordedOperation::replicate, m[1], m[2]};
+    if (std::regex_match(path, m, replicate))
+        return Classified{request.method == "POST" ? RecordedOperation::replicate : RecordedOperation::replicate_other_method,
+                          m[1], m[2]};
     if (request.method == "GET" && std::regex_match(path, m, key)) return Classified{RecordedOperation::key_read, m[1], m[2]};
     if (request.method == "GET" && std::regex_match(path, m, operation))
         return Classified{RecordedOperation::operation_poll, m[1], m[2]};
@@ -185,7 +186,8 @@ Send send_of(RecordedExchange&& x) {
 
 const Contract* contract_of(RecordedOperation operation, const Contract& replicate, const ReadContracts& reads) {
     switch (operation) {
-        case RecordedOperation::replicate: return &replicate;
+        case RecordedOperation::replicate:
+        case RecordedOperation::replicate_other_method: return &replicate;
         case RecordedOperation::key_read: return reads.get_kms_key ? &*reads.get_kms_key : nullptr;
         case RecordedOperation::operation_poll: return reads.get_operation ? &*reads.get_operation : nullptr;
     }
@@ -223,13 +225,32 @@ std::optional<RecordedPlanner::Planned> RecordedPlanner::plan(RecordedExchange&&
     c.line = 1;
     c.level = Level::must;
     const std::string where = source + " " + x.pointer + " (" + x.request.method + " " + x.url + ")";
-    if (op->operation == RecordedOperation::replicate) {
+    if (op->operation == RecordedOperation::replicate_other_method) {
+        // The run's methods suite, for a client's request: refused (RFC 9110 §15.5.6: a 405
+        // names the allowed methods in Allow), or 404 or 501 as other servers route it; OPTIONS
+        // may be answered (a CORS preflight). Its signature is not known to hold: 401, 403.
+        const bool options = x.request.method == "OPTIONS";
+        c.expect.outcome = options ? Outcome::either : Outcome::rejected;
+        c.expect.check = CheckId::malformed_rejected;
+        c.expect.statuses = {405, 404, 501, 401, 403};
+        if (options)
+            for (int status : {200, 204})
+                c.expect.statuses.push_back(status);
+        c.requirement = "The " + x.request.method + " recorded at " + where + " is a method replicate's path does not take: " +
+                        (options ? "it is answered (200, 204) or refused" : "it is refused") +
+                        " (405 with Allow, or 404, 501; or 401/403).";
+    } else if (op->operation == RecordedOperation::replicate) {
         // Read once: the client's findings below say why a body or id is refused.
         const BodyJudgement read_body = x.request_body_cut ? BodyJudgement{BodyJudgement::Kind::unknown, ""}
                                                            : judge_body(replicate, x.request.body);
         const bool uuid_id = is_uuid(op->id);
         const BodyJudgement body = uuid_id ? read_body : BodyJudgement{BodyJudgement::Kind::invalid, ""};
         const auto pair = std::make_pair(to_lower(op->id), body.zone);
+        // The contract's requestBody is application/json; a JSON body labelled otherwise (or not
+        // at all) should be refused, 400 or 415 (RFC 9110 §15.5.16), but no clause forbids a
+        // server to read it anyway: either answer conforms, as a run's SHOULD case has it.
+        const std::string content_type = find_header(x.request.headers, "Content-Type").value_or("");
+        const bool labelled_json = media_type(content_type) == "application/json";
         // A recording cannot tell a valid signature from a wrong one (that needs the
         // secret): 401 or 403 is a conforming answer to any of its requests (RFC 9110
         // §15.5.2, §15.5.4; Exoscale answers 403), never a finding.
@@ -243,7 +264,7 @@ std::optional<RecordedPlanner::Planned> RecordedPlanner::plan(RecordedExchange&&
             c.requirement = "The replicate recorded at " + where +
                             " is one the request schema (or the uuid id) refuses: it is rejected with a 4xx, "
                             "never answered Conflict.";
-        } else if (body.kind == BodyJudgement::Kind::valid && replicated.count(pair)) {
+        } else if (body.kind == BodyJudgement::Kind::valid && labelled_json && replicated.count(pair)) {
             c.expect.outcome = Outcome::conflict;
             c.expect.check = CheckId::conflict_reported;
             c.expect.statuses = {401, 403};
@@ -265,7 +286,13 @@ std::optional<RecordedPlanner::Planned> RecordedPlanner::plan(RecordedExchange&&
                             " is valid by the request schema (or read either way): it is answered 200 "
                             "operation, or a 400 problem (Conflict, or a key or zone the account refuses), or "
                             "401/403.";
-            if (body.kind == BodyJudgement::Kind::unknown) {
+            if (!labelled_json && body.kind != BodyJudgement::Kind::unknown) {
+                c.expect.statuses = {200, 400, 401, 403, 413, 415};
+                c.requirement = "The replicate recorded at " + where + " has a body the request schema accepts, labelled " +
+                                (content_type.empty() ? std::string("with no Content-Type") : "'" + content_type + "'") +
+                                ", not application/json: it should be rejected (400, or 415 per RFC 9110 §15.5.16); a "
+                                "server that reads it anyway answers as for a valid one (200 operation or a 400 problem).";
+            } else if (body.kind == BodyJudgement::Kind::unknown) {
                 // Valid or not, as the whole body was: any answer either branch allows.
                 c.expect.statuses = {200, 400, 401, 403, 404, 413, 415};
                 c.requirement = "The replicate recorded at " + where +
@@ -287,6 +314,12 @@ std::optional<RecordedPlanner::Planned> RecordedPlanner::plan(RecordedExchange&&
                            "carries a valid EXO2-HMAC-SHA256 signature.";
         cc.request = x.request;
         cc.findings = client_findings(x, uuid_id, read_body, client);
+        if (uuid_id && !labelled_json &&
+            (read_body.kind == BodyJudgement::Kind::valid || read_body.kind == BodyJudgement::Kind::unpredictable))
+            cc.findings.push_back({CheckId::client_request_valid, Level::should,
+                                   "the body is labelled " +
+                                       (content_type.empty() ? std::string("with no Content-Type") : "'" + content_type + "'") +
+                                       ", not application/json, the contract's media type"});
         planned.client = std::move(cc);
         if (zone && x.response && x.response->status / 100 == 2) replicated.insert(pair);
         if (zone) note_operation(state, x, op->id, body.zone, source);
@@ -369,7 +402,35 @@ CaseResult judge_settle(const SettleCase& sc) {
     return result;
 }
 
+namespace {
+
+// A 429, or a 503 with Retry-After: the server told the client to come back later (RFC 6585 §4,
+// RFC 9110 §15.6.4), which a client honours. A run waits and resends, and judges what comes
+// then; recorded traffic holds the refusal as an exchange of its own, conforming, that says
+// nothing else of the operation.
+std::optional<CheckId> refusal_of(const Exchange& exchange) {
+    if (!exchange.response) return std::nullopt;
+    if (exchange.response->status == 429) return CheckId::rate_limited;
+    if (exchange.response->status == 503 && exchange.response->header("Retry-After")) return CheckId::service_unavailable;
+    return std::nullopt;
+}
+
+}  // namespace
+
 CaseResult judge_recorded(RecordedCase& rc, ContractInForce& in_force) {
+    if (const auto refusal = refusal_of(rc.send.exchange)) {
+        CaseResult result;
+        const HttpResponse& r = *rc.send.exchange.response;
+        result.elapsed = rc.send.exchange.elapsed;
+        const std::string what = std::to_string(r.status) + " with Retry-After: " + r.header("Retry-After").value_or("none");
+        result.requests.push_back(std::move(rc.send.request));
+        result.exchanges.push_back(std::move(rc.send.exchange));
+        add_findings(rc.c, result,
+                     {{*refusal, Level::informational,
+                       "answered " + what + ": the client is told to come back later; the request was not processed, "
+                       "so this exchange is not judged further"}});
+        return result;
+    }
     // Planned with these same reads: an exchange without its contract passed through.
     const Contract& contract = *contract_of(rc.operation, in_force.replicate(), in_force.reads());
     ContractInForce* deciding = rc.operation == RecordedOperation::replicate ? &in_force : nullptr;

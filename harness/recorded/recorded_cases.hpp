@@ -18,7 +18,8 @@
 
 namespace kms {
 
-enum class RecordedOperation { replicate, key_read, operation_poll };
+// replicate_other_method: another method on replicate's path (a 405 must name what is allowed).
+enum class RecordedOperation { replicate, key_read, operation_poll, replicate_other_method };
 
 struct RecordedCase {
     Case c;

@@ -51,7 +51,9 @@ TEST(CliJudge, AFaultyServersTrafficFailsOnTheChecksARunFailsItOn) {
              // Across the recording: polls of the operations recorded replicates returned, and
              // the key reads after they ended in success.
              {"wrong-reference", {"operation_reference"}}, {"wrong-operation-id", {"operation_id"}},
-             {"replica-not-listed", {"replica_listed"}}}) {
+             {"replica-not-listed", {"replica_listed"}},
+             // Another method on replicate's path: a 405 names what is allowed (RFC 9110 §15.5.6).
+             {"no-allow-header", {"allow_header"}}}) {
         SCOPED_TRACE(fault);
         const fs::path har = recorded_run("--fault " + fault, "judge-" + fault);
         const fs::path out = temp_dir("judge-" + fault + "-out");

@@ -102,6 +102,22 @@ RecordedPlan polled(const std::string& state, std::int64_t polled_for, std::chro
     return plan_recorded({{"x.har", {created, poll}}}, test::seed_contract(), reads, {}, bound);
 }
 
+TEST(RecordedServer, AValidBodyNotLabelledJsonMayBeRefusedEvenAfterItsZoneWasReplicated) {
+    const std::string body = R"({"zone":"de-fra-1"})";
+    RecordedExchange unlabelled = replicate(body, std::nullopt, 400);
+    unlabelled.request.headers = {{"Content-Type", "text/plain"}};
+    const auto plan = plan_recorded({{"x.har", {replicate(body, std::nullopt, 200), unlabelled}}}, test::seed_contract(), {});
+    ASSERT_EQ(plan.cases.size(), 2u);
+    EXPECT_EQ(plan.cases[1].c.expect.outcome, Outcome::either) << "400 or 415 (SHOULD), or read anyway";
+    const auto& s = plan.cases[1].c.expect.statuses;
+    EXPECT_NE(std::find(s.begin(), s.end(), 415), s.end());
+    ASSERT_EQ(plan.client.size(), 2u);
+    const auto& found = plan.client[1].findings;
+    const auto labelled = std::find_if(found.begin(), found.end(), [](const Finding& f) { return f.check == CheckId::client_request_valid; });
+    ASSERT_NE(labelled, found.end());
+    EXPECT_EQ(labelled->level, Level::should) << labelled->message;
+}
+
 TEST(RecordedServer, AReadOfAnIdTheRecordingNeverSawMayBe404) {
     const auto has = [](const std::vector<int>& v, int s) { return std::find(v.begin(), v.end(), s) != v.end(); };
     // The poll in polled() is of the operation the recorded replicate created: it must be found.

@@ -202,7 +202,7 @@ int proxy(const ProxyCliOptions& o) {
 
     const StopSignals signals;  // before the threads start: they inherit the mask
     proxy::ProxyServer server(options, [&](proxy::ProxiedExchange&& x) {
-        ++passed;
+        if (x.stray_bytes.empty()) ++passed;  // stray bytes are a finding, not an exchange
         queue.push(std::move(x));
     });
     std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-write is that connection's end, not the proxy's

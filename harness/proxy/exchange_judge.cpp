@@ -1,5 +1,7 @@
 #include "harness/proxy/exchange_judge.hpp"
 
+#include "harness/run/run_suites.hpp"
+
 #include <utility>
 
 namespace kms::proxy {
@@ -36,6 +38,27 @@ ExchangeJudge::ExchangeJudge(ContractInForce& in_force, ClientJudging client, Ba
 
 void ExchangeJudge::judge(ProxiedExchange&& x, CaseListener& listener) {
     const std::string id = "exchange-" + std::to_string(x.number);
+    if (!x.stray_bytes.empty()) {
+        // The upstream's framing fault, on the exchange the bytes followed, as a run finds it.
+        Case c;
+        c.suite = kRecordedSuite;
+        c.id = id + "-stray";
+        c.file = "the proxy";
+        c.line = 1;
+        c.level = Level::must;
+        c.requirement = "RFC 9112 §9.2: no bytes follow the complete response of the proxy's exchange " +
+                        std::to_string(x.number) + " while no request is outstanding on its connection.";
+        CaseResult result;
+        add_findings(c, result,
+                     {{CheckId::response_framing, Level::must,
+                       std::to_string(x.stray_count) + " bytes (\"" + x.stray_bytes + "\") followed exchange " +
+                           std::to_string(x.number) + "'s response with no request outstanding; the connection was "
+                           "relayed unframed from then on"}});
+        listener.case_finished(c, result);
+        cases_.push_back(c);
+        tally_.add(c, std::move(result));
+        return;
+    }
     const auto started_at = x.started;
     const int version = x.response_version;
     const std::string upstream_error = std::move(x.upstream_error);

@@ -27,6 +27,11 @@ struct ProxiedExchange {
     int proxy_status = 0;  // 502, 504; 0: the proxy answered nothing of its own
     std::chrono::system_clock::time_point started{};  // the request's head arrived
     std::chrono::nanoseconds elapsed{0};                // its head arrived .. its response forwarded
+    // Set: not an exchange but bytes the upstream sent after exchange `number`'s complete
+    // response, with no request outstanding (RFC 9112 §9.2): the first of them, printable, and
+    // how many came in that read. The rest of that connection was relayed blind.
+    std::string stray_bytes;
+    std::size_t stray_count = 0;
 };
 
 }  // namespace kms::proxy

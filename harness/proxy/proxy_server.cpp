@@ -305,8 +305,12 @@ private:
     void read_responses() {
         while (!up_in_.empty() && !blind_) {
             // Bytes with no request outstanding (RFC 9112 §9.2): not an answer to anything the
-            // proxy can name. They pass on as sent.
-            if (in_flight_.empty()) return go_blind();
+            // proxy can name. They pass on as sent, and are a framing fault of the exchange
+            // they followed.
+            if (in_flight_.empty()) {
+                report_stray();
+                return go_blind();
+            }
             if (!resp_) {
                 resp_ = std::make_unique<MessageReader>(MessageReader::Kind::response, s_.opt.header_limit, s_.opt.keep_body);
                 if (in_flight_.front()->method == "HEAD") resp_->expect_no_body();
@@ -443,9 +447,19 @@ private:
         }
         x.started = p.started;
         x.elapsed = Clock::now() - p.head_at;
+        last_number_ = x.number;
         ++s_.exchanges;
         if (x.response) ++s_.upstream_answered;
         if (s_.sink) s_.sink(std::move(x));
+    }
+
+    void report_stray() {
+        if (last_number_ == 0 || !s_.sink) return;  // before any exchange: nothing to name them by
+        ProxiedExchange x;
+        x.number = last_number_;
+        x.stray_bytes = printable(up_in_, 120);
+        x.stray_count = up_in_.size();
+        s_.sink(std::move(x));
     }
 
     void fail_front(const std::string& why, int proxy_status) {
@@ -522,6 +536,7 @@ private:
     std::shared_ptr<Pending> current_;  // the request being received
     std::deque<std::shared_ptr<Pending>> in_flight_;
     Clock::time_point last_client_, last_upstream_;
+    std::uint64_t last_number_ = 0;  // of this connection's last exchange
 };
 
 }  // namespace

@@ -233,7 +233,10 @@ TEST(CliProxy, ARunThroughTheProxyIsJudgedAsTheRunJudgesIt) {
 }
 
 TEST(CliProxy, UnderAFaultTheProxyFailsWhereTheRunFails) {
-    for (const std::string fault : {"bad-enum", "problem-status-mismatch", "forget-replicas"}) {
+    // unsolicited-response: bytes after a complete response, which only the wire shows (a HAR
+    // cannot): the proxy sees them as a run does.
+    for (const std::string fault : {"bad-enum", "problem-status-mismatch", "forget-replicas", "unsolicited-response",
+                                    "no-allow-header"}) {
         SCOPED_TRACE(fault);
         const ThroughProxy t = run_through_proxy("--fault " + fault, "proxy-" + fault);
         EXPECT_EQ(t.run.code, 1) << t.run.output;
@@ -249,7 +252,9 @@ TEST(CliProxy, UnderAFaultTheProxyFailsWhereTheRunFails) {
         const auto names = har_case_names(t.run_dir / "exchanges.har");
         std::set<std::string> run_cases_failed_by_proxy;
         for (const auto& id : failing_cases(t.proxy_dir / "summary.json")) {
-            const std::size_t n = std::stoul(id.substr(id.rfind('-') + 1));
+            std::smatch m;  // recorded.exchange-N, or recorded.exchange-N-stray for bytes after exchange N
+            ASSERT_TRUE(std::regex_search(id, m, std::regex("exchange-(\\d+)"))) << id;
+            const std::size_t n = std::stoul(m[1]);
             ASSERT_LE(n, names.size()) << id;
             run_cases_failed_by_proxy.insert(names[n - 1]);
         }
@@ -259,6 +264,21 @@ TEST(CliProxy, UnderAFaultTheProxyFailsWhereTheRunFails) {
             for (const auto& named : run_cases_failed_by_proxy) found |= named.find(failed) != std::string::npos;
             EXPECT_TRUE(found) << failed << " failed in the run; none of its exchanges failed in the proxy";
         }
+    }
+}
+
+TEST(CliProxy, AnAnswerToComeBackLaterIsNoFailure) {
+    // The client is told to wait (429, 503 with Retry-After) and resends, as kmsconf does: the
+    // proxy sees both exchanges, and the refusal is conforming (RFC 6585 §4, RFC 9110 §15.6.4).
+    for (const std::string fault : {"rate-limit-once", "unavailable-once"}) {
+        SCOPED_TRACE(fault);
+        const ThroughProxy t = run_through_proxy("--fault " + fault, "proxy-" + fault);
+        EXPECT_EQ(t.run.code, 0) << t.run.output;
+        EXPECT_EQ(t.proxy.code, 0) << t.proxy.output;
+        const auto cases = read_case_outcomes(t.proxy_dir / "summary.json");
+        const std::string check = fault == "rate-limit-once" ? "rate_limited" : "service_unavailable";
+        EXPECT_TRUE(std::any_of(cases.begin(), cases.end(), [&](const auto& c) { return c.second.checks.count(check) > 0; }))
+            << "the refusal is seen, and noted: " << t.proxy.output;
     }
 }
 

@@ -41,6 +41,7 @@ struct ProxyCliOptions : TrafficJudgingOptions {
     bool insecure = false;
     std::int64_t timeout_ms = 10000;
     std::uint64_t max_exchanges = 0;
+    std::uint64_t max_judged = 20000;
     double duration = 0;
 };
 
@@ -76,6 +77,12 @@ const std::vector<Flag<ProxyCliOptions>>& forwarding_flag_table() {
         flags.push_back(unsigned_flag<O>(
             FlagSpec("max-exchanges", "stop after this many exchanges have passed (0: no limit)").defaults_to("0"),
             &O::max_exchanges));
+        flags.push_back(unsigned_flag<O>(
+            FlagSpec("max-judged", "judge the first this many exchanges; later ones are forwarded as ever but not "
+                                   "judged, counted in a warning: each judged one is held until the reports are "
+                                   "written, which bounds the memory of a long or loaded session (0: no limit)")
+                .defaults_to("20000"),
+            &O::max_judged));
         flags.push_back(real_flag<O>(FlagSpec("duration", "stop after this many seconds, {bounds} (0: until SIGINT or "
                                                           "SIGTERM)")
                                          .defaults_to("0")
@@ -201,9 +208,12 @@ int proxy(const ProxyCliOptions& o) {
     options.timeout = std::chrono::milliseconds(o.timeout_ms);
 
     const StopSignals signals;  // before the threads start: they inherit the mask
+    std::atomic<std::uint64_t> unjudged{0};
     proxy::ProxyServer server(options, [&](proxy::ProxiedExchange&& x) {
-        if (x.stray_bytes.empty()) ++passed;  // stray bytes are a finding, not an exchange
-        queue.push(std::move(x));
+        if (!x.stray_bytes.empty()) return queue.push(std::move(x));  // a finding, not an exchange
+        if (o.max_judged > 0 && passed >= o.max_judged) ++unjudged;
+        else queue.push(std::move(x));
+        ++passed;
     });
     std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-write is that connection's end, not the proxy's
     if (!server.start(&why)) throw CommandStop(kExitUnreachable, why);
@@ -237,6 +247,9 @@ int proxy(const ProxyCliOptions& o) {
     if (judge.passed_through() > 0)
         warnings.push_back(std::to_string(judge.passed_through()) +
                            " exchange(s) on no operation the contract knows passed through, not judged");
+    if (unjudged > 0)
+        warnings.push_back(std::to_string(unjudged.load()) + " exchange(s) after the first " + std::to_string(o.max_judged) +
+                           " (--max-judged) were forwarded but not judged");
     if (judge.not_origin_form() > 0)
         warnings.push_back(std::to_string(judge.not_origin_form()) +
                            " of them with an absolute URL as target: the proxy was used as a forward proxy (HTTP_PROXY, "

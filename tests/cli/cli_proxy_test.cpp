@@ -413,6 +413,26 @@ TEST(CliProxy, WhatItCannotJudgeIsSaidNotBlamed) {
     EXPECT_NE(stopped.output.find("1 of them with an absolute URL as target"), std::string::npos) << stopped.output;
 }
 
+TEST(CliProxy, BeyondMaxJudgedExchangesAreForwardedUnjudged) {
+    ServerProcess server("");
+    ASSERT_FALSE(server.url().empty());
+    ProxyProcess proxy("--upstream " + origin_of(server.url()) + " --max-judged 2 --max-exchanges 3 --report-dir " +
+                           temp_dir("proxy-max-judged").string(),
+                       "proxy-max-judged");
+    ASSERT_FALSE(proxy.url().empty());
+    for (int i = 0; i < 3; ++i) {
+        const Result read = run_binary("curl", "-s -o /dev/null -w '%{http_code}' " + proxy.url() +
+                                                   "/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0", 30);
+        EXPECT_EQ(read.output, "200") << "the third is forwarded as ever";
+    }
+    const Result stopped = proxy.wait(20);
+    EXPECT_EQ(stopped.code, 0) << stopped.output;
+    EXPECT_NE(stopped.output.find("2 passed, 0 failed"), std::string::npos) << stopped.output;
+    EXPECT_NE(stopped.output.find("1 exchange(s) after the first 2 (--max-judged) were forwarded but not judged"),
+              std::string::npos)
+        << stopped.output;
+}
+
 TEST(CliProxy, NoTrafficAtAllIsNoPass) {
     ProxyProcess proxy("--upstream http://127.0.0.1:9 --duration 0.5 --report-dir " + temp_dir("proxy-idle").string(), "proxy-idle");
     ASSERT_FALSE(proxy.url().empty());

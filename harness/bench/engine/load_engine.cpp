@@ -73,6 +73,11 @@ void run_shards(RunPlan& plan, const std::vector<std::unique_ptr<Shard>>& shards
         });
     }
     gate.wait_all(count);
+    if (plan.spec.start_at) {
+        // Wall-clock time, for processes on other machines; waited out on the steady clock.
+        const auto left = *plan.spec.start_at - std::chrono::system_clock::now();
+        if (left > left.zero()) std::this_thread::sleep_for(left);
+    }
     start_schedule(plan, Clock::now());
     gate.open();
     while (!gate.wait_done(count, std::chrono::milliseconds(1000)))

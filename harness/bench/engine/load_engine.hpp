@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,13 @@ struct LoadSpec {
     std::chrono::milliseconds timeout{10000};  // per request: connect (when needed), write, response
     std::vector<int> expected_statuses;        // any other status is ErrorKind::status
     bool tls_resume = false;  // https: resume the previous connection's TLS session (else full handshakes)
+    // Open loop, one segment of a run split over processes (--segment, execution_segment.hpp):
+    // the first request is due this long after t0, the segment's place in the whole run's
+    // schedule ((K-1) / whole rate), so that the segments interleave rather than coincide.
+    std::chrono::nanoseconds schedule_offset{0};
+    // Set: once connected, the load starts at this wall-clock time (--start-at), so that
+    // processes on several machines start together; a time already past starts it at once.
+    std::optional<std::chrono::system_clock::time_point> start_at;
 };
 
 struct LoadProgress {

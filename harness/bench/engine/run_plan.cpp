@@ -6,7 +6,7 @@
 namespace kms::bench {
 
 Clock::time_point Schedule::intended(std::uint64_t k) const {
-    return t0 + std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(static_cast<double>(k) * interval_ns)));
+    return t0 + offset + std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(static_cast<double>(k) * interval_ns)));
 }
 
 RunPlan plan_run(const LoadSpec& spec_in) {
@@ -41,10 +41,14 @@ void start_schedule(RunPlan& plan, Clock::time_point t0) {
     if (spec.mode != LoadMode::open) return;
     const double rate = spec.rate > 0 ? spec.rate : 1.0;
     s.interval_ns = 1e9 / rate;
+    s.offset = spec.schedule_offset;
     const auto secs = [](std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); };
-    // k is measured when t0 + k/rate falls in [window_start, end).
-    s.k_first = static_cast<std::uint64_t>(std::ceil(secs(spec.warmup) * rate - 1e-9));
-    s.k_end = static_cast<std::uint64_t>(std::ceil(secs(spec.warmup + spec.duration) * rate - 1e-9));
+    // k is measured when t0 + offset + k/rate falls in [window_start, end).
+    const auto first_k = [&](std::chrono::nanoseconds at) {
+        return static_cast<std::uint64_t>(std::max(0.0, std::ceil(secs(at - s.offset) * rate - 1e-9)));
+    };
+    s.k_first = first_k(spec.warmup);
+    s.k_end = first_k(spec.warmup + spec.duration);
     if (spec.max_requests > 0 && s.k_first + spec.max_requests < s.k_end) {
         s.k_end = s.k_first + spec.max_requests;
         s.capped = true;

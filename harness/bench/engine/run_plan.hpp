@@ -26,8 +26,9 @@ struct ShardShare {
 // set-up time is outside the measurement and all shards share one t0.
 struct Schedule {
     Clock::time_point t0, window_start, end;  // window_start = t0 + warm-up, end = + duration
-    // Open loop: request k is due at t0 + k * interval; k in [k_first, k_end) is measured.
+    // Open loop: request k is due at t0 + offset + k * interval; k in [k_first, k_end) is measured.
     double interval_ns = 0;
+    std::chrono::nanoseconds offset{0};
     std::uint64_t k_first = 0, k_end = 0;
     bool capped = false;  // k_end comes from max_requests, not from the duration
 

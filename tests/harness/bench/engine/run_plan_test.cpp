@@ -80,6 +80,25 @@ TEST(RunPlan, OpenScheduleMeasuresTheRequestsDueInTheWindow) {
     EXPECT_EQ(s.intended(3), t0 + 30ms);
 }
 
+// Segment 2 of 4 of a 400/s run (--segment): 100/s, its first request due one whole-run interval
+// (2.5 ms) after t0, every fourth of the whole schedule's after that.
+TEST(RunPlan, ASegmentsScheduleIsItsShareOfTheWholeRunsInterleaved) {
+    LoadSpec spec = open_spec(100, 500ms, 1000ms);
+    spec.schedule_offset = std::chrono::microseconds(2500);
+    RunPlan p = plan_run(spec);
+    const auto t0 = Clock::now();
+    start_schedule(p, t0);
+    const Schedule& s = p.schedule;
+    EXPECT_EQ(s.intended(0), t0 + std::chrono::microseconds(2500));
+    EXPECT_EQ(s.intended(3), t0 + std::chrono::microseconds(32500));
+    EXPECT_EQ(s.k_first, 50u) << "due at 502.5 ms: the first in the window";
+    EXPECT_EQ(s.k_end, 150u) << "due at 1502.5 ms: outside";
+    spec.schedule_offset = std::chrono::microseconds(12500);  // more than one of its own intervals
+    RunPlan later = plan_run(spec);
+    start_schedule(later, t0);
+    EXPECT_EQ(later.schedule.k_first, 49u) << "due at 502.5 ms";
+}
+
 TEST(RunPlan, OpenScheduleEndsAtTheCapWhenItComesFirst) {
     RunPlan p = plan_run(open_spec(100, 500ms, 1000ms, 20));
     start_schedule(p, Clock::now());

@@ -66,7 +66,7 @@ std::string phases_text(const BenchRecord& r) {
 
 }  // namespace
 
-std::string histograms_json(const std::vector<BenchRecord>& records, const std::string& target) {
+std::string histograms_json(const std::vector<BenchRecord>& records, const std::string& target, const std::string& segment) {
     rapidjson::StringBuffer buf;
     rapidjson::Writer<rapidjson::StringBuffer> w(buf);
     w.StartObject();
@@ -74,6 +74,10 @@ std::string histograms_json(const std::vector<BenchRecord>& records, const std::
     w.String(kFormat);
     w.Key("target");
     w.String(target.c_str(), static_cast<rapidjson::SizeType>(target.size()));
+    if (!segment.empty()) {
+        w.Key("segment");
+        w.String(segment.c_str(), static_cast<rapidjson::SizeType>(segment.size()));
+    }
     w.Key("benchmarks");
     w.StartArray();
     for (const auto& r : records) {
@@ -88,8 +92,20 @@ std::string histograms_json(const std::vector<BenchRecord>& records, const std::
             w.Key("rate");
             w.Double(r.spec.rate);
         }
+        w.Key("warmup_seconds");
+        w.Double(std::chrono::duration<double>(r.spec.warmup).count());
+        w.Key("duration_seconds");
+        w.Double(std::chrono::duration<double>(r.spec.duration).count());
         w.Key("window_seconds");
         w.Double(r.result.window_seconds);
+        w.Key("sent");
+        w.Uint64(r.result.sent);
+        w.Key("completed_in_window");
+        w.Uint64(r.result.completed_in_window);
+        w.Key("backlog_at_end");
+        w.Uint64(r.result.backlog_at_end);
+        w.Key("connections_opened");
+        w.Uint64(r.result.connections_opened);
         w.Key("requests_per_second");
         w.Double(r.result.requests_per_second);
         w.Key("errors");

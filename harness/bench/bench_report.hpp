@@ -23,7 +23,11 @@ struct BenchRecord {
 //  "connections":..,"rate":..,"requests_per_second":..,"errors":{"connect":..,..},
 //  "statuses":{"200":..},"latency":<histogram>,"uncorrected":<histogram>}]}
 // "latency" is timed from the intended send time in open loops (see LoadResult).
-std::string histograms_json(const std::vector<BenchRecord>& records, const std::string& target);
+// With --segment, "segment":"K/N" at the top, and each benchmark's load is the segment's share;
+// the counts `kmsconf bench merge` sums ride along ("sent", "completed_in_window",
+// "connections_opened", "backlog_at_end") with the run's warm-up and duration.
+std::string histograms_json(const std::vector<BenchRecord>& records, const std::string& target,
+                            const std::string& segment = "");
 
 struct HistogramEntry {
     std::string name;

@@ -161,7 +161,8 @@ private:
 // BENCHMARK_REPETITIONS, BENCHMARK_OUT, ...) when the program starts, so every flag that
 // changes what runs or where the report goes is given here: an inherited BENCHMARK_FILTER
 // would otherwise run nothing, BENCHMARK_MIN_WARMUP_TIME would run each load twice.
-void run_google_benchmark(const std::filesystem::path& report_dir, const std::vector<BenchRecord>& records) {
+void run_google_benchmark(const std::filesystem::path& report_dir, const std::vector<BenchRecord>& records,
+                          const std::string& segment) {
     std::vector<std::string> args = {"kmsconf-bench",
                                      "--benchmark_out=" + (report_dir / "bench.json").string(),
                                      "--benchmark_out_format=json",
@@ -183,6 +184,7 @@ void run_google_benchmark(const std::filesystem::path& report_dir, const std::ve
     // process (Google Benchmark warns when a key is added twice).
     static const bool versioned = (benchmark::AddCustomContext("kmsconf_version", tool_version_number()), true);
     (void)versioned;
+    if (!segment.empty()) benchmark::AddCustomContext("kmsconf_segment", segment);
     CorrectedReporter<benchmark::ConsoleReporter> console(
         records, isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Color : benchmark::ConsoleReporter::OO_None);
     CorrectedReporter<benchmark::JSONReporter> json(records);
@@ -202,7 +204,10 @@ std::vector<BenchRecord> run_benchmarks(const std::vector<BenchCase>& cases, con
     for (std::size_t i = 0; i < cases.size(); ++i) {
         records[i].spec = setting.spec;
         records[i].spec.expected_statuses = cases[i].expected_statuses;
-        const std::string name = benchmark_name(cases[i].id, records[i].spec);
+        if (setting.start_at)
+            records[i].spec.start_at = *setting.start_at + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                                               setting.start_every * static_cast<std::int64_t>(i));
+        const std::string name = benchmark_name(cases[i].id, setting.whole.value_or(records[i].spec));
         // The name bench.json gives it (GB appends the time type; CorrectedReporter drops the
         // iteration count), so that bench-histograms.json and messages join with bench.json.
         records[i].name = name + "/manual_time";
@@ -218,7 +223,7 @@ std::vector<BenchRecord> run_benchmarks(const std::vector<BenchCase>& cases, con
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond);
     }
-    run_google_benchmark(report_dir, records);
+    run_google_benchmark(report_dir, records, setting.segment);
     return records;
 }
 

@@ -13,6 +13,7 @@
 #include "harness/bench/engine/load_engine.hpp"
 #include "harness/bench/wire_request.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -27,6 +28,14 @@ struct BenchmarkSetting {
     std::optional<Exo2Credentials> credentials;  // sign every request when set
     bool reset_embedded = false;                 // POST /_reference/reset before each benchmark
     bool progress = false;                       // a line on stderr every second
+    // --segment: `spec` is this segment's share; benchmarks are named by the whole run's load
+    // (`whole`), so that the N segments' reports name the same benchmarks.
+    std::optional<LoadSpec> whole = {};
+    std::string segment = {};  // "K/N", recorded in bench.json's context; "" for a whole run
+    // --start-at: benchmark i starts its load at start_at + i * start_every (same for every
+    // segment, so each benchmark starts together everywhere).
+    std::optional<std::chrono::system_clock::time_point> start_at = {};
+    std::chrono::nanoseconds start_every = {};
 };
 
 // One Google Benchmark per case, run with GB's own flags only (an inherited BENCHMARK_FILTER

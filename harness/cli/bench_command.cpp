@@ -4,6 +4,7 @@
 // reports and the SLO gate.
 #include "harness/cli/bench_command.hpp"
 
+#include "common/bounded_number.hpp"
 #include "common/fixture_ids.hpp"
 #include "harness/bench/bench_cases.hpp"
 #include "harness/bench/bench_gate.hpp"
@@ -88,11 +89,29 @@ LoadSpec load_spec(const BenchOptions& o) {
     return spec;
 }
 
+// This process's share of the whole run's load (--segment K/N, execution_segment.hpp): the
+// connections, the request cap and the rate split; in an open loop its requests are the whole
+// schedule's K-1, K-1+N, ..., so its first is due (K-1) whole intervals after the start.
+LoadSpec segment_spec(const BenchOptions& o) {
+    LoadSpec spec = load_spec(o);
+    const ExecutionSegment& seg = o.segment;
+    if (seg.n() == 1) return spec;
+    spec.connections = static_cast<unsigned>(seg.scale(o.connections));
+    spec.threads = std::min(spec.threads, spec.connections);
+    if (o.max_requests > 0) spec.max_requests = seg.scale(o.max_requests);
+    if (o.mode == LoadMode::open) {
+        spec.rate = seg.scale_rate(o.rate);
+        spec.schedule_offset = std::chrono::nanoseconds(static_cast<std::int64_t>((seg.k() - 1) * 1e9 / o.rate));
+    }
+    return spec;
+}
+
 void announce(const BenchOptions& o, std::size_t benchmarks, const Target& target, bool signed_requests) {
     std::cerr << "kmsconf bench: " << benchmarks << " benchmark(s) against "
               << (target.embedded ? "embedded reference server (" + target.base.to_string() + ")" : target.base.to_string()) << ", mode " << to_string(o.mode) << ", "
               << o.connections << " connection(s), " << o.warmup_seconds << " s warm-up + " << o.duration_seconds
-              << " s each" << (signed_requests ? ", signed (EXO2-HMAC-SHA256)" : "") << "\n";
+              << " s each" << (signed_requests ? ", signed (EXO2-HMAC-SHA256)" : "")
+              << (o.segment.n() > 1 ? ", segment " + o.segment.text() + " of it" : "") << "\n";
 }
 
 // The previous run's .hgrm files: their names follow the benchmarks, so they are found by shape.
@@ -105,9 +124,10 @@ void remove_stale_hgrm(const fs::path& report_dir) {
     }
 }
 
-void write_histograms(const fs::path& report_dir, const std::vector<BenchRecord>& records, const BaseUrl& base) {
+void write_histograms(const fs::path& report_dir, const std::vector<BenchRecord>& records, const BaseUrl& base,
+                      const std::string& segment) {
     try {
-        std::ofstream(report_dir / "bench-histograms.json") << histograms_json(records, base.to_string());
+        std::ofstream(report_dir / "bench-histograms.json") << histograms_json(records, base.to_string(), segment);
         for (const auto& r : records) {
             std::ofstream(report_dir / hgrm_file_name(r.name, false)) << percentile_distribution(r.result.latency);
             if (r.spec.mode == LoadMode::open)
@@ -165,14 +185,28 @@ int bench(const BenchOptions& o) {
     server::ServerOptions embedded;
     embedded.threads = 1;
     const Target target = open_target(o.base_url, embedded);
-    BenchmarkSetting setting{{target.base, !o.insecure, o.ca_file}, load_spec(o), credentials, target.embedded != nullptr,
+    BenchmarkSetting setting{{target.base, !o.insecure, o.ca_file}, segment_spec(o), credentials, target.embedded != nullptr,
                              o.progress.value_or(isatty(STDERR_FILENO) || o.duration_seconds >= 10)};
+    if (o.segment.n() > 1) {
+        setting.whole = load_spec(o);
+        setting.segment = o.segment.text();
+    }
+    if (o.start_at > 0) {
+        setting.start_at = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::duration<double>(o.start_at)));
+        // Long enough for a benchmark's warm-up, window and drain, so the next starts together
+        // everywhere whatever each segment's last response took.
+        setting.start_every = setting.spec.warmup + setting.spec.duration + std::chrono::milliseconds(o.timeout_ms) +
+                              std::chrono::seconds(2);
+        if (*setting.start_at < std::chrono::system_clock::now())
+            std::cerr << "kmsconf bench: --start-at " << decimal_text(o.start_at) << " has passed: starting at once\n";
+    }
     probe(setting.target, o.timeout_ms);
 
     announce(o, cases.size(), target, credentials.has_value());
     const BenchReportInfo info{target.label, o.junit_prefix, std::chrono::system_clock::now()};
     const auto records = run_benchmarks(cases, setting, o.report_dir);
-    write_histograms(o.report_dir, records, target.base);
+    write_histograms(o.report_dir, records, target.base, setting.segment);
     return verdict(o, records, write_ci_reports(o.report_dir, records, o.slos, info));
 }
 

@@ -6,10 +6,12 @@
 #include "harness/cli/target_flags.hpp"
 
 #include "harness/transport/base_url.hpp"
+#include "common/bounded_number.hpp"
 #include "common/text.hpp"
 
 #include <boost/program_options.hpp>
 
+#include <chrono>
 #include <regex>
 
 namespace po = boost::program_options;
@@ -64,6 +66,14 @@ std::string regex_problem(const std::string& text) {
     } catch (const std::regex_error& e) {
         return "--filter '" + text + "' is not a valid regex: " + e.what();
     }
+    return "";
+}
+
+std::string store_segment(BenchOptions& o, const std::vector<std::string>& value) {
+    std::string error;
+    auto segment = parse_segment(value.front(), &error);
+    if (!segment) return error;
+    o.segment = *segment;
     return "";
 }
 
@@ -135,6 +145,15 @@ std::vector<cli::Flag<BenchOptions>> make_bench_flags() {
         progress_flag("no-progress", "never print progress lines", false),
         cli::text_flag<O>(FlagSpec("filter", "only benchmarks whose name matches this regex"), &O::filter,
                           regex_problem),
+        cli::custom_flag<O>(FlagSpec("segment", "K/N: run the K-th of N shares of the run the other flags describe "
+                                                "(connections, --rate and --requests split as k6's execution segments "
+                                                "split them); `kmsconf bench merge` joins the N report folders"),
+                            cli::FlagKind::text, store_segment, not_carried),
+        cli::real_flag<O>(FlagSpec("start-at", "UTC seconds (fractions allowed) at which the load starts once "
+                                               "connected, so that segments on several machines start together; each "
+                                               "further benchmark starts warm-up + duration + --timeout-ms + 2 s later")
+                              .between(0, kMaxStartAt),
+                          &O::start_at),
     };
     flags.insert(flags.end(), own.begin(), own.end());
     return flags;
@@ -163,6 +182,16 @@ std::string check_together(const po::variables_map& vm, const BenchOptions& o) {
         return "--rate applies to --mode open only (a closed loop sends as fast as responses come)";
     }
     if (vm["progress"].as<bool>() && vm["no-progress"].as<bool>()) return "--progress and --no-progress contradict";
+    if (!o.segment.runnable_with(o.connections)) return o.segment.unrunnable_message(o.connections);
+    if (o.max_requests > 0 && o.segment.scale(o.max_requests) == 0)
+        return "--segment " + o.segment.text() + " of --requests " + std::to_string(o.max_requests) +
+               " gets none: use at most " + std::to_string(o.max_requests) + " segments, or more requests";
+    if (o.start_at > 0) {
+        const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+        if (o.start_at > now + kMaxStartAhead)
+            return "--start-at " + decimal_text(o.start_at) + " is more than a day ahead: it takes UTC seconds, e.g. "
+                   "$(( $(date +%s) + 60 ))";
+    }
     return {};
 }
 

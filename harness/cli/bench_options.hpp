@@ -3,6 +3,7 @@
 #pragma once
 
 #include "harness/bench/engine/load_engine.hpp"
+#include "harness/bench/engine/execution_segment.hpp"
 #include "harness/bench/slo.hpp"
 #include "harness/cli/flag_table.hpp"
 
@@ -21,6 +22,8 @@ inline constexpr double kMaxDurationSeconds = 86400;
 inline constexpr double kMaxWarmupSeconds = 3600;
 inline constexpr std::int64_t kMaxRequests = 1000000000;
 inline constexpr double kMaxRate = 1e6;  // requests per second
+inline constexpr double kMaxStartAt = 4102444800;  // --start-at: 2100-01-01 UTC, beyond any clock here
+inline constexpr double kMaxStartAhead = 86400;    // --start-at: at most a day ahead (a typo, else)
 
 // What the flags say. The defaults are the flag table's (bench_flag_table).
 struct BenchOptions {
@@ -50,6 +53,10 @@ struct BenchOptions {
     bool tls_resume = false;       // https: resume TLS sessions across new connections
     std::optional<bool> progress;  // unset: on when stderr is a terminal or the run lasts >= 10 s
     std::string filter;            // ECMAScript regex on benchmark names; empty: all
+    // --segment K/N: this process runs the K-th of N shares of the run (execution_segment.hpp);
+    // the flags above describe the whole run. 1/1 when not given.
+    ExecutionSegment segment;
+    double start_at = 0;  // --start-at: UTC seconds when the load starts; 0: at once
 };
 
 // Every flag of `kmsconf bench`, the target flags first.

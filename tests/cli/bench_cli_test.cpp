@@ -232,6 +232,28 @@ TEST(BenchCli, OpenLoopReportsCorrectedAndUncorrected) {
     EXPECT_GE(b["iterations"].GetDouble(), 80);
 }
 
+TEST(BenchCli, ASegmentRunsItsShareNamedByTheWholeRun) {
+    auto dir = temp_dir("segment");
+    const double start = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() + 1.5;
+    auto r = bench("--mode open --rate 200 -c 4 --duration 1 --warmup 0 --filter malformed --segment 2/2 --start-at " +
+                   std::to_string(start) + " --report-dir " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("segment 2/2 of it"), std::string::npos) << r.output;
+    std::string error;
+    auto doc = parse_json(read_file(dir / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    const auto& b = (*doc)["benchmarks"][0];
+    EXPECT_EQ(std::string(b["name"].GetString()), "replicate_malformed/open/rate:200/connections:4/manual_time")
+        << "named by the whole run, as every segment names it";
+    EXPECT_EQ(std::string((*doc)["context"]["kmsconf_segment"].GetString()), "2/2");
+    EXPECT_EQ(b["target_rate"].GetDouble(), 100) << "its share of the rate";
+    EXPECT_EQ(b["iterations"].GetDouble() + b["backlog_at_end"].GetDouble(), 100);
+    auto histograms = parse_json(read_file(dir / "bench-histograms.json"), &error);
+    ASSERT_TRUE(histograms) << error;
+    EXPECT_EQ(std::string((*histograms)["segment"].GetString()), "2/2");
+    EXPECT_EQ((*histograms)["benchmarks"][0]["connections"].GetUint(), 2u) << "its share of the connections";
+}
+
 TEST(BenchCli, UsageErrorsExit2) {
     const char* bad[] = {
         "--mode sideways",
@@ -252,6 +274,13 @@ TEST(BenchCli, UsageErrorsExit2) {
         "--ca-file /nonexistent.pem",
         "--tls-resume",                                  // the embedded server speaks http
         "--tls-resume --base-url http://127.0.0.1:9/v2",
+        "--segment 0/4",                                 // K counts from 1
+        "--segment 3/2",
+        "--segment 2/4",                                 // 1 connection: segment 2 gets none
+        "--segment 2/4 -c 4 -n 1",                       // nor a request
+        "--segment 1/2/3",
+        "--start-at 9999999999",                         // years ahead: not UTC seconds
+        "--start-at -1",
     };
     for (const char* args : bad) {
         auto r = bench(args);

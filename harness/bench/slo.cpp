@@ -179,4 +179,14 @@ SloVerdict evaluate_slo(const Slo& slo, const SloInput& in) {
     return v;
 }
 
+std::optional<std::vector<Slo>> parse_slos(const std::vector<std::string>& texts, std::string* error) {
+    std::vector<Slo> out;
+    for (const auto& text : texts) {
+        auto slo = parse_slo(text, error);
+        if (!slo) return std::nullopt;
+        out.push_back(std::move(*slo));
+    }
+    return out;
+}
+
 }  // namespace kms::bench

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kms::bench {
 
@@ -30,6 +31,8 @@ struct Slo {
 
 // nullopt with *error set ("--slo 'p99<=50': missing unit (us, ms or s)") when malformed.
 std::optional<Slo> parse_slo(std::string_view text, std::string* error);
+// Every --slo given; nullopt with *error at the first that does not parse.
+std::optional<std::vector<Slo>> parse_slos(const std::vector<std::string>& texts, std::string* error);
 
 // What one benchmark measured.
 struct SloInput {

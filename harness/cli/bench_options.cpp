@@ -50,13 +50,10 @@ std::string store_mode(BenchOptions& o, const std::vector<std::string>& value) {
 }
 
 std::string store_slos(BenchOptions& o, const std::vector<std::string>& value) {
-    o.slos.clear();
-    for (const auto& text : value) {
-        std::string error;
-        auto slo = parse_slo(text, &error);
-        if (!slo) return error;
-        o.slos.push_back(std::move(*slo));
-    }
+    std::string error;
+    auto slos = parse_slos(value, &error);
+    if (!slos) return error;
+    o.slos = std::move(*slos);
     return "";
 }
 

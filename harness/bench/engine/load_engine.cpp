@@ -33,6 +33,27 @@ const char* to_string(ErrorKind kind) {
     return "unknown";
 }
 
+void LoadResult::add(const LoadResult& r) {
+    latency.merge(r.latency);
+    uncorrected.merge(r.uncorrected);
+    connect.merge(r.connect);
+    tls_handshake.merge(r.tls_handshake);
+    request.merge(r.request);
+    tls_resumed += r.tls_resumed;
+    send_lag.merge(r.send_lag);
+    queued_for_connection += r.queued_for_connection;
+    for (std::size_t k = 0; k < kErrorKinds; ++k) {
+        errors[k] += r.errors[k];
+        if (error_examples[k].empty()) error_examples[k] = r.error_examples[k];
+    }
+    for (auto [status, n] : r.statuses) statuses[status] += n;
+    sent += r.sent;
+    backlog_at_end += r.backlog_at_end;
+    completed_in_window += r.completed_in_window;
+    connections_opened += r.connections_opened;
+    client_cpu_seconds += r.client_cpu_seconds;
+}
+
 std::uint64_t LoadResult::error_total() const {
     std::uint64_t n = 0;
     for (auto e : errors) n += e;

@@ -109,6 +109,10 @@ struct LoadResult {
     std::uint64_t connections_opened = 0;
     double client_cpu_seconds = 0;          // CPU time of the event-loop threads while loading
 
+    // Adds the counts and histograms of a load that ran beside this one (a shard, a segment);
+    // the window and the rate are the caller's to decide.
+    void add(const LoadResult& other);
+
     std::uint64_t error_total() const;
     std::uint64_t attempts() const { return latency.count() + error_total(); }
 };

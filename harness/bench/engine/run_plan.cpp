@@ -60,25 +60,7 @@ LoadResult merge_outcomes(const RunPlan& plan, const std::vector<ShardOutcome>& 
     bool all_capped = true;
     Clock::time_point last_done{};
     for (const auto& o : outcomes) {
-        const LoadResult& r = o.result;
-        out.latency.merge(r.latency);
-        out.uncorrected.merge(r.uncorrected);
-        out.connect.merge(r.connect);
-        out.tls_handshake.merge(r.tls_handshake);
-        out.request.merge(r.request);
-        out.tls_resumed += r.tls_resumed;
-        out.send_lag.merge(r.send_lag);
-        out.queued_for_connection += r.queued_for_connection;
-        for (std::size_t k = 0; k < kErrorKinds; ++k) {
-            out.errors[k] += r.errors[k];
-            if (out.error_examples[k].empty()) out.error_examples[k] = r.error_examples[k];
-        }
-        for (auto [status, n] : r.statuses) out.statuses[status] += n;
-        out.sent += r.sent;
-        out.backlog_at_end += r.backlog_at_end;
-        out.completed_in_window += r.completed_in_window;
-        out.connections_opened += r.connections_opened;
-        out.client_cpu_seconds += r.client_cpu_seconds;
+        out.add(o.result);
         all_capped = all_capped && o.cap_reached;
         last_done = std::max(last_done, o.last_measured_done);
     }

@@ -126,6 +126,12 @@ std::string histograms_json(const std::vector<BenchRecord>& records, const std::
         raw_histogram(w, r.result.latency);
         w.Key("uncorrected");
         raw_histogram(w, r.result.uncorrected);
+        if (r.spec.mode == LoadMode::open) {
+            w.Key("send_lag");
+            raw_histogram(w, r.result.send_lag);
+            w.Key("queued_for_connection");
+            w.Uint64(r.result.queued_for_connection);
+        }
         w.EndObject();
     }
     w.EndArray();

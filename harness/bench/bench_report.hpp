@@ -25,7 +25,8 @@ struct BenchRecord {
 // "latency" is timed from the intended send time in open loops (see LoadResult).
 // With --segment, "segment":"K/N" at the top, and each benchmark's load is the segment's share;
 // the counts `kmsconf bench merge` sums ride along ("sent", "completed_in_window",
-// "connections_opened", "backlog_at_end") with the run's warm-up and duration.
+// "connections_opened", "backlog_at_end"; an open loop's "send_lag" histogram and
+// "queued_for_connection") with the run's warm-up and duration.
 std::string histograms_json(const std::vector<BenchRecord>& records, const std::string& target,
                             const std::string& segment = "");
 

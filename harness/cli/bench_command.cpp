@@ -7,18 +7,15 @@
 #include "common/bounded_number.hpp"
 #include "common/fixture_ids.hpp"
 #include "harness/bench/bench_cases.hpp"
-#include "harness/bench/bench_gate.hpp"
-#include "harness/bench/bench_html_report.hpp"
 #include "harness/bench/bench_junit.hpp"
 #include "harness/cli/bench_options.hpp"
+#include "harness/cli/bench_reports.hpp"
 #include "harness/bench/bench_report.hpp"
-#include "harness/bench/hgrm.hpp"
 #include "harness/bench/benchmark_runs.hpp"
 #include "harness/cli/data_dirs.hpp"
 #include "harness/cli/exit_codes.hpp"
 #include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
-#include "harness/report/report_files.hpp"
 #include "harness/transport/http_client.hpp"
 
 #include <unistd.h>
@@ -114,72 +111,11 @@ void announce(const BenchOptions& o, std::size_t benchmarks, const Target& targe
               << (o.segment.n() > 1 ? ", segment " + o.segment.text() + " of it" : "") << "\n";
 }
 
-// The previous run's .hgrm files: their names follow the benchmarks, so they are found by shape.
-void remove_stale_hgrm(const fs::path& report_dir) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(report_dir, ec)) {
-        const std::string name = entry.path().filename().string();
-        if (name.rfind("bench-", 0) == 0 && name.size() > 5 && name.compare(name.size() - 5, 5, ".hgrm") == 0)
-            fs::remove(entry.path(), ec);
-    }
-}
-
-void write_histograms(const fs::path& report_dir, const std::vector<BenchRecord>& records, const BaseUrl& base,
-                      const std::string& segment) {
-    try {
-        std::ofstream(report_dir / "bench-histograms.json") << histograms_json(records, base.to_string(), segment);
-        for (const auto& r : records) {
-            std::ofstream(report_dir / hgrm_file_name(r.name, false)) << percentile_distribution(r.result.latency);
-            if (r.spec.mode == LoadMode::open)
-                std::ofstream(report_dir / hgrm_file_name(r.name, true)) << percentile_distribution(r.result.uncorrected);
-        }
-    } catch (const std::exception& e) {
-        std::cerr << "kmsconf bench: cannot write bench-histograms.json: " << e.what() << "\n";
-    }
-}
-
-// bench-junit.xml and bench-summary.json (the SLO verdicts for CI) and bench-report.html (the
-// plots, for people); false when one could not be written (a gate must not pass on reports it
-// could not write).
-bool write_ci_reports(const fs::path& report_dir, const std::vector<BenchRecord>& records, const std::vector<Slo>& slos,
-                      const BenchReportInfo& info) {
-    try {
-        write_junit_file((report_dir / "bench-junit.xml").string(), bench_junit(records, slos, info));
-        std::ofstream out(report_dir / "bench-summary.json", std::ios::binary | std::ios::trunc);
-        out << bench_summary_json(records, slos, info);
-        if (!out) throw std::runtime_error("cannot write " + (report_dir / "bench-summary.json").string());
-        write_bench_html_report(report_dir / "bench-report.html", records, slos, info);
-        return true;
-    } catch (const std::exception& e) {
-        std::cerr << "kmsconf bench: " << e.what() << "\n";
-        return false;
-    }
-}
-
-int verdict(const BenchOptions& o, const std::vector<BenchRecord>& records, bool reports_written) {
-    std::cout << "\n";
-    const GateResult g = gate(records, o.slos, std::cout);
-    std::cout << "\nkmsconf bench: reports in " << o.report_dir
-              << "/ (bench.json, bench-histograms.json, bench-junit.xml, bench-summary.json, bench-report.html, bench-*.hgrm)\n";
-    if (g.unreachable) {
-        std::cerr << "kmsconf bench: every request failed to connect: target unreachable\n";
-        return kExitUnreachable;
-    }
-    // Repeated on stderr at the end, where CI logs show them.
-    for (const auto& b : g.breaches) std::cerr << "kmsconf bench: " << b << "\n";
-    if (g.failed && g.breaches.empty()) std::cerr << "kmsconf bench: FAILED (see above)\n";
-    if (!reports_written) return kExitUsage;
-    return g.failed ? kExitFailures : kExitOk;
-}
-
 int bench(const BenchOptions& o) {
     const auto credentials = load_credentials(o.api_key, o.api_secret_file);
     check_ca_file(o.ca_file);
     const auto cases = selected_cases(o);
-    // Google Benchmark aborts on a bench.json it cannot open, after the measuring: found now.
-    remove_stale_reports(o.report_dir, kBenchReportFiles);
-    remove_stale_hgrm(o.report_dir);
-    check_report_folder(o.report_dir, kBenchReportFiles);
+    prepare_bench_report_folder(o.report_dir);
 
     // The embedded reference server runs one I/O thread, in this process.
     server::ServerOptions embedded;
@@ -206,13 +142,14 @@ int bench(const BenchOptions& o) {
     announce(o, cases.size(), target, credentials.has_value());
     const BenchReportInfo info{target.label, o.junit_prefix, std::chrono::system_clock::now()};
     const auto records = run_benchmarks(cases, setting, o.report_dir);
-    write_histograms(o.report_dir, records, target.base, setting.segment);
-    return verdict(o, records, write_ci_reports(o.report_dir, records, o.slos, info));
+    write_histograms(o.report_dir, records, target.base.to_string(), setting.segment);
+    return bench_verdict(records, o.slos, o.report_dir, write_ci_reports(o.report_dir, records, o.slos, info));
 }
 
 }  // namespace
 
 int bench_main(int argc, char** argv) {
+    if (argc > 1 && std::string(argv[1]) == "merge") return bench_merge_main(argc - 1, argv + 1);
     int code = kExitOk;
     auto options = parse_bench_options(argc, argv, &code, std::cout, std::cerr);
     if (!options) return code;

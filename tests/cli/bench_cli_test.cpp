@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace kms::bench {
 namespace {
@@ -28,10 +29,9 @@ struct Run {
     std::string output;  // stdout and stderr
 };
 
-// `env`: NAME=value shell words added to the environment of this one run.
-Run bench(const std::string& args, const std::string& env = "") {
-    const std::string cmd =
-        (env.empty() ? "" : "env " + env + " ") + std::string(KMSCONF_BINARY) + " bench --no-progress " + args + " 2>&1";
+// A shell command's output (stdout and stderr) and exit code.
+Run shell(const std::string& command) {
+    const std::string cmd = command + " 2>&1";
     Run r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -41,6 +41,13 @@ Run bench(const std::string& args, const std::string& env = "") {
     const int status = ::pclose(p);
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return r;
+}
+
+Run kmsconf(const std::string& words) { return shell(std::string(KMSCONF_BINARY) + " " + words); }
+
+// `env`: NAME=value shell words added to the environment of this one run.
+Run bench(const std::string& args, const std::string& env = "") {
+    return shell((env.empty() ? "" : "env " + env + " ") + std::string(KMSCONF_BINARY) + " bench --no-progress " + args);
 }
 
 // Report directories under one per-process root, removed when the process exits.
@@ -252,6 +259,76 @@ TEST(BenchCli, ASegmentRunsItsShareNamedByTheWholeRun) {
     ASSERT_TRUE(histograms) << error;
     EXPECT_EQ(std::string((*histograms)["segment"].GetString()), "2/2");
     EXPECT_EQ((*histograms)["benchmarks"][0]["connections"].GetUint(), 2u) << "its share of the connections";
+}
+
+// Issue 26: N segment processes on loopback against one server, started together, merged: the
+// whole run's request count and rate, the union's percentiles; overlapping or missing segments
+// refused, naming the folders.
+TEST(BenchCli, SegmentsOnLoopbackMergeIntoTheWholeRun) {
+    server::ServerOptions so;
+    so.threads = 2;
+    server::ReferenceServer server(so);
+    server.start();
+    const double start = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() + 1.5;
+    const std::string whole = "--base-url " + server.base_url() + " --mode open --rate 900 -c 3 --duration 1 --warmup 0 "
+                              "--filter malformed --start-at " + std::to_string(start);
+    std::vector<fs::path> dirs;
+    std::vector<std::thread> segments;
+    std::vector<decltype(bench(""))> runs(3);
+    for (int k = 1; k <= 3; ++k) dirs.push_back(temp_dir("segment-" + std::to_string(k)));
+    for (int k = 1; k <= 3; ++k)
+        segments.emplace_back([&, k, dir = dirs[k - 1]] {
+            runs[k - 1] = bench(whole + " --segment " + std::to_string(k) + "/3 --report-dir " + dir.string());
+        });
+    for (auto& t : segments) t.join();
+    for (const auto& r : runs) ASSERT_EQ(r.code, 0) << r.output;
+
+    const fs::path merged = temp_dir("merged");
+    const auto m = kmsconf("bench merge " + dirs[2].string() + " " + dirs[0].string() + " " + dirs[1].string() + " --slo 'errors<=0' --report-dir " +
+                         merged.string());
+    ASSERT_EQ(m.code, 0) << m.output;
+    std::string error;
+    LatencyHistogram union_of_samples;
+    std::uint64_t sent = 0, backlog = 0;
+    for (const auto& d : dirs) {
+        auto doc = parse_json(read_file(d / "bench-histograms.json"), &error);
+        ASSERT_TRUE(doc) << error;
+        const auto& b = (*doc)["benchmarks"][0];
+        EXPECT_EQ(b["rate"].GetDouble(), 300) << "each segment a third of the rate";
+        auto h = LatencyHistogram::from_json(to_json(b["latency"]), &error);
+        ASSERT_TRUE(h) << error;
+        for (const auto& bucket : h->buckets()) union_of_samples.record(bucket.low_us, bucket.count);
+        sent += b["sent"].GetUint64();
+        backlog += b["backlog_at_end"].GetUint64();
+    }
+    EXPECT_EQ(sent + backlog, 900u) << "the whole schedule, each request due in one segment";
+    auto doc = parse_json(read_file(merged / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    const auto& b = (*doc)["benchmarks"][0];
+    EXPECT_EQ(std::string(b["name"].GetString()), "replicate_malformed/open/rate:900/connections:3/manual_time");
+    EXPECT_EQ(b["target_rate"].GetDouble(), 900);
+    EXPECT_EQ(b["requests"].GetDouble(), static_cast<double>(union_of_samples.count())) << "the sum of the segments'";
+    EXPECT_EQ(std::string((*doc)["context"]["kmsconf_merged_segments"].GetString()), "3");
+    for (const char* p : {"p50_us", "p90_us", "p99_us"}) {
+        const double q = std::string(p) == "p50_us" ? 50 : std::string(p) == "p90_us" ? 90 : 99;
+        // Within the histogram's precision: a value stands for its bucket (3 significant digits).
+        EXPECT_NEAR(b[p].GetDouble(), static_cast<double>(union_of_samples.percentile(q)),
+                    static_cast<double>(union_of_samples.percentile(q)) / 1000 + 1)
+            << p;
+    }
+    for (const char* f : {"bench-histograms.json", "bench-junit.xml", "bench-summary.json", "bench-report.html"})
+        EXPECT_TRUE(fs::exists(merged / f)) << f;
+    EXPECT_EQ(kms::test::junit10_errors(merged / "bench-junit.xml"), "");
+
+    // Two of three, or one given twice: exit 2, naming the folders.
+    const auto missing = kmsconf("bench merge " + dirs[0].string() + " " + dirs[1].string() + " --report-dir " + merged.string());
+    EXPECT_EQ(missing.code, 2) << missing.output;
+    EXPECT_NE(missing.output.find("segment(s) 3/3 missing"), std::string::npos) << missing.output;
+    const auto twice = kmsconf("bench merge " + dirs[0].string() + " " + dirs[1].string() + " " + dirs[1].string() +
+                             " --report-dir " + merged.string());
+    EXPECT_EQ(twice.code, 2) << twice.output;
+    EXPECT_NE(twice.output.find("segment 2/3 is given twice: " + dirs[1].string()), std::string::npos) << twice.output;
+    EXPECT_EQ(kmsconf("bench merge --report-dir " + merged.string()).code, 2) << "no folder";
 }
 
 TEST(BenchCli, UsageErrorsExit2) {

@@ -217,8 +217,17 @@ int proxy(const ProxyCliOptions& o) {
     });
     std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-write is that connection's end, not the proxy's
     if (!server.start(&why)) throw CommandStop(kExitUnreachable, why);
+    std::size_t broken = 0;  // exchanges the judging threw on: a fault of kmsconf, which fails the run as a run's does
     std::thread judging([&] {
-        while (auto x = queue.pop()) judge.judge(std::move(*x), listener);
+        while (auto x = queue.pop()) {
+            const auto number = x->number;
+            try {
+                judge.judge(std::move(*x), listener);
+            } catch (const std::exception& e) {
+                ++broken;
+                std::cerr << "kmsconf proxy: internal error judging exchange " << number << ": " << e.what() << "\n";
+            }
+        }
         judge.finish(std::chrono::milliseconds(o.operation_timeout_ms), listener);
     });
     const auto started = std::chrono::system_clock::now();
@@ -284,7 +293,7 @@ int proxy(const ProxyCliOptions& o) {
         throw CommandStop(kExitUsage, "nothing to judge: " + std::to_string(counts.exchanges) +
                                           " exchange(s) passed, none on replicate, the key read or an operation poll");
     if (!written) return kExitUsage;
-    return judge.tally().failed(o.strict) > 0 ? kExitFailures : kExitOk;
+    return judge.tally().failed(o.strict) > 0 || broken > 0 ? kExitFailures : kExitOk;
 }
 
 }  // namespace

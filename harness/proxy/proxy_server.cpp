@@ -18,6 +18,7 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <cstdio>
 #include <deque>
 #include <set>
 #include <thread>
@@ -603,7 +604,18 @@ bool ProxyServer::start(std::string* error) {
     }
     m.bound_port = m.acceptor.local_endpoint().port();
     m.accept();
-    m.thread = std::thread([&m] { m.ioc.run(); });
+    m.thread = std::thread([&m] {
+        // A handler that throws (out of memory) costs its connection, never the proxy: the
+        // loop goes on with the others.
+        for (;;) {
+            try {
+                m.ioc.run();
+                return;
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "kmsconf proxy: internal error on a connection: %s\n", e.what());
+            }
+        }
+    });
     return true;
 }
 

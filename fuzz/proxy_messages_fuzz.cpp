@@ -4,7 +4,10 @@
 // split in two reads. Properties:
 //   - no read consumes more than it was given;
 //   - the messages, where each ends and what is kept of it, do not depend on how the bytes
-//     arrive (whole, or in two reads);
+//     arrive (whole, or in two reads). Only when bytes that are not HTTP are refused may: Beast
+//     finds some faults of an unfinished header as soon as it sees them whole and others only
+//     once the header ends, so one way may refuse what the other still waits on. The proxy
+//     relays such bytes blind either way; the messages before them must be the same;
 //   - what is kept of a body is at most the keep limit, and the cut flag says when more passed.
 #include "fuzz/fuzz_input.hpp"
 #include "fuzz/fuzz_target.hpp"
@@ -48,7 +51,13 @@ std::vector<Message> read_all(MessageReader::Kind kind, std::string_view bytes, 
         while (!pending.empty()) {
             const auto fed = current->feed(pending);
             require(fed.consumed <= pending.size(), "a feed consumes at most what it was given");
-            if (!fed.error.empty()) return out;  // not HTTP: the proxy relays the rest blind
+            if (!fed.error.empty()) {  // not HTTP: the proxy relays the rest blind
+                Message refused;
+                refused.end = offset;
+                refused.head = "refused: " + fed.error;
+                out.push_back(std::move(refused));
+                return out;
+            }
             pending.erase(0, fed.consumed);
             offset += fed.consumed;
             if (!current->done()) break;  // it waits for more bytes
@@ -83,6 +92,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t split = bytes.empty() ? 0 : (data[0] >> 1) % bytes.size();
     const auto whole = read_all(kind, bytes, bytes.size());
     const auto in_two = read_all(kind, bytes, split);
-    require(whole == in_two, "the messages do not depend on how the bytes arrive", describe(whole) + " vs " + describe(in_two));
+    const auto framed = [](std::vector<Message> ms) {
+        if (!ms.empty() && ms.back().head.rfind("refused: ", 0) == 0) ms.pop_back();
+        return ms;
+    };
+    require(framed(whole) == framed(in_two), "the messages do not depend on how the bytes arrive",
+            describe(whole) + " vs " + describe(in_two));
     return 0;
 }

@@ -63,11 +63,22 @@ private:
 }  // namespace
 
 struct MessageReader::Impl {
-    Impl(Kind k, std::size_t keep) : kind(k), request(keep), response(keep) {}
+    Impl(Kind k, std::size_t keep, std::size_t limit) : kind(k), request(keep), response(keep), header_limit(limit) {}
     Kind kind;
     Capture<true> request;
     Capture<false> response;
     bool fed = false;
+    // Beast checks its header_limit only while a header is incomplete: a header that arrives
+    // whole in one read may exceed it, one that arrives in pieces may not. The limit is held
+    // here, on the header's size once it is done, so that the verdict does not depend on how
+    // the bytes arrive (found by fuzz_proxy_messages).
+    std::size_t header_limit;
+    std::size_t consumed = 0;  // of this message, so far
+    bool header_checked = false;
+    // The unconsumed bytes put() last asked more than: Beast's parser must not be called again
+    // until more have come (it asserts, in parse_chunk_header, that the bytes it saw grew;
+    // found by fuzz_proxy_messages).
+    std::size_t waiting = 0;
 
     template <class F>
     decltype(auto) with(F&& f) {
@@ -82,9 +93,10 @@ struct MessageReader::Impl {
 };
 
 MessageReader::MessageReader(Kind kind, std::size_t header_limit, std::size_t keep_body)
-    : impl_(std::make_unique<Impl>(kind, keep_body)) {
+    : impl_(std::make_unique<Impl>(kind, keep_body, header_limit)) {
     impl_->with([&](auto& p) {
-        p.eager(true);
+        p.eager(false);  // put() stops after the header, so its size is known; then eager
+
         p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(header_limit, std::numeric_limits<std::uint32_t>::max())));
         // The body streams through; only keep_body bytes of it are held, so its size is not ours to
         // limit. The largest value, not boost::none: Beast 1.74 compares a length with an empty
@@ -98,22 +110,36 @@ MessageReader::~MessageReader() = default;
 MessageReader::Fed MessageReader::feed(std::string_view bytes) {
     Fed out;
     if (!bytes.empty()) impl_->fed = true;
-    impl_->with([&](auto& p) {
+    Impl& m = *impl_;
+    if (bytes.size() <= m.waiting) return out;  // nothing new since it asked for more
+    m.waiting = 0;
+    m.with([&](auto& p) {
         std::size_t total = 0;
         // put() takes what it can; a header split across reads needs the next bytes appended.
         while (!p.is_done() && total < bytes.size()) {
             error_code ec;
             const std::size_t n = p.put(boost::asio::const_buffer(bytes.data() + total, bytes.size() - total), ec);
-            total += n;
-            if (ec == http::error::need_more) break;
-            if (ec) {
+            if (ec && ec != http::error::need_more) {
                 out.error = ec.message();
                 break;
             }
-            if (n == 0) break;
+            if (!m.header_checked && p.is_header_done()) {
+                m.header_checked = true;
+                if (m.consumed + total + n > m.header_limit) {
+                    out.error = http::make_error_code(http::error::header_limit).message();
+                    break;
+                }
+                p.eager(true);
+            }
+            total += n;
+            if (ec == http::error::need_more || n == 0) {
+                m.waiting = bytes.size() - total;
+                break;
+            }
         }
         out.consumed = total;
     });
+    m.consumed += out.consumed;
     return out;
 }
 

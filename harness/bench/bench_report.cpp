@@ -8,6 +8,8 @@
 #include <rapidjson/writer.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
 #include <sstream>
 
 namespace kms::bench {
@@ -62,6 +64,76 @@ std::string phases_text(const BenchRecord& r) {
             << ": " << res.tls_resumed << " of " << res.tls_handshake.count() << " handshakes resumed\n";
     }
     return out.str();
+}
+
+std::optional<LoadMode> mode_of(const std::string& text) {
+    for (LoadMode m : {LoadMode::closed, LoadMode::closed_new_connection, LoadMode::open})
+        if (text == to_string(m)) return m;
+    return std::nullopt;
+}
+
+// A document that is not what histograms_json writes: why, in the reader's words.
+struct Unreadable : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// One benchmark of bench-histograms.json, as the record it was written from.
+BenchRecord record_of(const rapidjson::Value& b) {
+    if (!b.IsObject() || !b.HasMember("name") || !b["name"].IsString()) throw Unreadable("a benchmark without a name");
+    BenchRecord r;
+    r.name = b["name"].GetString();
+    const std::string& at = r.name;
+    const auto number = [&](const char* key) -> double {
+        if (!b.HasMember(key) || !b[key].IsNumber())
+            throw Unreadable(at + ": no \"" + key + "\" (written by an older kmsconf bench?)");
+        return b[key].GetDouble();
+    };
+    const auto count = [&](const char* key) -> std::uint64_t {
+        if (!b.HasMember(key) || !b[key].IsUint64())
+            throw Unreadable(at + ": no \"" + key + "\" (written by an older kmsconf bench?)");
+        return b[key].GetUint64();
+    };
+    auto mode = b.HasMember("mode") && b["mode"].IsString() ? mode_of(b["mode"].GetString()) : std::nullopt;
+    if (!mode) throw Unreadable(at + ": no known \"mode\"");
+    r.spec.mode = *mode;
+    r.spec.connections = static_cast<unsigned>(count("connections"));
+    if (r.spec.mode == LoadMode::open) r.spec.rate = number("rate");
+    r.spec.warmup = std::chrono::nanoseconds(static_cast<std::int64_t>(number("warmup_seconds") * 1e9));
+    r.spec.duration = std::chrono::nanoseconds(static_cast<std::int64_t>(number("duration_seconds") * 1e9));
+    LoadResult& res = r.result;
+    res.window_seconds = number("window_seconds");
+    res.requests_per_second = number("requests_per_second");
+    res.sent = count("sent");
+    res.completed_in_window = count("completed_in_window");
+    res.backlog_at_end = count("backlog_at_end");
+    res.connections_opened = count("connections_opened");
+    if (!b.HasMember("errors") || !b["errors"].IsObject()) throw Unreadable(at + ": no \"errors\"");
+    for (std::size_t k = 0; k < kErrorKinds; ++k) {
+        const char* kind = to_string(static_cast<ErrorKind>(k));
+        if (!b["errors"].HasMember(kind) || !b["errors"][kind].IsUint64()) throw Unreadable(at + ": no errors." + kind);
+        res.errors[k] = b["errors"][kind].GetUint64();
+    }
+    if (!b.HasMember("statuses") || !b["statuses"].IsObject()) throw Unreadable(at + ": no \"statuses\"");
+    for (const auto& s : b["statuses"].GetObject()) {
+        if (!s.value.IsUint64()) throw Unreadable(at + ": a status count that is no count");
+        res.statuses[std::atoi(s.name.GetString())] += s.value.GetUint64();
+    }
+    for (auto [key, target] : {std::pair{"latency", &res.latency}, std::pair{"uncorrected", &res.uncorrected}}) {
+        if (!b.HasMember(key)) throw Unreadable(at + ": no \"" + key + "\" histogram");
+        std::string why;
+        auto h = LatencyHistogram::from_json(to_json(b[key]), &why);
+        if (!h) throw Unreadable(at + ": " + key + " histogram: " + why);
+        *target = std::move(*h);
+    }
+    if (r.spec.mode == LoadMode::open) {
+        if (!b.HasMember("send_lag")) throw Unreadable(at + ": no \"send_lag\" histogram");
+        std::string why;
+        auto h = LatencyHistogram::from_json(to_json(b["send_lag"]), &why);
+        if (!h) throw Unreadable(at + ": send_lag histogram: " + why);
+        res.send_lag = std::move(*h);
+        res.queued_for_connection = count("queued_for_connection");
+    }
+    return r;
 }
 
 }  // namespace
@@ -139,33 +211,27 @@ std::string histograms_json(const std::vector<BenchRecord>& records, const std::
     return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 
-std::optional<std::vector<HistogramEntry>> parse_histograms_json(std::string_view text, std::string* error) {
-    auto fail = [&](const std::string& why) -> std::optional<std::vector<HistogramEntry>> {
-        if (error) *error = why;
+std::optional<HistogramsFile> parse_histograms_json(std::string_view text, std::string* error) {
+    try {
+        std::string parse_error;
+        auto doc = parse_json(text, &parse_error);
+        if (!doc) throw Unreadable(parse_error);
+        if (!doc->IsObject() || !doc->HasMember("format") || !(*doc)["format"].IsString() ||
+            std::string_view((*doc)["format"].GetString()) != kFormat)
+            throw Unreadable(std::string("not a ") + kFormat + " document");
+        if (!doc->HasMember("benchmarks") || !(*doc)["benchmarks"].IsArray()) throw Unreadable("\"benchmarks\" is not an array");
+        HistogramsFile out;
+        const auto text_member = [&](const char* key) {
+            return doc->HasMember(key) && (*doc)[key].IsString() ? std::string((*doc)[key].GetString()) : std::string();
+        };
+        out.target = text_member("target");
+        out.segment = text_member("segment");
+        for (const auto& b : (*doc)["benchmarks"].GetArray()) out.records.push_back(record_of(b));
+        return out;
+    } catch (const Unreadable& e) {
+        if (error) *error = e.what();
         return std::nullopt;
-    };
-    std::string parse_error;
-    auto doc = parse_json(text, &parse_error);
-    if (!doc) return fail(parse_error);
-    if (!doc->IsObject() || !doc->HasMember("format") || !(*doc)["format"].IsString() ||
-        std::string_view((*doc)["format"].GetString()) != kFormat)
-        return fail(std::string("not a ") + kFormat + " document");
-    if (!doc->HasMember("benchmarks") || !(*doc)["benchmarks"].IsArray()) return fail("\"benchmarks\" is not an array");
-    std::vector<HistogramEntry> out;
-    for (const auto& b : (*doc)["benchmarks"].GetArray()) {
-        if (!b.IsObject() || !b.HasMember("name") || !b["name"].IsString()) return fail("a benchmark without a name");
-        HistogramEntry e;
-        e.name = b["name"].GetString();
-        for (auto [key, target] : {std::pair{"latency", &e.latency}, std::pair{"uncorrected", &e.uncorrected}}) {
-            if (!b.HasMember(key)) return fail(e.name + ": no \"" + key + "\" histogram");
-            std::string why;
-            auto h = LatencyHistogram::from_json(to_json(b[key]), &why);
-            if (!h) return fail(e.name + ": " + key + ": " + why);
-            *target = std::move(*h);
-        }
-        out.push_back(std::move(e));
     }
-    return out;
 }
 
 std::string load_text(const LoadSpec& spec) {

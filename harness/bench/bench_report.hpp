@@ -30,13 +30,16 @@ struct BenchRecord {
 std::string histograms_json(const std::vector<BenchRecord>& records, const std::string& target,
                             const std::string& segment = "");
 
-struct HistogramEntry {
-    std::string name;
-    LatencyHistogram latency;
-    LatencyHistogram uncorrected;
+// bench-histograms.json read back (kmsconf bench merge): each benchmark as the record it was
+// written from, its load and what the file holds of its result (the counts, errors, statuses
+// and histograms; not the error examples, the connection phases or the client's CPU).
+struct HistogramsFile {
+    std::string target;
+    std::string segment;  // "K/N"; "" for a whole run
+    std::vector<BenchRecord> records;
 };
-// Reads a bench-histograms.json back; nullopt with *error set when it is not one.
-std::optional<std::vector<HistogramEntry>> parse_histograms_json(std::string_view text, std::string* error);
+// nullopt with *error set when the text is not such a document, naming the benchmark and member.
+std::optional<HistogramsFile> parse_histograms_json(std::string_view text, std::string* error);
 
 // "closed, 16 connection(s)", "open, 8 connection(s), 2000 requests/s": the load, as reports name it.
 std::string load_text(const LoadSpec& spec);

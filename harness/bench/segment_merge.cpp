@@ -1,7 +1,6 @@
 #include "harness/bench/segment_merge.hpp"
 
 #include "harness/bench/engine/execution_segment.hpp"
-#include "harness/contract/json_text.hpp"
 #include "common/file_reading.hpp"
 
 #include <map>
@@ -20,93 +19,16 @@ struct Segment {
 
 std::string folder(const std::filesystem::path& dir) { return dir.string(); }
 
-std::optional<LoadMode> mode_of(const std::string& text) {
-    for (LoadMode m : {LoadMode::closed, LoadMode::closed_new_connection, LoadMode::open})
-        if (text == to_string(m)) return m;
-    return std::nullopt;
-}
-
-// One benchmark of a segment's bench-histograms.json, as the record it was written from (the
-// parts a merge needs).
-BenchRecord record_of(const rapidjson::Value& b, const std::string& where) {
-    const auto fail = [&](const std::string& why) { return MergeError(where + ": " + why); };
-    if (!b.IsObject() || !b.HasMember("name") || !b["name"].IsString()) throw fail("a benchmark without a name");
-    BenchRecord r;
-    r.name = b["name"].GetString();
-    const std::string at = where + ": " + r.name;
-    const auto number = [&](const char* key) -> double {
-        if (!b.HasMember(key) || !b[key].IsNumber())
-            throw MergeError(at + ": no \"" + key + "\" (written by a kmsconf bench before --segment?)");
-        return b[key].GetDouble();
-    };
-    const auto count = [&](const char* key) -> std::uint64_t {
-        if (!b.HasMember(key) || !b[key].IsUint64())
-            throw MergeError(at + ": no \"" + key + "\" (written by a kmsconf bench before --segment?)");
-        return b[key].GetUint64();
-    };
-    auto mode = b.HasMember("mode") && b["mode"].IsString() ? mode_of(b["mode"].GetString()) : std::nullopt;
-    if (!mode) throw MergeError(at + ": no known \"mode\"");
-    r.spec.mode = *mode;
-    r.spec.connections = static_cast<unsigned>(count("connections"));
-    if (r.spec.mode == LoadMode::open) r.spec.rate = number("rate");
-    r.spec.warmup = std::chrono::nanoseconds(static_cast<std::int64_t>(number("warmup_seconds") * 1e9));
-    r.spec.duration = std::chrono::nanoseconds(static_cast<std::int64_t>(number("duration_seconds") * 1e9));
-    LoadResult& res = r.result;
-    res.window_seconds = number("window_seconds");
-    res.requests_per_second = number("requests_per_second");
-    res.sent = count("sent");
-    res.completed_in_window = count("completed_in_window");
-    res.backlog_at_end = count("backlog_at_end");
-    res.connections_opened = count("connections_opened");
-    if (!b.HasMember("errors") || !b["errors"].IsObject()) throw MergeError(at + ": no \"errors\"");
-    for (std::size_t k = 0; k < kErrorKinds; ++k) {
-        const char* kind = to_string(static_cast<ErrorKind>(k));
-        if (!b["errors"].HasMember(kind) || !b["errors"][kind].IsUint64()) throw MergeError(at + ": no errors." + kind);
-        res.errors[k] = b["errors"][kind].GetUint64();
-    }
-    if (!b.HasMember("statuses") || !b["statuses"].IsObject()) throw MergeError(at + ": no \"statuses\"");
-    for (const auto& s : b["statuses"].GetObject()) {
-        if (!s.value.IsUint64()) throw MergeError(at + ": a status count that is no count");
-        res.statuses[std::atoi(s.name.GetString())] += s.value.GetUint64();
-    }
-    for (auto [key, target] : {std::pair{"latency", &res.latency}, std::pair{"uncorrected", &res.uncorrected}}) {
-        if (!b.HasMember(key)) throw MergeError(at + ": no \"" + key + "\" histogram");
-        std::string why;
-        auto h = LatencyHistogram::from_json(to_json(b[key]), &why);
-        if (!h) throw MergeError(at + ": " + key + " histogram: " + why);
-        *target = std::move(*h);
-    }
-    if (r.spec.mode == LoadMode::open) {
-        if (!b.HasMember("send_lag")) throw MergeError(at + ": no \"send_lag\" histogram");
-        std::string why;
-        auto h = LatencyHistogram::from_json(to_json(b["send_lag"]), &why);
-        if (!h) throw MergeError(at + ": send_lag histogram: " + why);
-        res.send_lag = std::move(*h);
-        res.queued_for_connection = count("queued_for_connection");
-    }
-    return r;
-}
-
 Segment read_segment(const std::filesystem::path& dir) {
-    const auto file = dir / "bench-histograms.json";
     std::string why;
-    const auto text = read_whole_file(file, &why);
+    const auto text = read_whole_file(dir / "bench-histograms.json", &why);
     if (!text) throw MergeError(folder(dir) + ": cannot read bench-histograms.json: " + why);
-    std::string error;
-    auto doc = parse_json(*text, &error);
-    if (!doc || !doc->IsObject()) throw MergeError(folder(dir) + ": bench-histograms.json is not JSON: " + error);
-    if (!doc->HasMember("segment") || !(*doc)["segment"].IsString())
-        throw MergeError(folder(dir) + ": not the report of a segment (kmsconf bench --segment K/N)");
-    Segment s;
-    s.dir = dir;
-    auto seg = parse_segment((*doc)["segment"].GetString(), &error);
-    if (!seg) throw MergeError(folder(dir) + ": " + error);
-    s.segment = *seg;
-    s.target = doc->HasMember("target") && (*doc)["target"].IsString() ? (*doc)["target"].GetString() : "";
-    if (!doc->HasMember("benchmarks") || !(*doc)["benchmarks"].IsArray())
-        throw MergeError(folder(dir) + ": bench-histograms.json has no benchmarks");
-    for (const auto& b : (*doc)["benchmarks"].GetArray()) s.records.push_back(record_of(b, folder(dir)));
-    return s;
+    auto file = parse_histograms_json(*text, &why);
+    if (!file) throw MergeError(folder(dir) + ": " + why);
+    if (file->segment.empty()) throw MergeError(folder(dir) + ": not the report of a segment (kmsconf bench --segment K/N)");
+    auto segment = parse_segment(file->segment, &why);
+    if (!segment) throw MergeError(folder(dir) + ": " + why);
+    return Segment{dir, *segment, std::move(file->target), std::move(file->records)};
 }
 
 // The folders are the N segments of one run, each once.

@@ -12,6 +12,7 @@
 #include "harness/cli/bench_reports.hpp"
 #include "harness/bench/bench_report.hpp"
 #include "harness/bench/benchmark_runs.hpp"
+#include "harness/bench/engine/run_plan.hpp"
 #include "harness/cli/data_dirs.hpp"
 #include "harness/cli/exit_codes.hpp"
 #include "harness/cli/target_setup.hpp"
@@ -86,23 +87,6 @@ LoadSpec load_spec(const BenchOptions& o) {
     return spec;
 }
 
-// This process's share of the whole run's load (--segment K/N, execution_segment.hpp): the
-// connections, the request cap and the rate split; in an open loop its requests are the whole
-// schedule's K-1, K-1+N, ..., so its first is due (K-1) whole intervals after the start.
-LoadSpec segment_spec(const BenchOptions& o) {
-    LoadSpec spec = load_spec(o);
-    const ExecutionSegment& seg = o.segment;
-    if (seg.n() == 1) return spec;
-    spec.connections = static_cast<unsigned>(seg.scale(o.connections));
-    spec.threads = std::min(spec.threads, spec.connections);
-    if (o.max_requests > 0) spec.max_requests = seg.scale(o.max_requests);
-    if (o.mode == LoadMode::open) {
-        spec.rate = seg.scale_rate(o.rate);
-        spec.schedule_offset = std::chrono::nanoseconds(static_cast<std::int64_t>((seg.k() - 1) * 1e9 / o.rate));
-    }
-    return spec;
-}
-
 void announce(const BenchOptions& o, std::size_t benchmarks, const Target& target, bool signed_requests) {
     std::cerr << "kmsconf bench: " << benchmarks << " benchmark(s) against "
               << (target.embedded ? "embedded reference server (" + target.base.to_string() + ")" : target.base.to_string()) << ", mode " << to_string(o.mode) << ", "
@@ -121,7 +105,7 @@ int bench(const BenchOptions& o) {
     server::ServerOptions embedded;
     embedded.threads = 1;
     const Target target = open_target(o.base_url, embedded);
-    BenchmarkSetting setting{{target.base, !o.insecure, o.ca_file}, segment_spec(o), credentials, target.embedded != nullptr,
+    BenchmarkSetting setting{{target.base, !o.insecure, o.ca_file}, segment_share(load_spec(o), o.segment), credentials, target.embedded != nullptr,
                              o.progress.value_or(isatty(STDERR_FILENO) || o.duration_seconds >= 10)};
     if (o.segment.n() > 1) {
         setting.whole = load_spec(o);

@@ -5,6 +5,7 @@
 
 #include "harness/bench/google_benchmark_json.hpp"
 #include "harness/bench/segment_merge.hpp"
+#include "harness/cli/bench_options.hpp"
 #include "harness/cli/bench_reports.hpp"
 #include "harness/cli/exit_codes.hpp"
 #include "harness/cli/flag_table.hpp"
@@ -26,23 +27,14 @@ struct MergeOptions {
     std::vector<Slo> slos;
 };
 
-std::string store_slos(MergeOptions& o, const std::vector<std::string>& value) {
-    std::string error;
-    auto slos = parse_slos(value, &error);
-    if (!slos) return error;
-    o.slos = std::move(*slos);
-    return "";
-}
-
 const std::vector<Flag<MergeOptions>>& merge_flag_table() {
     using O = MergeOptions;
     static const std::vector<Flag<O>> table = {
         text_flag<O>(FlagSpec("report-dir", "the folder the merged reports are written to").defaults_to("reports").refuse_empty(),
                      &O::report_dir),
         text_flag<O>(FlagSpec("junit-prefix", "prefix bench-junit.xml's suite names with NAME.").refuse_empty(), &O::junit_prefix),
-        custom_flag<O>(FlagSpec("slo", "threshold that fails the merged run (repeatable), as kmsconf bench takes it, "
-                                       "e.g. p99<=50ms, errors<=0.1%, rps>=100"),
-                       FlagKind::words, store_slos, [](const O&) { return std::vector<std::string>{}; }),
+        bench::slo_flag<O>("threshold that fails the merged run (repeatable), as kmsconf bench takes it, "
+                           "e.g. p99<=50ms, errors<=0.1%, rps>=100"),
     };
     return table;
 }

@@ -49,14 +49,6 @@ std::string store_mode(BenchOptions& o, const std::vector<std::string>& value) {
     return "";
 }
 
-std::string store_slos(BenchOptions& o, const std::vector<std::string>& value) {
-    std::string error;
-    auto slos = parse_slos(value, &error);
-    if (!slos) return error;
-    o.slos = std::move(*slos);
-    return "";
-}
-
 std::string regex_problem(const std::string& text) {
     try {
         std::regex check(text);
@@ -127,9 +119,8 @@ std::vector<cli::Flag<BenchOptions>> make_bench_flags() {
                               .short_flag('r')
                               .above(0, kMaxRate),
                           &O::rate),
-        cli::custom_flag<O>(FlagSpec("slo", "threshold that fails the run (repeatable), e.g. p99<=50ms, p99.9<1s, max<=2s, "
-                                     "mean<=5ms, errors<=0.1%, errors<=0, rps>=100"),
-                            cli::FlagKind::words, store_slos, not_carried),
+        slo_flag<O>("threshold that fails the run (repeatable), e.g. p99<=50ms, p99.9<1s, max<=2s, "
+                    "mean<=5ms, errors<=0.1%, errors<=0, rps>=100"),
         cli::switch_flag<O>(FlagSpec("allow-mutations", "against --base-url, also benchmark the valid replicate (it "
                                                         "schedules a replica once, then answers 400 Conflict)"),
                             &O::allow_mutations),

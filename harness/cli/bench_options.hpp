@@ -59,6 +59,22 @@ struct BenchOptions {
     double start_at = 0;  // --start-at: UTC seconds when the load starts; 0: at once
 };
 
+// --slo, repeatable, for a command whose options hold `std::vector<Slo> slos` (bench, bench
+// merge); never carried by a rerun line (bench writes none).
+template <class O>
+cli::Flag<O> slo_flag(std::string help) {
+    return cli::custom_flag<O>(
+        cli::FlagSpec("slo", std::move(help)), cli::FlagKind::words,
+        [](O& o, const std::vector<std::string>& value) {
+            std::string error;
+            auto slos = parse_slos(value, &error);
+            if (!slos) return error;
+            o.slos = std::move(*slos);
+            return std::string();
+        },
+        [](const O&) { return std::vector<std::string>{}; });
+}
+
 // Every flag of `kmsconf bench`, the target flags first.
 const std::vector<cli::Flag<BenchOptions>>& bench_flag_table();
 

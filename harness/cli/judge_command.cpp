@@ -145,13 +145,7 @@ int judge(const JudgeOptions& o) {
     info.finished = std::chrono::system_clock::now();
     info.contract_basis = in_force.basis();
     const std::string rerun = rerun_words(o);
-    bool written = true;
-    try {
-        write_run_reports(o.report_dir, tally, info, {o.junit_prefix, &cases, rerun});
-    } catch (const std::exception& e) {
-        std::cerr << "kmsconf judge: " << e.what() << "\n";
-        written = false;
-    }
+    const bool written = write_run_reports_or_say("kmsconf judge", o.report_dir, tally, info, {o.junit_prefix, &cases, rerun});
     if (!o.quiet) std::cout << console_summary(tally, {o.strict, false, rerun}, style);
     std::cout << count_lines("kmsconf judge", tally, info, "in", o.report_dir);
     if (!written) return kExitUsage;

@@ -15,15 +15,16 @@
 #include "harness/proxy/proxy_server.hpp"
 #include "harness/report/console_cases.hpp"
 #include "harness/report/console_summary.hpp"
+#include "harness/report/progress_line.hpp"
 #include "harness/report/report_files.hpp"
 #include "harness/report/run_reports.hpp"
 
-#include <atomic>
 #include <condition_variable>
 #include <csignal>
 #include <deque>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace kms::cli {
@@ -192,14 +193,9 @@ int proxy(const ProxyCliOptions& o) {
     const ConsoleStyle style = ConsoleStyle::detect(stdout);
     ProgressLine progress(stdout, false);  // no progress line: the traffic decides what comes
     ConsoleCases console(std::cout, progress, style, upstream, {o.strict, o.verbose});
-    // --quiet: the cases' lines go nowhere; the count line and errors still print.
-    std::ostream null_stream(nullptr);
-    ConsoleCases quiet_console(null_stream, progress, style, upstream, {o.strict, o.verbose});
-    CaseListener& listener = o.quiet ? static_cast<CaseListener&>(quiet_console) : console;
     proxy::ExchangeJudge judge(in_force, client, upstream);
 
     ExchangeQueue queue;
-    std::atomic<std::uint64_t> passed{0};
     proxy::ProxyOptions options;
     options.upstream = upstream;
     options.port = static_cast<std::uint16_t>(o.port);
@@ -208,31 +204,32 @@ int proxy(const ProxyCliOptions& o) {
     options.timeout = std::chrono::milliseconds(o.timeout_ms);
 
     const StopSignals signals;  // before the threads start: they inherit the mask
-    std::atomic<std::uint64_t> unjudged{0};
     proxy::ProxyServer server(options, [&](proxy::ProxiedExchange&& x) {
-        if (!x.stray_bytes.empty()) return queue.push(std::move(x));  // a finding, not an exchange
-        if (o.max_judged > 0 && passed >= o.max_judged) ++unjudged;
-        else queue.push(std::move(x));
-        ++passed;
+        // Exchanges are numbered as they complete: the first --max-judged are judged. Stray
+        // bytes carry the number of the exchange they followed, and are a finding.
+        if (x.stray_bytes.empty() && o.max_judged > 0 && x.number > o.max_judged) return;
+        queue.push(std::move(x));
     });
     std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-write is that connection's end, not the proxy's
     if (!server.start(&why)) throw CommandStop(kExitUnreachable, why);
+    const auto started = std::chrono::system_clock::now();
+    std::cout << "kmsconf proxy: listening on http://127.0.0.1:" << server.port() << ", forwarding to "
+              << upstream.origin() << std::endl;  // endl: flushed for scripts waiting on it, even under -q
+    // From here --quiet drops the cases' lines, as it does for run and judge; the count line comes after.
+    std::optional<ProgressGuard> quiet(std::in_place, std::cout, progress, o.quiet);
     std::size_t broken = 0;  // exchanges the judging threw on: a fault of kmsconf, which fails the run as a run's does
     std::thread judging([&] {
         while (auto x = queue.pop()) {
             const auto number = x->number;
             try {
-                judge.judge(std::move(*x), listener);
+                judge.judge(std::move(*x), console);
             } catch (const std::exception& e) {
                 ++broken;
                 std::cerr << "kmsconf proxy: internal error judging exchange " << number << ": " << e.what() << "\n";
             }
         }
-        judge.finish(std::chrono::milliseconds(o.operation_timeout_ms), listener);
+        judge.finish(std::chrono::milliseconds(o.operation_timeout_ms), console);
     });
-    const auto started = std::chrono::system_clock::now();
-    std::cout << "kmsconf proxy: listening on http://127.0.0.1:" << server.port() << ", forwarding to "
-              << upstream.origin() << std::endl;  // endl: flushed for scripts waiting on it
 
     std::string reason;
     const auto until = o.duration > 0 ? std::chrono::steady_clock::now() +
@@ -241,13 +238,15 @@ int proxy(const ProxyCliOptions& o) {
                                       : std::chrono::steady_clock::time_point::max();
     while (reason.empty()) {
         if (int sig = signals.wait_for(std::chrono::milliseconds(50))) reason = stop_reason(sig);
-        else if (o.max_exchanges > 0 && passed >= o.max_exchanges) reason = std::to_string(o.max_exchanges) + " exchange(s) (--max-exchanges)";
+        else if (o.max_exchanges > 0 && server.counts().exchanges >= o.max_exchanges) reason = std::to_string(o.max_exchanges) + " exchange(s) (--max-exchanges)";
         else if (std::chrono::steady_clock::now() >= until) reason = decimal_text(o.duration) + " s (--duration)";
     }
     server.stop(kStopGrace);
     queue.close();
     judging.join();
+    quiet.reset();
     const proxy::ProxyCounts counts = server.counts();
+    const std::uint64_t unjudged = o.max_judged > 0 && counts.exchanges > o.max_judged ? counts.exchanges - o.max_judged : 0;
     if (!o.quiet)
         std::cout << "kmsconf proxy: stopped after " << reason << ": " << counts.exchanges << " exchange(s) on "
                   << counts.connections << " connection(s), " << counts.upstream_answered << " answered by the upstream\n";
@@ -257,7 +256,7 @@ int proxy(const ProxyCliOptions& o) {
         warnings.push_back(std::to_string(judge.passed_through()) +
                            " exchange(s) on no operation the contract knows passed through, not judged");
     if (unjudged > 0)
-        warnings.push_back(std::to_string(unjudged.load()) + " exchange(s) after the first " + std::to_string(o.max_judged) +
+        warnings.push_back(std::to_string(unjudged) + " exchange(s) after the first " + std::to_string(o.max_judged) +
                            " (--max-judged) were forwarded but not judged");
     if (judge.not_origin_form() > 0)
         warnings.push_back(std::to_string(judge.not_origin_form()) +
@@ -273,15 +272,11 @@ int proxy(const ProxyCliOptions& o) {
                  warnings, 0, started};
     info.finished = std::chrono::system_clock::now();
     info.contract_basis = in_force.basis();
-    bool written = true;
-    try {
-        write_run_reports(o.report_dir, judge.tally(), info, {o.junit_prefix, &judge.cases(), judge_rerun_words(o)});
-    } catch (const std::exception& e) {
-        std::cerr << "kmsconf proxy: " << e.what() << "\n";
-        written = false;
-    }
+    const std::string rerun = judge_rerun_words(o);
+    const bool written =
+        write_run_reports_or_say("kmsconf proxy", o.report_dir, judge.tally(), info, {o.junit_prefix, &judge.cases(), rerun});
     if (!o.quiet && judge.tally().total() > 0)
-        std::cout << console_summary(judge.tally(), {o.strict, false, judge_rerun_words(o)}, style);
+        std::cout << console_summary(judge.tally(), {o.strict, false, rerun}, style);
     std::cout << count_lines("kmsconf proxy", judge.tally(), info, "in", o.report_dir);
     // Never 0 for traffic that tested nothing: no answer from the upstream, or none on the contract's operations.
     if (counts.upstream_answered == 0)

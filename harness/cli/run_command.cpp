@@ -141,17 +141,6 @@ ClientOptions client_options(const RunOptions& o) {
     return co;
 }
 
-// The five reports (report/run_reports.hpp); false when one could not be written.
-bool write_reports(const RunOptions& o, const PreparedRun& plan, const RunTally& tally, const RunInfo& info) {
-    try {
-        write_run_reports(o.report_dir, tally, info, {o.junit_prefix, &plan.cases, rerun_flags(o)});
-        return true;
-    } catch (const std::exception& e) {
-        std::cerr << "kmsconf: " << e.what() << "\n";
-        return false;
-    }
-}
-
 // The exit code of a run that sent its cases.
 int run_verdict(const RunOptions& o, const RunTally& tally, bool reports_written, std::size_t broken_cases) {
     const int ran = tally.total() - tally.count(Verdict::skipped);
@@ -192,7 +181,8 @@ int run_cases(const RunOptions& o, const PreparedRun& plan, const Target& target
     RunInfo info{target.base, in_force.replicate().revision(), o.strict, target.label, stateful.warnings(), o.seed, started};
     info.finished = finished;
     info.contract_basis = in_force.basis();
-    const bool reports_written = write_reports(o, plan, tally, info);
+    const bool reports_written =
+        write_run_reports_or_say("kmsconf", o.report_dir, tally, info, {o.junit_prefix, &plan.cases, rerun_flags(o)});
     if (!o.quiet)
         std::cout << console_summary(tally, {o.strict, o.max_response_time_ms > 0, rerun_flags(o)}, style);
     std::cout << count_lines("kmsconf", tally, info, "against", o.report_dir);

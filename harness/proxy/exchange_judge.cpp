@@ -83,7 +83,6 @@ void ExchangeJudge::judge(ProxiedExchange&& x, CaseListener& listener) {
     exchange.request_body_cut = request_cut;
     if (!exchange.response) {
         // What the upstream did instead of answering, as a run names a transport failure.
-        ++unanswered_;
         exchange.error = proxy_status == 504 ? TransportError::timeout : TransportError::read;
         exchange.error_detail = upstream_error.empty() ? "no response" : upstream_error;
     }

@@ -33,7 +33,6 @@ public:
     const std::vector<Case>& cases() const { return cases_; }
     std::uint64_t passed_through() const { return passed_through_; }
     std::uint64_t not_origin_form() const { return not_origin_form_; }  // of them, absolute-form (forward-proxy use)
-    std::uint64_t unanswered() const { return unanswered_; }  // judged exchanges the upstream never answered
 
 private:
     ContractInForce& in_force_;
@@ -43,7 +42,6 @@ private:
     std::vector<Case> cases_;
     std::uint64_t passed_through_ = 0;
     std::uint64_t not_origin_form_ = 0;
-    std::uint64_t unanswered_ = 0;
 };
 
 }  // namespace kms::proxy

@@ -4,6 +4,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include <limits>
+#include <optional>
 
 namespace kms::proxy {
 
@@ -63,10 +64,14 @@ private:
 }  // namespace
 
 struct MessageReader::Impl {
-    Impl(Kind k, std::size_t keep, std::size_t limit) : kind(k), request(keep), response(keep), header_limit(limit) {}
+    Impl(Kind k, std::size_t keep, std::size_t limit) : kind(k), header_limit(limit) {
+        // One parser, of the kind read: a message is read per exchange and direction.
+        if (kind == Kind::request) request.emplace(keep);
+        else response.emplace(keep);
+    }
     Kind kind;
-    Capture<true> request;
-    Capture<false> response;
+    std::optional<Capture<true>> request;
+    std::optional<Capture<false>> response;
     bool fed = false;
     // Beast checks its header_limit only while a header is incomplete: a header that arrives
     // whole in one read may exceed it, one that arrives in pieces may not. The limit is held
@@ -82,13 +87,13 @@ struct MessageReader::Impl {
 
     template <class F>
     decltype(auto) with(F&& f) {
-        if (kind == Kind::request) return f(request);
-        return f(response);
+        if (kind == Kind::request) return f(*request);
+        return f(*response);
     }
     template <class F>
     decltype(auto) with(F&& f) const {
-        if (kind == Kind::request) return f(request);
-        return f(response);
+        if (kind == Kind::request) return f(*request);
+        return f(*response);
     }
 };
 
@@ -96,7 +101,6 @@ MessageReader::MessageReader(Kind kind, std::size_t header_limit, std::size_t ke
     : impl_(std::make_unique<Impl>(kind, keep_body, header_limit)) {
     impl_->with([&](auto& p) {
         p.eager(false);  // put() stops after the header, so its size is known; then eager
-
         p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(header_limit, std::numeric_limits<std::uint32_t>::max())));
         // The body streams through; only keep_body bytes of it are held, so its size is not ours to
         // limit. The largest value, not boost::none: Beast 1.74 compares a length with an empty
@@ -165,8 +169,7 @@ bool MessageReader::done() const {
 bool MessageReader::keep_alive() const {
     return impl_->with([](const auto& p) { return p.keep_alive(); });
 }
-const std::string& MessageReader::method() const { return impl_->request.method; }
-int MessageReader::status() const { return impl_->response.status; }
+int MessageReader::status() const { return impl_->response ? impl_->response->status : 0; }
 int MessageReader::version() const {
     return impl_->with([](const auto& p) { return p.version; });
 }
@@ -175,23 +178,23 @@ bool MessageReader::body_cut() const {
 }
 
 HttpRequest MessageReader::request_head() const {
-    const auto& p = impl_->request;
+    const auto& p = *impl_->request;
     return HttpRequest{p.method, p.target, p.headers, {}};
 }
 
 HttpRequest MessageReader::request_so_far() const {
     HttpRequest r = request_head();
-    r.body = impl_->request.body;
+    r.body = impl_->request->body;
     return r;
 }
 
 HttpRequest MessageReader::take_request() {
-    auto& p = impl_->request;
+    auto& p = *impl_->request;
     return HttpRequest{std::move(p.method), std::move(p.target), std::move(p.headers), std::move(p.body)};
 }
 
 HttpResponse MessageReader::take_response() {
-    auto& p = impl_->response;
+    auto& p = *impl_->response;
     HttpResponse r;
     r.status = p.status;
     r.headers = std::move(p.headers);

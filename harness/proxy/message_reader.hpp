@@ -41,7 +41,6 @@ public:
     bool keep_alive() const;
 
     // The head and kept body; valid once header_done().
-    const std::string& method() const;
     int status() const;
     int version() const;  // 10 or 11
     bool body_cut() const;  // more body passed than was kept

@@ -70,7 +70,6 @@ struct Shared {
 // A request whose head has arrived, until its final response has been forwarded.
 struct Pending {
     HttpRequest request;  // its head at first; whole (body up to keep_body) when complete
-    std::string method;
     bool done = false, cut = false, keep_alive = true;
     std::chrono::system_clock::time_point started;
     Clock::time_point head_at;
@@ -238,7 +237,6 @@ private:
 
     void request_head_arrived() {
         current_ = std::make_shared<Pending>();
-        current_->method = req_->method();
         current_->request = req_->request_head();
         current_->started = std::chrono::system_clock::now();
         current_->head_at = Clock::now();
@@ -314,7 +312,7 @@ private:
             }
             if (!resp_) {
                 resp_ = std::make_unique<MessageReader>(MessageReader::Kind::response, s_.opt.header_limit, s_.opt.keep_body);
-                if (in_flight_.front()->method == "HEAD") resp_->expect_no_body();
+                if (in_flight_.front()->request.method == "HEAD") resp_->expect_no_body();
             }
             const auto fed = resp_->feed(up_in_);
             if (!fed.error.empty()) {

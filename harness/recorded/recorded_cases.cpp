@@ -2,6 +2,7 @@
 
 #include "common/lone_surrogates.hpp"
 #include "common/strict_json.hpp"
+#include "harness/run/retry_after.hpp"
 #include "harness/run/run_suites.hpp"
 #include "common/text.hpp"
 
@@ -402,23 +403,12 @@ CaseResult judge_settle(const SettleCase& sc) {
     return result;
 }
 
-namespace {
-
-// A 429, or a 503 with Retry-After: the server told the client to come back later (RFC 6585 §4,
-// RFC 9110 §15.6.4), which a client honours. A run waits and resends, and judges what comes
-// then; recorded traffic holds the refusal as an exchange of its own, conforming, that says
-// nothing else of the operation.
-std::optional<CheckId> refusal_of(const Exchange& exchange) {
-    if (!exchange.response) return std::nullopt;
-    if (exchange.response->status == 429) return CheckId::rate_limited;
-    if (exchange.response->status == 503 && exchange.response->header("Retry-After")) return CheckId::service_unavailable;
-    return std::nullopt;
-}
-
-}  // namespace
-
+// A 429, or a 503 with Retry-After (retry_after.hpp's honoured_refusal): the server told the
+// client to come back later, which a client honours. A run waits and resends, and judges what
+// comes then; recorded traffic holds the refusal as an exchange of its own, conforming, that
+// says nothing else of the operation.
 CaseResult judge_recorded(RecordedCase& rc, ContractInForce& in_force) {
-    if (const auto refusal = refusal_of(rc.send.exchange)) {
+    if (const auto refusal = honoured_refusal(rc.send.exchange)) {
         CaseResult result;
         const HttpResponse& r = *rc.send.exchange.response;
         result.elapsed = rc.send.exchange.elapsed;

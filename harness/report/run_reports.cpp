@@ -1,5 +1,7 @@
 #include "harness/report/run_reports.hpp"
 
+#include <iostream>
+
 #include "harness/report/har_writer.hpp"
 #include "harness/report/html_report.hpp"
 #include "harness/report/junit_writer.hpp"
@@ -28,6 +30,17 @@ std::string count_lines(const std::string& command, const RunTally& tally, const
                       "/\n";
     for (const auto& w : info.warnings) out += command + ": warning: " + w + "\n";
     return out;
+}
+
+bool write_run_reports_or_say(const std::string& command, const std::filesystem::path& dir, const RunTally& tally,
+                              const RunInfo& info, const RunReportOptions& options) {
+    try {
+        write_run_reports(dir, tally, info, options);
+        return true;
+    } catch (const std::exception& e) {
+        std::cerr << command << ": " << e.what() << "\n";
+        return false;
+    }
 }
 
 }  // namespace kms

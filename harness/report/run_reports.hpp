@@ -22,6 +22,11 @@ struct RunReportOptions {
 void write_run_reports(const std::filesystem::path& dir, const RunTally& tally, const RunInfo& info,
                        const RunReportOptions& options);
 
+// write_run_reports, a file that could not be written said on stderr as "<command>: why";
+// false then: a gate must not pass on reports it could not write.
+bool write_run_reports_or_say(const std::string& command, const std::filesystem::path& dir, const RunTally& tally,
+                              const RunInfo& info, const RunReportOptions& options);
+
 // "\n<command>: N passed, N failed, N skipped\n  (N non-strict, N informational) <preposition>
 // <target>, contract R; reports in DIR/\n", then a line per warning. Counts as info.strict has them.
 std::string count_lines(const std::string& command, const RunTally& tally, const RunInfo& info,

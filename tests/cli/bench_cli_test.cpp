@@ -124,16 +124,17 @@ TEST(BenchCli, WritesGoogleBenchmarkJsonAndHistograms) {
 
     auto histograms = parse_histograms_json(read_file(dir / "bench-histograms.json"), &error);
     ASSERT_TRUE(histograms) << error;
-    ASSERT_EQ(histograms->size(), 2u);
-    EXPECT_EQ((*histograms)[0].name, names[0]);
-    EXPECT_EQ(static_cast<double>((*histograms)[0].latency.count()), benchmarks[0]["iterations"].GetDouble());
-    EXPECT_EQ(static_cast<double>((*histograms)[0].latency.percentile(99)), benchmarks[0]["p99_us"].GetDouble());
+    ASSERT_EQ(histograms->records.size(), 2u);
+    const LatencyHistogram& latency = histograms->records[0].result.latency;
+    EXPECT_EQ(histograms->records[0].name, names[0]);
+    EXPECT_EQ(static_cast<double>(latency.count()), benchmarks[0]["iterations"].GetDouble());
+    EXPECT_EQ(static_cast<double>(latency.percentile(99)), benchmarks[0]["p99_us"].GetDouble());
 
     // HdrHistogram's percentile distribution, one file per benchmark; a previous run's go first.
     const std::string hgrm = read_file(dir / "bench-replicate_valid_closed_connections-2.hgrm");
     EXPECT_EQ(hgrm.rfind("       Value     Percentile TotalCount 1/(1-Percentile)\n\n", 0), 0u) << hgrm;
-    EXPECT_NE(hgrm.find("Total count    = " + std::string(12 - std::to_string((*histograms)[0].latency.count()).size(), ' ') +
-                        std::to_string((*histograms)[0].latency.count()) + "]\n"),
+    EXPECT_NE(hgrm.find("Total count    = " + std::string(12 - std::to_string(latency.count()).size(), ' ') +
+                        std::to_string(latency.count()) + "]\n"),
               std::string::npos)
         << hgrm;
     EXPECT_TRUE(fs::exists(dir / "bench-replicate_malformed_closed_connections-2.hgrm"));

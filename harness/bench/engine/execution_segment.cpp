@@ -50,10 +50,6 @@ std::uint64_t ExecutionSegment::scale(std::uint64_t n) const { return n / n_ + (
 // twice.
 double ExecutionSegment::scale_rate(double rate) const { return rate / n_; }
 
-std::uint64_t ExecutionSegment::owned_in(std::uint64_t first, std::uint64_t end) const {
-    return end <= first ? 0 : scale(end) - scale(first);
-}
-
 std::string ExecutionSegment::unrunnable_message(std::uint64_t connections) const {
     const std::string head = "--segment " + text() + " of " + std::to_string(connections) + " connections gets none: ";
     if (connections == 0) return head + "use at least " + std::to_string(n_) + " connections";

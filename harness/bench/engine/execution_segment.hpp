@@ -28,12 +28,6 @@ namespace kms::bench {
 // in 32 bits.
 inline constexpr std::uint32_t kMaxSegments = 10000;
 
-// A rational with no floating error: k6 keeps segment bounds as big.Rat for the same reason.
-struct Fraction {
-    std::uint32_t num = 0;
-    std::uint32_t den = 1;
-};
-
 class ExecutionSegment {
 public:
     ExecutionSegment() = default;  // 1/1: the whole run
@@ -43,8 +37,6 @@ public:
 
     std::uint32_t k() const { return k_; }
     std::uint32_t n() const { return n_; }
-    Fraction from() const { return {k_ - 1, n_}; }  // the interval is (from, to]
-    Fraction to() const { return {k_, n_}; }
     std::string text() const;  // "K/N", as parse_segment() reads it
 
     // This segment's share of n whole things; the N segments' shares sum to n. It is 0 when
@@ -58,9 +50,6 @@ public:
     // The whole run's index of this segment's j-th request (j from 0): (K-1) + j*N.
     // Its due time is the whole run's: t0 + request_index(j) / rate. j < 2^64 / N.
     std::uint64_t request_index(std::uint64_t j) const { return (k_ - 1) + j * n_; }
-    // How many of the whole run's indices in [first, end) are this segment's (e.g. how many of
-    // the measured window's requests it sends).
-    std::uint64_t owned_in(std::uint64_t first, std::uint64_t end) const;
 
     // Whether `connections` leaves this segment at least one: a segment with none cannot send.
     bool runnable_with(std::uint64_t connections) const { return scale(connections) > 0; }

@@ -32,6 +32,20 @@ RunPlan plan_run(const LoadSpec& spec_in) {
     return plan;
 }
 
+LoadSpec segment_share(const LoadSpec& whole, const ExecutionSegment& segment) {
+    LoadSpec spec = whole;
+    if (segment.n() == 1) return spec;
+    spec.connections = static_cast<unsigned>(segment.scale(whole.connections));
+    spec.threads = std::min(spec.threads, spec.connections);
+    if (whole.max_requests > 0) spec.max_requests = segment.scale(whole.max_requests);
+    if (whole.mode == LoadMode::open) {
+        spec.rate = segment.scale_rate(whole.rate);
+        spec.schedule_offset = std::chrono::nanoseconds(
+            std::llround(static_cast<double>(segment.request_index(0)) * 1e9 / whole.rate));
+    }
+    return spec;
+}
+
 void start_schedule(RunPlan& plan, Clock::time_point t0) {
     const LoadSpec& spec = plan.spec;
     Schedule& s = plan.schedule;

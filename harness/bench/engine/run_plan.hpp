@@ -4,6 +4,7 @@
 // can be tested without a server.
 #pragma once
 
+#include "harness/bench/engine/execution_segment.hpp"
 #include "harness/bench/engine/load_engine.hpp"
 
 #include <chrono>
@@ -45,6 +46,12 @@ struct RunPlan {
 // Divides `spec`: connections and the request cap as evenly as they go (the first shards get
 // the remainder), never a cap of 0 from rounding (that would mean "unbounded").
 RunPlan plan_run(const LoadSpec& spec);
+
+// The K-th of N shares of `whole` (--segment): connections and the request cap split by
+// ExecutionSegment::scale, the rate by scale_rate, and an open loop's first request due at the
+// whole run's request_index(0) / rate, so that its requests are the whole schedule's K-1,
+// K-1+N, ... The whole run itself (1/1) is returned as it is.
+LoadSpec segment_share(const LoadSpec& whole, const ExecutionSegment& segment);
 
 // Fixes the schedule from `t0`, the moment the shards are released.
 void start_schedule(RunPlan& plan, Clock::time_point t0);

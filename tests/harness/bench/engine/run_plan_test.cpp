@@ -99,6 +99,36 @@ TEST(RunPlan, ASegmentsScheduleIsItsShareOfTheWholeRunsInterleaved) {
     EXPECT_EQ(later.schedule.k_first, 49u) << "due at 502.5 ms";
 }
 
+// --segment: the N shares of a whole open loop, each on its own schedule from one t0, send
+// between them the whole schedule's measured requests, each once, at its time.
+TEST(RunPlan, SegmentSharesInterleaveIntoTheWholeSchedule) {
+    LoadSpec whole = open_spec(900, 500ms, 1000ms);
+    whole.connections = 4;
+    const auto t0 = Clock::now();
+    const auto due = [&](const LoadSpec& spec) {
+        RunPlan p = plan_run(spec);
+        start_schedule(p, t0);
+        std::vector<Clock::time_point> out;
+        for (std::uint64_t k = p.schedule.k_first; k < p.schedule.k_end; ++k) out.push_back(p.schedule.intended(k));
+        return out;
+    };
+    const auto expected = due(whole);
+    std::vector<Clock::time_point> merged;
+    unsigned connections = 0;
+    for (std::uint32_t k = 1; k <= 3; ++k) {
+        const LoadSpec share = segment_share(whole, *ExecutionSegment::of(k, 3));
+        EXPECT_EQ(share.rate, 300);
+        connections += share.connections;
+        for (auto at : due(share)) merged.push_back(at);
+    }
+    EXPECT_EQ(connections, 4u);
+    std::sort(merged.begin(), merged.end());
+    ASSERT_EQ(merged.size(), expected.size());
+    for (std::size_t i = 0; i < merged.size(); ++i)
+        ASSERT_LE(std::chrono::abs(merged[i] - expected[i]), std::chrono::nanoseconds(1)) << "request " << i;
+    EXPECT_EQ(segment_share(whole, ExecutionSegment()).schedule_offset, std::chrono::nanoseconds(0));
+}
+
 TEST(RunPlan, OpenScheduleEndsAtTheCapWhenItComesFirst) {
     RunPlan p = plan_run(open_spec(100, 500ms, 1000ms, 20));
     start_schedule(p, Clock::now());

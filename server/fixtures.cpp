@@ -3,6 +3,8 @@
 // contract's 400 error cases (latest spec's 400 description, docs/contract.md §2).
 #include "server/replicate_service.hpp"
 
+#include "common/bench_key_pool.hpp"
+
 namespace kms::server {
 
 namespace {
@@ -21,6 +23,10 @@ std::vector<KeyFixture> default_key_fixtures() {
     // The account's default key: "Not on Default".
     keys.push_back({kAccountDefaultKeyId, "ch-gva-2", true, false, true, "kmsconf-account-default", kFixturesCreatedAt});
     return keys;
+}
+
+KeyFixture bench_pool_key(const std::string& id) {
+    return {id, kBenchPoolOriginZone, true, false, false, "kmsconf-bench-pool", kFixturesCreatedAt};
 }
 
 const std::vector<std::string>& known_zones() {

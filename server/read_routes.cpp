@@ -45,11 +45,10 @@ HttpResponse ReplicateService::Handler::get_key(std::string_view raw_id) {
     detail::KeyView view;
     {
         std::lock_guard lock(st_.mutex);
-        auto key = st_.keys.find(key_id);
+        const KeyFixture* key = st_.find_key(key_id);
         // 2026-07-20 declares no 404 for the key read: its 400 lists "Key Not Found".
-        if (key == st_.keys.end())
-            return fail(latest() ? 400 : 404, "Key Not Found: key " + key_id + " does not exist");
-        const KeyFixture& k = key->second;
+        if (!key) return fail(latest() ? 400 : 404, "Key Not Found: key " + key_id + " does not exist");
+        const KeyFixture& k = *key;
         view.id = k.id;
         view.name = k.name;
         view.origin_zone = k.origin_zone;

@@ -41,9 +41,9 @@ HttpResponse ReplicateService::Handler::accept(const std::string& key_id, const 
     bool already = false;
     {
         std::lock_guard lock(st_.mutex);
-        auto key = st_.keys.find(key_id);
-        if (key == st_.keys.end()) return fail(400, "Key Not Found: key " + key_id + " does not exist");
-        const KeyFixture& k = key->second;
+        const KeyFixture* key = st_.find_key(key_id);
+        if (!key) return fail(400, "Key Not Found: key " + key_id + " does not exist");
+        const KeyFixture& k = *key;
         if (k.pending_deletion)
             return fail(400, "Key is Pending Deletion: key " + key_id + " is scheduled for deletion");
         if (k.is_default) return fail(400, "Not on Default: replication is not allowed on the default key");
@@ -91,9 +91,9 @@ void ReplicateService::Handler::replicate_anyway(std::string_view raw_id, const 
     const auto& zones = known_zones();
     if (std::find(zones.begin(), zones.end(), body.zone) == zones.end()) return;
     std::lock_guard lock(st_.mutex);
-    auto key = st_.keys.find(to_lower(raw_id));
-    if (key == st_.keys.end() || key->second.origin_zone == body.zone) return;
-    st_.add_replica(key->first, body.zone);
+    const KeyFixture* key = st_.find_key(to_lower(raw_id));
+    if (!key || key->origin_zone == body.zone) return;
+    st_.add_replica(key->id, body.zone);
 }
 
 }  // namespace kms::server

@@ -95,6 +95,8 @@ struct KeyFixture {
 
 // Their ids (kDefaultKeyId, ...) are in common/fixture_ids.hpp: the harness names them too.
 std::vector<KeyFixture> default_key_fixtures();
+// The key of a bench pool id (common/bench_key_pool.hpp): multi-zone, of the pool's origin.
+KeyFixture bench_pool_key(const std::string& id);
 // The 8 Exoscale zones.
 const std::vector<std::string>& known_zones();
 
@@ -104,6 +106,10 @@ struct ServiceOptions {
     std::chrono::milliseconds operation_settle{2000};  // pending -> success after this long
     std::chrono::milliseconds slow_delay{3000};        // for Fault::slow_response
     std::vector<Fault> faults;
+    // Also know the bench key pool (common/bench_key_pool.hpp): every pool id is a multi-zone key
+    // of origin kBenchPoolOriginZone, made when first named. Off for `kmsconf serve` unless
+    // asked (--bench-key-pool): a conformance run must meet only the documented fixtures.
+    bool bench_key_pool = false;
     // Clock, injectable for tests (UNIX seconds for signature expiry; steady for operations).
     // Empty: time(nullptr) and std::chrono::steady_clock::now().
     std::function<std::int64_t()> unix_now;

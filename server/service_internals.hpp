@@ -5,6 +5,8 @@
 
 #include "server/replicate_service.hpp"
 
+#include "common/bench_key_pool.hpp"
+
 #include <ctime>
 #include <deque>
 #include <map>
@@ -69,6 +71,16 @@ struct ReplicateService::State {
         c.seq += 1;
         c.at = options.unix_now();
         replicas[{key_id, zone}] = c.seq;
+    }
+
+    // The key `key_id` (lower-case), or nullptr. A bench pool id (options.bench_key_pool) is
+    // made into its key here, the first time it is named, and then kept until a reset, so that
+    // a key read after a replicate sees the same key.
+    const KeyFixture* find_key(const std::string& key_id) {
+        auto key = keys.find(key_id);
+        if (key != keys.end()) return &key->second;
+        if (!options.bench_key_pool || !bench_pool_index(key_id)) return nullptr;
+        return &keys.emplace(key_id, bench_pool_key(key_id)).first->second;
     }
 
     // True the first time it is asked for `f`, for the "-once" faults.

@@ -54,6 +54,8 @@ po::options_description describe() {
         ("tls-cert", po::value<std::string>(), "serve HTTPS with this certificate chain (PEM, leaf first); needs --tls-key")
         ("tls-key", po::value<std::string>(), "the certificate's private key (PEM, unencrypted)")
         ("fault", po::value<std::vector<std::string>>()->composing(), "inject a fault (repeatable); 'list' prints the names")
+        ("bench-key-pool", "also know the bench key pool (b3c0b3c0-0000-4000-8000-<12 hex>: multi-zone keys of origin "
+                           "ch-gva-2, made when first named), for kmsconf bench's replicate_accepted")
         ("credentials-from-env", "require EXO2 signatures with EXOSCALE_API_KEY / EXOSCALE_API_SECRET")
         ("api-key", po::value<std::string>(), "require EXO2 signatures with this API key")
         ("api-secret-file", po::value<std::string>(), "file holding the API secret (its one non-empty line)")
@@ -102,6 +104,7 @@ ServerOptions options_from(const po::variables_map& vm) {
     o.service.revision = *revision;
     o.service.operation_settle = std::chrono::milliseconds(vm["operation-settle-ms"].as<unsigned>());
     o.service.slow_delay = std::chrono::milliseconds(vm["slow-delay-ms"].as<unsigned>());
+    o.service.bench_key_pool = vm.count("bench-key-pool") > 0;
     if (vm.count("fault")) {
         for (const auto& name : vm["fault"].as<std::vector<std::string>>()) {
             auto f = parse_fault(name);

@@ -2,6 +2,8 @@
 // zones replicated so far listed; unknown keys and other methods refused as each revision says.
 #include "server/replicate_service.hpp"
 #include "tests/server/test_support.hpp"
+#include "common/bench_key_pool.hpp"
+#include "common/text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -73,6 +75,33 @@ TEST(KeyReadTest, ResetForgetsReplicas) {
     auto res = s.handle(key_request(kDefaultKeyId));
     EXPECT_TRUE(replicas_of(res).empty()) << res.body;
     EXPECT_EQ(parse_json(res.body)["revision"]["seq"].GetInt(), 0);
+}
+
+// The bench key pool (ServiceOptions::bench_key_pool): off, its ids are unknown keys, as any
+// other; on, each is a multi-zone key of the pool's origin, made when first named, replicated
+// once per zone like a fixture, and forgotten by a reset.
+TEST(KeyReadTest, BenchPoolKeysExistOnlyWhenThePoolIsOn) {
+    const std::string id = bench_pool_key_id(41);
+    auto off = service();
+    EXPECT_TRUE(IsProblem(off.handle(zone_request(id, "de-fra-1")), 400, "Key Not Found: "));
+    EXPECT_TRUE(IsProblem(off.handle(key_request(id)), 404, "Key Not Found: "));
+
+    ServiceOptions o;
+    o.bench_key_pool = true;
+    ReplicateService on(std::move(o));
+    auto read = on.handle(key_request(id));
+    ASSERT_EQ(read.status, 200) << read.body;
+    auto doc = parse_json(read.body);
+    EXPECT_EQ(std::string(doc["origin-zone"].GetString()), kBenchPoolOriginZone);
+    EXPECT_TRUE(doc["multi-zone"].GetBool());
+    EXPECT_EQ(on.handle(zone_request(id, "de-fra-1")).status, 200);
+    EXPECT_TRUE(IsProblem(on.handle(zone_request(id, "de-fra-1")), 400, "Conflict: ")) << "a pool key replicates once per zone";
+    EXPECT_TRUE(IsProblem(on.handle(zone_request(id, kBenchPoolOriginZone)), 400, "Conflict: "));
+    EXPECT_EQ(replicas_of(on.handle(key_request(id))), std::vector<std::string>{"de-fra-1"});
+    EXPECT_EQ(on.handle(zone_request(to_upper(id), "at-vie-1")).status, 200) << "ids are read case-blind, as the fixtures'";
+    on.reset();
+    EXPECT_TRUE(replicas_of(on.handle(key_request(id))).empty());
+    EXPECT_TRUE(IsProblem(on.handle(key_request("b3c0b3c0-0000-4000-8000-00000000000")), 400, "Invalid Argument: "));
 }
 
 TEST(KeyReadTest, UnknownKeyIs404UnderTheSeedAnd400UnderTheLatest) {

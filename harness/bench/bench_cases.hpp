@@ -15,9 +15,13 @@ struct BenchCase {
     RequestSpec request;  // target relative to the base URL's path: "/kms-key/<id>/replicate"
     std::vector<int> expected_statuses;
     bool mutates;  // has side effects on a real account: only with --allow-mutations
+    // Each request replicates a (key, zone) pair never replicated before (first_replicates.hpp):
+    // `request.target` holds "{id}" for the key and the body is made per request.
+    bool first_replicates = false;
 };
 
-// Every benchmark, for `key` (a uuid, so it goes into the path as it is) and `zone`.
+// Every benchmark, for `key` (a uuid, so it goes into the path as it is) and `zone`;
+// replicate_accepted names neither: its keys and zones are the run's pairs.
 std::vector<BenchCase> bench_cases(const Contract& contract, const std::string& key, const std::string& zone);
 
 }  // namespace kms::bench

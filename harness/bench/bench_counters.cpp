@@ -44,6 +44,10 @@ std::map<std::string, double> bench_counters(const BenchRecord& r) {
         c["queued_for_connection"] = static_cast<double>(res.queued_for_connection);
         c["send_lag_warning"] = send_lag_warning(res).empty() ? 0 : 1;
     }
+    // Responses by status ("status_200", "status_400"): how many of a benchmark's answers took
+    // the path it meant to time (replicate_accepted's 200s) and how many did not.
+    for (auto [status, n] : res.statuses) c["status_" + std::to_string(status)] = static_cast<double>(n);
+    if (res.source_exhausted) c["pairs_exhausted"] = 1;
     c["errors"] = static_cast<double>(res.error_total());
     for (std::size_t k = 0; k < kErrorKinds; ++k)
         c[std::string("errors_") + to_string(static_cast<ErrorKind>(k))] = static_cast<double>(res.errors[k]);

@@ -301,6 +301,9 @@ std::string summary_text(const BenchRecord& r) {
             << "; " << res.queued_for_connection << " waited for a free connection\n";
         if (const std::string w = send_lag_warning(res); !w.empty()) out << "  " << w << "\n";
     }
+    if (res.source_exhausted)
+        out << "  note: every (key, zone) pair was replicated before the duration was over: the load ended then "
+               "(list more keys in --key-ids, or shorten --duration)\n";
     if (res.backlog_at_end > 0)
         out << "  warning: " << res.backlog_at_end
             << " requests due in the window were never sent: the target (or this client) did not keep up with --rate\n";

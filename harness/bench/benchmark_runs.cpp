@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <stdexcept>
 
 namespace kms::bench {
 
@@ -50,7 +51,7 @@ std::function<void(const LoadProgress&)> progress_printer(const std::string& nam
 
 // One benchmark: reset the embedded server (so the first valid replicate is a 200 again), run
 // the load, and hand GB the per-request time and the counters.
-void run_benchmark(benchmark::State& state, BenchRecord& record, const WireRequest& request,
+void run_benchmark(benchmark::State& state, BenchRecord& record, const RequestSource& request,
                    const BenchmarkSetting& setting) {
     if (setting.reset_embedded) {
         ClientOptions co;
@@ -147,8 +148,7 @@ std::vector<BenchRecord> run_benchmarks(const std::vector<BenchCase>& cases, con
                                         const std::filesystem::path& report_dir) {
     // Records and requests live until GB has run: the registered lambdas point into them.
     std::vector<BenchRecord> records(cases.size());
-    std::vector<WireRequest> requests;
-    requests.reserve(cases.size());
+    std::vector<std::unique_ptr<RequestSource>> requests;
     benchmark::ClearRegisteredBenchmarks();
     for (std::size_t i = 0; i < cases.size(); ++i) {
         records[i].spec = setting.spec;
@@ -162,17 +162,25 @@ std::vector<BenchRecord> run_benchmarks(const std::vector<BenchCase>& cases, con
         records[i].name = name + "/manual_time";
         RequestSpec request = cases[i].request;
         request.target = setting.target.url.path + request.target;
-        requests.emplace_back(std::move(request), setting.target.url, setting.credentials,
-                              setting.spec.mode == LoadMode::closed_new_connection);
+        const bool close = setting.spec.mode == LoadMode::closed_new_connection;
+        if (cases[i].first_replicates) {
+            if (!setting.first_replicate_pairs)
+                throw std::logic_error(cases[i].id + " selected without pairs to replicate");
+            requests.push_back(std::make_unique<FirstReplicates>(std::move(request), setting.first_replicate_pairs,
+                                                                 setting.target.url, setting.credentials, close,
+                                                                 setting.segment));
+        } else {
+            requests.push_back(std::make_unique<WireRequest>(std::move(request), setting.target.url, setting.credentials, close));
+        }
         benchmark::RegisterBenchmark(name.c_str(),
-                                     [&record = records[i], &request = requests[i], &setting](benchmark::State& state) {
+                                     [&record = records[i], &request = *requests[i], &setting](benchmark::State& state) {
                                          run_benchmark(state, record, request, setting);
                                      })
             ->Iterations(1)
             ->UseManualTime()
             ->Unit(benchmark::kMicrosecond);
     }
-    run_google_benchmark(report_dir, records, setting.segment);
+    run_google_benchmark(report_dir, records, setting.segment.n() > 1 ? setting.segment.text() : "");
     return records;
 }
 

@@ -10,11 +10,14 @@
 
 #include "harness/bench/bench_cases.hpp"
 #include "harness/bench/bench_report.hpp"
+#include "harness/bench/engine/execution_segment.hpp"
 #include "harness/bench/engine/load_engine.hpp"
+#include "harness/bench/first_replicates.hpp"
 #include "harness/bench/wire_request.hpp"
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,11 +34,14 @@ struct BenchmarkSetting {
     // --segment: `spec` is this segment's share; benchmarks are named by the whole run's load
     // (`whole`), so that the N segments' reports name the same benchmarks.
     std::optional<LoadSpec> whole = {};
-    std::string segment = {};  // "K/N", recorded in bench.json's context; "" for a whole run
+    ExecutionSegment segment = {};  // recorded in bench.json's context when not 1/1
     // --start-at: benchmark i starts its load at start_at + i * start_every (same for every
     // segment, so each benchmark starts together everywhere).
     std::optional<std::chrono::system_clock::time_point> start_at = {};
     std::chrono::nanoseconds start_every = {};
+    // replicate_accepted's pairs (the whole run's; the segment takes its share). Unset: no
+    // benchmark of first replicates may be among the cases.
+    std::shared_ptr<const ReplicatePairs> first_replicate_pairs = {};
 };
 
 // One Google Benchmark per case, run with GB's own flags only (an inherited BENCHMARK_FILTER

@@ -5,6 +5,7 @@
 // carries a valid signature of its own content.
 #pragma once
 
+#include "harness/bench/request_source.hpp"
 #include "harness/transport/base_url.hpp"
 #include "common/exo2_signature.hpp"
 
@@ -22,9 +23,18 @@ struct RequestSpec {
     std::string body;
 };
 
-class WireRequest {
+inline constexpr std::int64_t kSignatureValiditySeconds = 600;  // as the harness signs
+
+// The bytes of `spec` as the bench sends it: Host (`host_header`), User-Agent, Accept,
+// Content-Type when set, Content-Length always, an EXO2-HMAC-SHA256 Authorization expiring
+// kSignatureValiditySeconds after `unix_now` when `credentials` are set, and `Connection: close`
+// when asked.
+std::string wire_bytes(const RequestSpec& spec, const std::string& host_header,
+                       const std::optional<Exo2Credentials>& credentials, bool connection_close, std::int64_t unix_now);
+
+// As a RequestSource, each shard's feed sends its own copy of these bytes every time.
+class WireRequest : public RequestSource {
 public:
-    static constexpr std::int64_t kSignatureValiditySeconds = 600;  // as the harness signs
 
     // `connection_close` adds `Connection: close` (the new-connection-per-request mode: the
     // server then closes first, so its side, not the client's ephemeral ports, keeps TIME_WAIT).
@@ -35,12 +45,12 @@ public:
     // the previous bytes alive when a new second re-signs them. Not thread-safe: one per thread.
     const std::shared_ptr<const std::string>& bytes(std::int64_t unix_now);
 
+    std::unique_ptr<RequestFeed> feed() const override;
+
     const RequestSpec& spec() const { return spec_; }
     bool signed_request() const { return credentials_.has_value(); }
 
 private:
-    std::string serialise(std::int64_t unix_now) const;
-
     RequestSpec spec_;
     std::string host_header_;
     std::optional<Exo2Credentials> credentials_;

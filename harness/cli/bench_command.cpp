@@ -7,6 +7,7 @@
 #include "common/bounded_number.hpp"
 #include "common/fixture_ids.hpp"
 #include "harness/bench/bench_cases.hpp"
+#include "harness/bench/bench_key_list.hpp"
 #include "harness/bench/bench_junit.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/cli/bench_reports.hpp"
@@ -17,6 +18,7 @@
 #include "harness/cli/exit_codes.hpp"
 #include "harness/cli/target_setup.hpp"
 #include "harness/contract/contract.hpp"
+#include "harness/run/zone_plan.hpp"
 #include "harness/transport/http_client.hpp"
 
 #include <unistd.h>
@@ -56,10 +58,17 @@ std::vector<BenchCase> selected_cases(const BenchOptions& o) {
                          "pass --allow-mutations to include it\n";
             continue;
         }
+        if (c.first_replicates && !embedded && o.key_ids_file.empty()) {
+            std::cerr << "kmsconf bench: skipping " << c.id
+                      << ": it replicates keys of the account to zones they are not in yet; "
+                         "list such keys in a file and pass --key-ids FILE (with --allow-mutations)\n";
+            continue;
+        }
         selected.push_back(std::move(c));
     }
     if (selected.empty())
-        throw CommandStop(kExitUsage, "no benchmark selected (benchmarks: replicate_valid, replicate_malformed)");
+        throw CommandStop(kExitUsage,
+                          "no benchmark selected (benchmarks: replicate_valid, replicate_accepted, replicate_malformed)");
     return selected;
 }
 
@@ -87,6 +96,36 @@ LoadSpec load_spec(const BenchOptions& o) {
     return spec;
 }
 
+// replicate_accepted's pairs: the embedded server's bench key pool, or the --key-ids keys in the
+// zones each is not yet in (read from the target now, before any load).
+std::shared_ptr<const ReplicatePairs> first_replicate_pairs_for(const BenchOptions& o, const Target& target,
+                                                                const BenchmarkSetting& setting) {
+    if (target.embedded) return std::make_shared<const ReplicatePairs>(ReplicatePairs::bench_pool(exoscale_zones()));
+    std::vector<std::string> warnings;
+    std::vector<KeyZones> keys;
+    try {
+        const auto ids = read_key_ids(o.key_ids_file);
+        ClientOptions co;
+        co.connect_timeout = std::chrono::milliseconds(std::min(o.timeout_ms, 5000));
+        co.read_timeout = std::chrono::milliseconds(o.timeout_ms);
+        co.verify_tls = setting.target.verify_tls;
+        co.ca_file = setting.target.ca_file;
+        HttpClient client(setting.target.url, co);
+        keys = read_key_zones(ids, client, setting.target.url, setting.credentials, exoscale_zones(), &warnings);
+    } catch (const KeyListError& e) {
+        throw CommandStop(kExitUsage, e.what());
+    } catch (const KeyReadUnanswered& e) {
+        throw CommandStop(kExitUnreachable, e.what());
+    }
+    for (const auto& w : warnings) std::cerr << "kmsconf bench: --key-ids: " << w << "\n";
+    auto pairs = first_replicate_pairs(keys);
+    if (pairs.empty()) throw CommandStop(kExitUsage, "--key-ids " + o.key_ids_file + ": no key has a zone left to replicate to");
+    std::cerr << "kmsconf bench: replicate_accepted: " << pairs.size() << " (key, zone) pair(s) of " << keys.size()
+              << " key(s), each replicated once"
+              << (o.segment.n() > 1 ? " over the " + std::to_string(o.segment.n()) + " segments" : "") << "\n";
+    return std::make_shared<const ReplicatePairs>(ReplicatePairs::listed(std::move(pairs)));
+}
+
 void announce(const BenchOptions& o, std::size_t benchmarks, const Target& target, bool signed_requests) {
     std::cerr << "kmsconf bench: " << benchmarks << " benchmark(s) against "
               << (target.embedded ? "embedded reference server (" + target.base.to_string() + ")" : target.base.to_string()) << ", mode " << to_string(o.mode) << ", "
@@ -104,12 +143,13 @@ int bench(const BenchOptions& o) {
     // The embedded reference server runs one I/O thread, in this process.
     server::ServerOptions embedded;
     embedded.threads = 1;
+    embedded.service.bench_key_pool = true;  // replicate_accepted's keys
     const Target target = open_target(o.base_url, embedded);
     BenchmarkSetting setting{{target.base, !o.insecure, o.ca_file}, segment_share(load_spec(o), o.segment), credentials, target.embedded != nullptr,
                              o.progress.value_or(isatty(STDERR_FILENO) || o.duration_seconds >= 10)};
     if (o.segment.n() > 1) {
         setting.whole = load_spec(o);
-        setting.segment = o.segment.text();
+        setting.segment = o.segment;
     }
     if (o.start_at > 0) {
         setting.start_at = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
@@ -122,11 +162,13 @@ int bench(const BenchOptions& o) {
             std::cerr << "kmsconf bench: --start-at " << decimal_text(o.start_at) << " has passed: starting at once\n";
     }
     probe(setting.target, o.timeout_ms);
+    if (std::any_of(cases.begin(), cases.end(), [](const BenchCase& c) { return c.first_replicates; }))
+        setting.first_replicate_pairs = first_replicate_pairs_for(o, target, setting);
 
     announce(o, cases.size(), target, credentials.has_value());
     const BenchReportInfo info{target.label, o.junit_prefix, std::chrono::system_clock::now()};
     const auto records = run_benchmarks(cases, setting, o.report_dir);
-    write_histograms(o.report_dir, records, target.base.to_string(), setting.segment);
+    write_histograms(o.report_dir, records, target.base.to_string(), o.segment.n() > 1 ? o.segment.text() : "");
     return bench_verdict(records, o.slos, o.report_dir, write_ci_reports(o.report_dir, records, o.slos, info));
 }
 

@@ -124,6 +124,10 @@ std::vector<cli::Flag<BenchOptions>> make_bench_flags() {
         cli::switch_flag<O>(FlagSpec("allow-mutations", "against --base-url, also benchmark the valid replicate (it "
                                                         "schedules a replica once, then answers 400 Conflict)"),
                             &O::allow_mutations),
+        cli::text_flag<O>(FlagSpec("key-ids", "file of key ids (one uuid per line, # comments) that "
+                                              "replicate_accepted replicates against --base-url, each to every zone "
+                                              "it is not yet in, once; needs --allow-mutations"),
+                          &O::key_ids_file),
         cli::switch_flag<O>(FlagSpec("tls-resume", "https: each new connection resumes the previous one's TLS "
                                                    "session (default: a full handshake every time)"),
                             &O::tls_resume),
@@ -170,6 +174,13 @@ std::string check_together(const po::variables_map& vm, const BenchOptions& o) {
         return "--rate applies to --mode open only (a closed loop sends as fast as responses come)";
     }
     if (vm["progress"].as<bool>() && vm["no-progress"].as<bool>()) return "--progress and --no-progress contradict";
+    if (!o.key_ids_file.empty()) {
+        if (o.base_url.empty())
+            return "--key-ids applies to a --base-url: against the embedded reference server replicate_accepted "
+                   "uses the server's bench key pool";
+        if (!o.allow_mutations)
+            return "--key-ids needs --allow-mutations: replicate_accepted replicates every listed key for real";
+    }
     if (!o.segment.runnable_with(o.connections)) return o.segment.unrunnable_message(o.connections);
     if (o.max_requests > 0 && o.segment.scale(o.max_requests) == 0)
         return "--segment " + o.segment.text() + " of --requests " + std::to_string(o.max_requests) +

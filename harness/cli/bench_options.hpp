@@ -50,6 +50,7 @@ struct BenchOptions {
     double rate = 0;                 // open loop only, required there
     std::vector<Slo> slos;
     bool allow_mutations = false;
+    std::string key_ids_file;      // --key-ids: replicate_accepted's keys against --base-url
     bool tls_resume = false;       // https: resume TLS sessions across new connections
     std::optional<bool> progress;  // unset: on when stderr is a terminal or the run lasts >= 10 s
     std::string filter;            // ECMAScript regex on benchmark names; empty: all

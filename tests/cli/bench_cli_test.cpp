@@ -1,6 +1,8 @@
 // `kmsconf bench` end to end, as a user runs it: the reports (bench.json in Google Benchmark's
 // format, with the fields compare.py reads; bench-histograms.json), the SLO gate's exit codes,
 // usage errors and an unreachable target. Each run lasts about a second.
+#include "common/bench_key_pool.hpp"
+#include "common/fixture_ids.hpp"
 #include "harness/bench/bench_report.hpp"
 #include "harness/contract/json_text.hpp"
 #include "server/reference_server.hpp"
@@ -88,7 +90,7 @@ TEST(BenchCli, WritesGoogleBenchmarkJsonAndHistograms) {
     ASSERT_TRUE(doc->HasMember("context") && (*doc)["context"].IsObject());
     ASSERT_TRUE(doc->HasMember("benchmarks") && (*doc)["benchmarks"].IsArray());
     const auto& benchmarks = (*doc)["benchmarks"];
-    ASSERT_EQ(benchmarks.Size(), 2u);
+    ASSERT_EQ(benchmarks.Size(), 3u);
     std::vector<std::string> names;
     for (const auto& b : benchmarks.GetArray()) {
         // What compare.py (tools/gbench/report.py, util.py) reads.
@@ -120,11 +122,12 @@ TEST(BenchCli, WritesGoogleBenchmarkJsonAndHistograms) {
         EXPECT_EQ(b["p99_9_us_supported"].GetDouble(), b["iterations"].GetDouble() >= 1000 ? 1 : 0);
     }
     EXPECT_EQ(names[0], "replicate_valid/closed/connections:2/manual_time");
-    EXPECT_EQ(names[1], "replicate_malformed/closed/connections:2/manual_time");
+    EXPECT_EQ(names[1], "replicate_accepted/closed/connections:2/manual_time");
+    EXPECT_EQ(names[2], "replicate_malformed/closed/connections:2/manual_time");
 
     auto histograms = parse_histograms_json(read_file(dir / "bench-histograms.json"), &error);
     ASSERT_TRUE(histograms) << error;
-    ASSERT_EQ(histograms->records.size(), 2u);
+    ASSERT_EQ(histograms->records.size(), 3u);
     const LatencyHistogram& latency = histograms->records[0].result.latency;
     EXPECT_EQ(histograms->records[0].name, names[0]);
     EXPECT_EQ(static_cast<double>(latency.count()), benchmarks[0]["iterations"].GetDouble());
@@ -173,7 +176,7 @@ TEST(BenchCli, GoogleBenchmarkVariablesChangeNothing) {
     auto doc = parse_json(read_file(dir / "reports" / "bench.json"), &error);
     ASSERT_TRUE(doc) << error;
     const auto& benchmarks = (*doc)["benchmarks"];
-    ASSERT_EQ(benchmarks.Size(), 2u) << "each benchmark once";
+    ASSERT_EQ(benchmarks.Size(), 3u) << "each benchmark once";
     EXPECT_EQ(std::string(benchmarks[0]["name"].GetString()), "replicate_valid/closed/connections:2/manual_time");
     EXPECT_FALSE(fs::exists(elsewhere));
 }
@@ -330,6 +333,139 @@ TEST(BenchCli, SegmentsOnLoopbackMergeIntoTheWholeRun) {
     EXPECT_EQ(twice.code, 2) << twice.output;
     EXPECT_NE(twice.output.find("segment 2/3 is given twice: " + dirs[1].string()), std::string::npos) << twice.output;
     EXPECT_EQ(kmsconf("bench merge --report-dir " + merged.string()).code, 2) << "no folder";
+}
+
+double counter(const rapidjson::Value& benchmark, const char* name) {
+    return benchmark.HasMember(name) ? benchmark[name].GetDouble() : 0;
+}
+
+// Issue 26 item 4: replicate_accepted times the 200 path, each request a first replicate of a
+// bench pool key; the console and bench.json count the 200s and 400s.
+TEST(BenchCli, ReplicateAcceptedTimesFirstReplicatesOfTheEmbeddedServer) {
+    auto dir = temp_dir("accepted");
+    auto r = bench("--filter replicate_accepted --duration 0.5 --warmup 0.1 -c 4 -t 2 --report-dir " + dir.string());
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("statuses: 200 x"), std::string::npos) << r.output;
+    std::string error;
+    auto doc = parse_json(read_file(dir / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    ASSERT_EQ((*doc)["benchmarks"].Size(), 1u);
+    const auto& b = (*doc)["benchmarks"][0];
+    EXPECT_EQ(std::string(b["name"].GetString()), "replicate_accepted/closed/connections:4/manual_time");
+    const double ok = counter(b, "status_200"), requests = counter(b, "requests");
+    EXPECT_GT(requests, 100) << r.output;
+    EXPECT_GE(ok, 0.99 * requests) << "status_400 " << counter(b, "status_400") << "\n" << r.output;
+}
+
+// Against a --base-url: the keys of --key-ids, each to the zones its read shows free, once; a
+// run that uses them all up ends then and says so; the next finds none left (exit 2).
+TEST(BenchCli, KeyIdsAreReplicatedToEachFreeZoneOnce) {
+    server::ServerOptions so;
+    so.threads = 1;
+    server::ReferenceServer server(so);
+    server.start();
+    auto dir = temp_dir("key-ids");
+    const fs::path keys = dir / "keys.txt";
+    std::ofstream(keys) << "# the multi-zone fixture, and the single-zone one (left out)\n"
+                        << kDefaultKeyId << "\n\n  " << kSingleZoneKeyId << "  \n";
+    const std::string args = "--filter replicate_accepted --duration 2 --warmup 0 -c 2 --base-url " + server.base_url() +
+                             " --allow-mutations --key-ids " + keys.string() + " --report-dir " + dir.string();
+    auto r = bench(args);
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("7 (key, zone) pair(s) of 1 key(s)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(std::string(kSingleZoneKeyId) + " is not multi-zone"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("every (key, zone) pair was replicated"), std::string::npos) << r.output;
+    std::string error;
+    auto doc = parse_json(read_file(dir / "bench.json"), &error);
+    ASSERT_TRUE(doc) << error;
+    const auto& b = (*doc)["benchmarks"][0];
+    EXPECT_EQ(counter(b, "status_200"), 7) << r.output;
+    EXPECT_EQ(counter(b, "status_400"), 0) << r.output;
+    EXPECT_EQ(counter(b, "pairs_exhausted"), 1);
+
+    auto again = bench(args);
+    EXPECT_EQ(again.code, 2) << again.output;
+    EXPECT_NE(again.output.find("no key has a zone left to replicate to"), std::string::npos) << again.output;
+
+    std::ofstream(keys) << kDefaultKeyId << "\nnot-a-key\n";
+    auto bad = bench(args);
+    EXPECT_EQ(bad.code, 2) << bad.output;
+    EXPECT_NE(bad.output.find(keys.string() + ":2: 'not-a-key' is not a key id"), std::string::npos) << bad.output;
+    std::ofstream(keys) << "00000000-0000-4000-8000-000000000000\n";
+    auto unknown = bench(args);
+    EXPECT_EQ(unknown.code, 2) << unknown.output;
+    EXPECT_NE(unknown.output.find("answered 404"), std::string::npos) << unknown.output;
+
+    auto unallowed = bench("--base-url " + server.base_url() + " --key-ids " + keys.string());
+    EXPECT_EQ(unallowed.code, 2) << unallowed.output;
+    EXPECT_NE(unallowed.output.find("--key-ids needs --allow-mutations"), std::string::npos) << unallowed.output;
+    auto embedded = bench("--allow-mutations --key-ids " + keys.string());
+    EXPECT_EQ(embedded.code, 2) << embedded.output;
+    auto skipped = bench("--filter replicate_accepted --allow-mutations --base-url " + server.base_url());
+    EXPECT_EQ(skipped.code, 2) << skipped.output;
+    EXPECT_NE(skipped.output.find("pass --key-ids FILE"), std::string::npos) << skipped.output;
+}
+
+// Two segment processes of one replicate_accepted run against one server with the pool: the
+// segments take alternate pairs of the run's, so no pair is replicated twice (a repeat would
+// be a Conflict, a 400, counted as an error).
+TEST(BenchCli, ReplicateAcceptedSegmentsNeverRepeatAPair) {
+    server::ServerOptions so;
+    so.threads = 2;
+    so.service.bench_key_pool = true;
+    server::ReferenceServer server(so);
+    server.start();
+    auto dir = temp_dir("accepted-segments");
+    const fs::path keys = dir / "keys.txt";
+    {
+        std::ofstream out(keys);
+        for (int i = 0; i < 40; ++i) out << bench_pool_key_id(static_cast<std::uint64_t>(i)) << "\n";
+    }
+    const std::string whole = "--filter replicate_accepted --duration 3 --warmup 0 -c 4 --base-url " + server.base_url() +
+                              " --allow-mutations --key-ids " + keys.string();
+    std::vector<kms::bench::Run> runs(2);
+    std::vector<std::thread> segments;
+    for (int k = 1; k <= 2; ++k)
+        segments.emplace_back([&, k] {
+            runs[k - 1] = bench(whole + " --segment " + std::to_string(k) + "/2 --report-dir " +
+                                (dir / std::to_string(k)).string());
+        });
+    for (auto& t : segments) t.join();
+    double ok = 0;
+    for (int k = 1; k <= 2; ++k) {
+        ASSERT_EQ(runs[k - 1].code, 0) << runs[k - 1].output;
+        std::string error;
+        auto doc = parse_json(read_file(dir / std::to_string(k) / "bench.json"), &error);
+        ASSERT_TRUE(doc) << error;
+        const auto& b = (*doc)["benchmarks"][0];
+        EXPECT_EQ(counter(b, "status_400"), 0) << runs[k - 1].output;
+        EXPECT_EQ(counter(b, "status_200"), 140) << "half of 40 keys x 7 zones\n" << runs[k - 1].output;
+        ok += counter(b, "status_200");
+    }
+    EXPECT_EQ(ok, 280) << "every pair once";
+}
+
+// `kmsconf serve --bench-key-pool` offers the pool to another process's bench; without the flag
+// a pool id is an unknown key, so the key read before the load refuses it (exit 2).
+TEST(BenchCli, ServeOffersTheBenchKeyPoolOnlyWhenAsked) {
+    auto dir = temp_dir("serve-pool");
+    std::ofstream(dir / "keys.txt") << bench_pool_key_id(7) << "\n";
+    auto run_against = [&](const std::string& serve_flags) {
+        const std::string k = KMSCONF_BINARY;
+        const std::string d = dir.string();
+        return shell("sh -c '" + k + " serve --port 0 " + serve_flags + " >" + d + "/serve.out 2>&1 & pid=$!; "
+                     "for i in $(seq 50); do grep -q listening " + d + "/serve.out && break; sleep 0.1; done; "
+                     "url=$(sed -n \"s/^listening on //p\" " + d + "/serve.out); " + k +
+                     " bench --no-progress --filter replicate_accepted --duration 1 --warmup 0 --base-url $url "
+                     "--allow-mutations --key-ids " + d + "/keys.txt --report-dir " + d + "/reports; code=$?; "
+                     "kill $pid; wait $pid; exit $code'");
+    };
+    auto with = run_against("--bench-key-pool");
+    ASSERT_EQ(with.code, 0) << with.output;
+    EXPECT_NE(with.output.find("statuses: 200 x7;"), std::string::npos) << with.output;
+    auto without = run_against("");
+    EXPECT_EQ(without.code, 2) << without.output;
+    EXPECT_NE(without.output.find(bench_pool_key_id(7) + " of --key-ids: GET"), std::string::npos) << without.output;
 }
 
 TEST(BenchCli, UsageErrorsExit2) {

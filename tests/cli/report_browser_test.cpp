@@ -215,7 +215,7 @@ TEST(ReportBrowserBench, BenchReportHasAHistogramAndAPercentileCurvePerBenchmark
     ASSERT_EQ(r.code, 0) << r.output;
     const HtmlDom dom(rendered_dom(dir / "bench-report.html"));
     const auto sections = dom.nodes("//section[@class='benchmark']");
-    ASSERT_EQ(sections.size(), 2u) << "replicate_valid and replicate_malformed";
+    ASSERT_EQ(sections.size(), 3u) << "replicate_valid, replicate_accepted and replicate_malformed";
     for (xmlNodePtr s : sections) {
         const std::string at = "//section[@data-benchmark='" + HtmlDom::attr(s, "data-benchmark") + "']";
         EXPECT_GT(dom.count(at + "//" + with_class("svg", "histogram-plot") + "//rect[@class='bar']"), 0u) << at;

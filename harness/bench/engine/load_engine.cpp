@@ -52,6 +52,7 @@ void LoadResult::add(const LoadResult& r) {
     completed_in_window += r.completed_in_window;
     connections_opened += r.connections_opened;
     client_cpu_seconds += r.client_cpu_seconds;
+    source_exhausted = source_exhausted || r.source_exhausted;
 }
 
 std::uint64_t LoadResult::error_total() const {
@@ -108,7 +109,7 @@ void run_shards(RunPlan& plan, const std::vector<std::unique_ptr<Shard>>& shards
 
 }  // namespace
 
-LoadResult run_load(const LoadTarget& target, const WireRequest& request, const LoadSpec& spec,
+LoadResult run_load(const LoadTarget& target, const RequestSource& source, const LoadSpec& spec,
                     const std::function<void(const LoadProgress&)>& progress) {
     RunPlan plan = plan_run(spec);
     std::string error;
@@ -119,7 +120,7 @@ LoadResult run_load(const LoadTarget& target, const WireRequest& request, const 
         return out;
     }
     std::vector<std::unique_ptr<Shard>> shards;
-    for (const ShardShare& share : plan.shards) shards.push_back(std::make_unique<Shard>(*peer, plan, share, request));
+    for (const ShardShare& share : plan.shards) shards.push_back(std::make_unique<Shard>(*peer, plan, share, source));
     run_shards(plan, shards, progress);
 
     std::vector<ShardOutcome> outcomes;

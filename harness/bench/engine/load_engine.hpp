@@ -17,6 +17,7 @@
 
 #include "harness/transport/base_url.hpp"
 #include "harness/bench/latency_histogram.hpp"
+#include "harness/bench/request_source.hpp"
 #include "harness/bench/wire_request.hpp"
 
 #include <array>
@@ -108,6 +109,9 @@ struct LoadResult {
     double requests_per_second = 0;         // completed_in_window / window_seconds
     std::uint64_t connections_opened = 0;
     double client_cpu_seconds = 0;          // CPU time of the event-loop threads while loading
+    // The request source had no request left (a pool of first replicates used up): the load
+    // ended then, before its duration, and the window with the last response.
+    bool source_exhausted = false;
 
     // Adds the counts and histograms of a load that ran beside this one (a shard, a segment);
     // the window and the rate are the caller's to decide.
@@ -119,7 +123,8 @@ struct LoadResult {
 
 // Runs the load and returns when it is over. `progress`, when set, is called about once a
 // second from the calling thread.
-LoadResult run_load(const LoadTarget& target, const WireRequest& request, const LoadSpec& spec,
+// Every shard sends what its own feed of `source` gives (a WireRequest: the same request).
+LoadResult run_load(const LoadTarget& target, const RequestSource& source, const LoadSpec& spec,
                     const std::function<void(const LoadProgress&)>& progress = {});
 
 }  // namespace kms::bench

@@ -59,12 +59,12 @@ void start_schedule(RunPlan& plan, Clock::time_point t0);
 // What a shard hands back when it has finished.
 struct ShardOutcome {
     LoadResult result;  // its own counts and histograms; window fields unset
-    bool cap_reached = false;
+    bool cap_reached = false;  // the count cap, or the request source running dry, ended it
     Clock::time_point last_measured_done{};
 };
 
-// Sums the shards' results. The window is the duration, unless the count cap ended every
-// shard first: then it ends with the last measured response.
+// Sums the shards' results. The window is the duration, unless the count cap (or the request
+// source running dry) ended every shard first: then it ends with the last measured response.
 LoadResult merge_outcomes(const RunPlan& plan, const std::vector<ShardOutcome>& outcomes);
 
 }  // namespace kms::bench

@@ -46,11 +46,11 @@ double thread_cpu_seconds() {
 
 class Shard::Impl final : public ConnectionEvents {
 public:
-    Impl(const Peer& peer, const RunPlan& plan, const ShardShare& share, const WireRequest& request)
+    Impl(const Peer& peer, const RunPlan& plan, const ShardShare& share, const RequestSource& source)
         : plan_(plan),
           spec_(plan.spec),
           share_(share),
-          request_(request),
+          feed_(source.feed()),
           next_k_(share.index),
           watchdog_(ioc_),
           dispatch_timer_(ioc_) {
@@ -149,10 +149,22 @@ private:
         if (result_.error_examples[k].empty()) result_.error_examples[k] = std::move(detail);
     }
 
-    void begin(Connection& c, Clock::time_point intended, bool measured) {
+    // The next request's bytes; nullptr when the source has none left, which ends this
+    // shard's load as a count cap does (its window then ends with its last response).
+    std::shared_ptr<const std::string> next_bytes() {
+        auto bytes = feed_->next(std::time(nullptr));
+        if (!bytes) {
+            result_.source_exhausted = true;
+            cap_reached_ = true;
+            stop();
+        }
+        return bytes;
+    }
+
+    void begin(Connection& c, Clock::time_point intended, bool measured, std::shared_ptr<const std::string> bytes) {
         ++busy_;
         if (measured) ++result_.sent;
-        c.start(intended, measured, request_.bytes(std::time(nullptr)));
+        c.start(intended, measured, std::move(bytes));
     }
 
     // Closed loops: the connection's next request, unless a bound has been reached.
@@ -166,8 +178,10 @@ private:
             cap_reached_ = true;
             return stop();
         }
+        auto bytes = next_bytes();
+        if (!bytes) return;
         if (measured) ++measured_started_;
-        begin(c, now, measured);
+        begin(c, now, measured, std::move(bytes));
     }
 
     // Open loop: sends every request that is due, as long as a connection is free; what is due
@@ -184,6 +198,8 @@ private:
         }
         while (next_k_ < s.k_end && s.intended(next_k_) <= now) {
             if (idle_.empty()) return;  // ready() resumes here
+            auto bytes = next_bytes();
+            if (!bytes) return;
             const auto [c, idle_since] = idle_.back();
             idle_.pop_back();
             const auto intended = s.intended(next_k_);
@@ -192,7 +208,7 @@ private:
                 if (idle_since <= intended) result_.send_lag.record(to_us(Clock::now() - intended));
                 else ++result_.queued_for_connection;
             }
-            begin(*c, intended, measured);
+            begin(*c, intended, measured, std::move(bytes));
             next_k_ += share_.stride;
         }
         if (next_k_ >= s.k_end) {
@@ -267,7 +283,7 @@ private:
     const RunPlan& plan_;
     const LoadSpec& spec_;
     ShardShare share_;
-    WireRequest request_;
+    std::unique_ptr<RequestFeed> feed_;
     std::uint64_t next_k_;
     net::steady_timer watchdog_, dispatch_timer_;
     std::vector<std::unique_ptr<Connection>> conns_;
@@ -286,8 +302,8 @@ private:
     std::atomic<std::uint64_t> progress_responses_{0}, progress_errors_{0};
 };
 
-Shard::Shard(const Peer& peer, const RunPlan& plan, const ShardShare& share, const WireRequest& request)
-    : impl_(std::make_unique<Impl>(peer, plan, share, request)) {}
+Shard::Shard(const Peer& peer, const RunPlan& plan, const ShardShare& share, const RequestSource& source)
+    : impl_(std::make_unique<Impl>(peer, plan, share, source)) {}
 Shard::~Shard() = default;
 void Shard::preconnect() { impl_->preconnect(); }
 void Shard::run() { impl_->run(); }

@@ -8,7 +8,7 @@
 
 #include "harness/bench/engine/peer.hpp"
 #include "harness/bench/engine/run_plan.hpp"
-#include "harness/bench/wire_request.hpp"
+#include "harness/bench/request_source.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -22,8 +22,9 @@ struct ShardProgress {
 
 class Shard {
 public:
-    // `plan` outlives the shard; its schedule is read from run() on.
-    Shard(const Peer& peer, const RunPlan& plan, const ShardShare& share, const WireRequest& request);
+    // `plan` outlives the shard; its schedule is read from run() on. The shard takes its own
+    // feed of `source` here.
+    Shard(const Peer& peer, const RunPlan& plan, const ShardShare& share, const RequestSource& source);
     ~Shard();
     Shard(const Shard&) = delete;
     Shard& operator=(const Shard&) = delete;

@@ -3,6 +3,8 @@
 // Runs are short (well under a second each, except the stall and rate checks).
 #include "harness/bench/engine/load_engine.hpp"
 
+#include "harness/bench/first_replicates.hpp"
+
 #include "server/reference_server.hpp"
 #include "harness/bench/slo.hpp"
 #include "tests/support/stall_server.hpp"
@@ -85,6 +87,26 @@ TEST_F(Reference, RequestCapBoundsTheRunAndItsWindow) {
     EXPECT_EQ(r.sent, 50u);
     EXPECT_LT(r.window_seconds, 5.0) << "the count, not the 10 s duration, ended the run";
     EXPECT_GT(r.requests_per_second, 0.0);
+}
+
+// A source that runs dry (replicate_accepted's pairs used up) ends the load then, on every
+// shard, and the window with the last response; no pair is sent twice, so every answer is 200.
+TEST_F(Reference, ASourceRunDryEndsTheLoad) {
+    std::vector<KeyZones> keys = {{kDefaultKeyId, {"ch-dk-2", "de-fra-1", "de-muc-1", "at-vie-1", "at-vie-2", "bg-sof-1", "hr-zag-1"}}};
+    auto pairs = std::make_shared<const ReplicatePairs>(ReplicatePairs::listed(first_replicate_pairs(keys)));
+    FirstReplicates source({"POST", base_.path + "/kms-key/{id}/replicate", "application/json", ""}, pairs, base_,
+                           std::nullopt, false, {});
+    LoadSpec s = spec(LoadMode::closed, 4, 2000ms);
+    s.threads = 2;
+    s.warmup = 0ms;
+    s.expected_statuses = {200};
+    auto r = run_load({base_, true, ""}, source, s);
+    ASSERT_TRUE(r.setup_error.empty()) << r.setup_error;
+    EXPECT_TRUE(r.source_exhausted);
+    EXPECT_EQ(r.sent, 7u);
+    EXPECT_EQ(status_count(r, 200), 7u) << "each pair once: no Conflict";
+    EXPECT_EQ(r.error_total(), 0u) << r.error_examples[3];
+    EXPECT_LT(r.window_seconds, 1.0) << "ended with its last response, not the 2 s duration";
 }
 
 TEST_F(Reference, NewConnectionPerRequest) {

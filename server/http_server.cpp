@@ -1,27 +1,42 @@
-// ReferenceServer: ReplicateService behind a Boost.Beast async HTTP/1.1 listener, in the style
-// of Beast's example/advanced/server(_flex): one Session per connection on its own strand, a
-// deadline (expires_after() on the beast::tcp_stream) before every async operation, and an
-// error_code checked at every I/O boundary. Hostile input ends in a 4xx and a close, never a
-// crash. With a certificate the same Session runs over a beast::ssl_stream: a TLS handshake under
-// header_timeout first, a close_notify exchange (bounded) at a graceful close.
+// ReferenceServer: ReplicateService behind an async HTTP/1.1 listener (Asio sockets, Beast's
+// request parser). Hostile input ends in a 4xx and a close, never a crash; with a certificate
+// the same Session runs over TLS: a handshake under header_timeout first, a close_notify
+// exchange (bounded) at a graceful close.
+//
+// Built for a cost per request near nginx's (issue 27), with nothing it checks given up:
+// - One io_context per I/O thread (--threads), each run by its thread alone, as nginx's
+//   workers are: a connection's handlers never run concurrently, so no strand, and the sockets
+//   use the io_context's own executor type instead of a type-erased one (whose every copy
+//   allocated).
+// - Deadlines are times kept in the connection and enforced by one sweep per thread
+//   (deadline_list.hpp) instead of a timer armed before every operation.
+// - A request is read by one loop that feeds Beast's parser (its header and body limits, its
+//   framing errors) whatever has arrived, instead of three composed reads that each re-parsed the
+//   buffer and posted a completion.
+// - A response is formatted into one reused string (response_wire.hpp) and sent in one write.
 #include "server/reference_server.hpp"
 
 #include "common/http_types.hpp"
-#include "server/json_responses.hpp"
 #include "common/text.hpp"
+#include "server/deadline_list.hpp"
+#include "server/response_wire.hpp"
 #include "server/tls_server_context.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <mutex>
@@ -40,8 +55,8 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using std::chrono::milliseconds;
+using error_code = boost::system::error_code;
 
-constexpr const char* kServerName = "kms-reference-server/0.1";
 // After an error response the server closes, but first drains what the client is still
 // sending (bounded), so that closing does not reset the connection before the client has
 // read the response (RFC 9112 §9.6, "lingering close").
@@ -52,6 +67,37 @@ constexpr milliseconds kAcceptRetry{50};
 // A graceful TLS close sends close_notify and waits this long for the peer's: a courtesy that a
 // silent or vanished client must not turn into a held connection.
 constexpr milliseconds kTlsShutdownTime{1000};
+// The most one read asks for, as Beast's own reads did.
+constexpr std::size_t kReadLimit = 65536;
+
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+using PlainStream = Socket;
+using TlsStream = ssl::stream<Socket>;
+
+// One I/O thread: its io_context (run by that thread alone, hence the concurrency hint 1), the
+// deadlines of its connections and the sweep that enforces them. The list outlives the
+// io_context: destroying the io_context destroys the connections its handlers hold, and they
+// unlink from the list (ReferenceServer::stop() frees the timer, then the io_context).
+struct Worker {
+    explicit Worker(milliseconds sweep_tick)
+        : ioc(std::make_unique<net::io_context>(1)), sweep_timer(std::make_unique<net::steady_timer>(*ioc)), tick(sweep_tick) {}
+
+    void sweep() {
+        sweep_timer->expires_after(tick);
+        sweep_timer->async_wait([this](const error_code& ec) {
+            if (ec) return;
+            deadlines.sweep(std::chrono::steady_clock::now());
+            sweep();
+        });
+    }
+
+    DeadlineList deadlines;
+    std::unique_ptr<net::io_context> ioc;
+    std::unique_ptr<net::steady_timer> sweep_timer;
+    milliseconds tick;
+    std::thread thread;
+};
 
 struct Context {
     const ServerOptions& options;
@@ -59,122 +105,149 @@ struct Context {
     ssl::context* tls = nullptr;  // set: every connection is HTTPS
 };
 
-using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-
 std::string host_for_url(const std::string& address) {
     return authority_host(address);
 }
 
+// The sweep's period: a fraction of the shortest time limit, so that a timeout fires late by at
+// most an eighth of it (and 100 ms), and an idle server wakes a few times a second at most.
+milliseconds sweep_tick(const ServerOptions& o) {
+    const milliseconds shortest = std::min({o.header_timeout, o.idle_timeout, kLingerTime, kTlsShutdownTime});
+    return std::clamp(shortest / 8, milliseconds(1), milliseconds(100));
+}
+
 // One connection. `Stream` is PlainStream or TlsStream; everything that differs between the two
 // (handshake, graceful close, lingering close) is an `if constexpr (kTls)` below, so that the HTTP
-// handling is written once.
+// handling is written once. Every handler runs on the connection's Worker thread.
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session : public std::enable_shared_from_this<Session<Stream>>, public Deadlined {
     static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
     using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
 
 public:
     // `stream_args`: the accepted socket, then (TLS) the ssl::context.
     template <class... StreamArgs>
-    explicit Session(Context& ctx, StreamArgs&&... stream_args)
-        : stream_(std::forward<StreamArgs>(stream_args)...), ctx_(ctx), delay_timer_(stream_.get_executor()) {}
+    Session(Context& ctx, Worker& worker, StreamArgs&&... stream_args)
+        : stream_(std::forward<StreamArgs>(stream_args)...), ctx_(ctx), worker_(worker) {}
 
     void run() {
-        // Start on the session's strand: the socket was accepted onto it.
-        net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::start, shared_from_this()));
+        // The socket was accepted onto this connection's worker; start on its thread.
+        net::dispatch(*worker_.ioc, [self = shared_from_this()] { self->start(); });
     }
 
 private:
-    beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+    Socket& socket() {
+        if constexpr (kTls) return stream_.next_layer();
+        else return stream_;
+    }
+
+    // Where the request being read stands, for its time limits.
+    enum class Phase { idle, header, body };
 
     void start() {
+        worker_.deadlines.add(*this);
         if constexpr (kTls) {
             // A client that connects and never finishes the handshake (or sends something that is
             // not TLS) is cut off by the same deadline as one that never sends a request head.
-            tcp().expires_after(ctx_.options.header_timeout);
-            stream_.async_handshake(ssl::stream_base::server,
-                                    beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
+            set_deadline_in(ctx_.options.header_timeout);
+            stream_.async_handshake(ssl::stream_base::server, [self = shared_from_this()](const error_code& ec) {
+                if (ec) return self->close();  // not TLS, no common protocol, timeout, reset: no one to answer
+                self->next_request();
+            });
         } else {
             next_request();
         }
     }
 
-    void on_handshake(beast::error_code ec) {
-        if (ec) return close();  // not TLS, no common protocol, timeout, reset: no one to answer
-        next_request();
-    }
+    void on_deadline() override { close(); }
 
     void next_request() {
-        res_ = {};  // the last response's body and fields are not kept through an idle wait
+        response_.clear();  // the last response is not kept through an idle wait
         parser_.emplace();
         parser_->body_limit(ctx_.options.body_limit);
         parser_->header_limit(static_cast<std::uint32_t>(ctx_.options.header_limit));
         if (first_request_ || buffer_.size() > 0) {
             // A new connection owes its head within header_timeout; so does a pipelined request.
             first_request_ = false;
-            read_header();
-            return;
+            phase_ = Phase::header;
+            set_deadline_in(ctx_.options.header_timeout);
+            return buffer_.size() > 0 ? parse() : read();
         }
         // Keep-alive: wait up to idle_timeout for the first byte, then header_timeout for the rest.
-        tcp().expires_after(ctx_.options.idle_timeout);
-        stream_.async_read_some(buffer_.prepare(4096),
-                                beast::bind_front_handler(&Session::on_idle_read, shared_from_this()));
+        phase_ = Phase::idle;
+        set_deadline_in(ctx_.options.idle_timeout);
+        read();
     }
 
-    void on_idle_read(beast::error_code ec, std::size_t n) {
-        // The peer closed (a FIN, or a TLS close_notify): answer in kind.
-        if (ec == net::error::eof) return close_gracefully();
-        if (ec) return close();  // idle timeout or reset: nothing to answer
+    void read() {
+        stream_.async_read_some(buffer_.prepare(beast::read_size(buffer_, kReadLimit)),
+                                [self = shared_from_this()](const error_code& ec, std::size_t n) { self->on_read(ec, n); });
+    }
+
+    void on_read(const error_code& ec, std::size_t n) {
+        if (ec == net::error::eof) return on_eof();
+        if (ec) return close();  // deadline, reset, TLS truncation: nothing to answer
         buffer_.commit(n);
-        read_header();
-    }
-
-    void read_header() {
-        tcp().expires_after(ctx_.options.header_timeout);
-        http::async_read_header(stream_, buffer_, *parser_,
-                                beast::bind_front_handler(&Session::on_header, shared_from_this()));
-    }
-
-    void on_header(beast::error_code ec, std::size_t) {
-        if (ec) return on_read_error(ec);
-        if (parser_->is_done()) return respond();  // no body
-        auto expect = parser_->get()[http::field::expect];
-        if (iequals(trim(expect), "100-continue")) {
-            // Clients that ask (curl does for large bodies) wait for this before sending the body.
-            continue_ = http::response<http::empty_body>{http::status::continue_, 11};
-            tcp().expires_after(ctx_.options.idle_timeout);
-            http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code wec, std::size_t) {
-                if (wec) return self->close();
-                self->read_body();
-            });
-            return;
+        if (phase_ == Phase::idle) {
+            phase_ = Phase::header;
+            set_deadline_in(ctx_.options.header_timeout);
         }
-        read_body();
+        parse();
     }
 
-    void read_body() {
-        // The body gets idle_timeout, not header_timeout: up to body_limit bytes may take longer.
-        tcp().expires_after(ctx_.options.idle_timeout);
-        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+    // The peer closed (a FIN, or a TLS close_notify). Before any byte of a request: the client is
+    // done, answer in kind. Within one: the parser says what the message lacks (400).
+    void on_eof() {
+        if (!parser_->got_some()) return close_gracefully();
+        error_code ec;
+        parser_->put_eof(ec);
+        if (!ec) return respond();
+        on_read_error(ec);
     }
 
-    void on_body(beast::error_code ec, std::size_t) {
-        if (ec) return on_read_error(ec);
-        respond();
+    // Feeds the parser what has arrived; reads more when it needs more. Beast's parser is not
+    // called again after need_more until new bytes have come (its chunk parser asserts they did).
+    void parse() {
+        while (buffer_.size() > 0) {
+            error_code ec;
+            const std::size_t used = parser_->put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (ec == http::error::need_more) break;
+            if (ec) return on_read_error(ec);
+            if (phase_ != Phase::body && parser_->is_header_done()) {
+                phase_ = Phase::body;
+                if (!parser_->is_done() && wants_continue()) return send_continue();
+                // The body gets idle_timeout, not header_timeout: up to body_limit bytes may take longer.
+                set_deadline_in(ctx_.options.idle_timeout);
+            }
+            if (parser_->is_done()) return respond();
+            if (used == 0) break;
+        }
+        read();
     }
 
-    void on_read_error(beast::error_code ec) {
+    bool wants_continue() { return iequals(trim(parser_->get()[http::field::expect]), "100-continue"); }
+
+    // Clients that ask (curl does for large bodies) wait for this before sending the body.
+    void send_continue() {
+        set_deadline_in(ctx_.options.idle_timeout);
+        net::async_write(stream_, net::buffer(kContinueResponse.data(), kContinueResponse.size()),
+                         [self = shared_from_this()](const error_code& ec, std::size_t) {
+                             if (ec) return self->close();
+                             self->set_deadline_in(self->ctx_.options.idle_timeout);
+                             self->buffer_.size() > 0 ? self->parse() : self->read();
+                         });
+    }
+
+    void on_read_error(const error_code& ec) {
         if (ec == http::error::body_limit)
             return send_error(413, "the request body exceeds " + std::to_string(ctx_.options.body_limit) + " bytes");
         if (ec == http::error::header_limit)
             return send_error(431, "the request header block exceeds " +
                                        std::to_string(ctx_.options.header_limit) + " bytes");
-        // end_of_stream before any byte of a request: the client is done, a clean close.
-        if (ec == http::error::end_of_stream) return close_gracefully();
         if (ec.category() == http::make_error_code(http::error::bad_target).category())
             return send_error(400, "malformed HTTP request: " + ec.message());
-        close();  // timeout, reset, aborted: no one to answer
+        close();
     }
 
     void respond() {
@@ -182,6 +255,7 @@ private:
         HttpRequest hreq;
         hreq.method = std::string(req.method_string());
         hreq.target = std::string(req.target());
+        hreq.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
         for (const auto& field : req)
             hreq.headers.push_back({std::string(field.name_string()), std::string(field.value())});
         hreq.body = std::move(req.body());
@@ -197,12 +271,15 @@ private:
             keep_alive = false;
         }
         log(hreq.method, hreq.target, out.status);
-        build_response(out, req.version(), keep_alive, hreq.method == "HEAD");
+        keep_alive_ = keep_alive;
+        write_response(out, req.version() == 10 ? 10 : 11, keep_alive, hreq.method == "HEAD", response_);
+        status_ = out.status;
 
         if (delay.count() > 0) {
             // Fault::slow_response: wait without blocking the I/O thread.
-            delay_timer_.expires_after(delay);
-            delay_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            delay_timer_.emplace(*worker_.ioc);
+            delay_timer_->expires_after(delay);
+            delay_timer_->async_wait([self = shared_from_this()](const error_code& ec) {
                 if (ec) return self->close();
                 self->write(false);
             });
@@ -218,39 +295,25 @@ private:
         std::string method = parser_ ? std::string(parser_->get().method_string()) : "";
         std::string target = parser_ ? std::string(parser_->get().target()) : "";
         log(method.empty() ? "-" : method, target.empty() ? "-" : target, status);
-        build_response(out, 11, false, false);
+        keep_alive_ = false;
+        status_ = status;
+        write_response(out, 11, false, false, response_);
         write(true);
     }
 
-    void build_response(const HttpResponse& out, unsigned version, bool keep_alive, bool head) {
-        res_ = {};
-        res_.version(version == 10 ? 10 : 11);
-        res_.result(static_cast<unsigned>(out.status));
-        res_.set(http::field::server, kServerName);
-        for (const auto& h : out.headers) res_.insert(h.name, h.value);
-        res_.keep_alive(keep_alive);
-        bool no_body_status = out.status == 204 || out.status == 304 || out.status < 200;
-        if (no_body_status) return;  // RFC 9110 §8.6: no Content-Length on 1xx/204
-        res_.content_length(out.body.size());
-        if (!head) res_.body() = out.body;  // HEAD: same headers, no body (RFC 9110 §9.3.2)
-    }
-
     void write(bool linger_after) {
-        tcp().expires_after(ctx_.options.idle_timeout);
-        http::async_write(stream_, res_, [self = shared_from_this(), linger_after](beast::error_code ec, std::size_t) {
-            self->on_write(ec, linger_after);
-        });
-    }
-
-    void on_write(beast::error_code ec, bool linger_after) {
-        if (ec) return close();
-        if (linger_after) return linger();
-        after_response();
+        set_deadline_in(ctx_.options.idle_timeout);
+        net::async_write(stream_, net::buffer(response_),
+                         [self = shared_from_this(), linger_after](const error_code& ec, std::size_t) {
+                             if (ec) return self->close();
+                             if (linger_after) return self->linger();
+                             self->after_response();
+                         });
     }
 
     void after_response() {
-        if (!res_.keep_alive()) return close_gracefully();
-        if (res_.result_int() == 400 && ctx_.service.has_fault(Fault::unsolicited_response)) return write_unsolicited();
+        if (!keep_alive_) return close_gracefully();
+        if (status_ == 400 && ctx_.service.has_fault(Fault::unsolicited_response)) return write_unsolicited();
         next_request();
     }
 
@@ -259,8 +322,8 @@ private:
     void write_unsolicited() {
         static const std::string kExtra =
             "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
-        tcp().expires_after(ctx_.options.idle_timeout);
-        net::async_write(stream_, net::buffer(kExtra), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        set_deadline_in(ctx_.options.idle_timeout);
+        net::async_write(stream_, net::buffer(kExtra), [self = shared_from_this()](const error_code& ec, std::size_t) {
             if (ec) return self->close();
             self->next_request();
         });
@@ -270,10 +333,10 @@ private:
         if constexpr (!kTls) {
             // The FIN tells the client that nothing more comes. Under TLS a bare FIN would read as
             // a truncation attack; the response's Connection: close says it instead.
-            beast::error_code ec;
-            tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
+            error_code ec;
+            socket().shutdown(tcp::socket::shutdown_send, ec);
         }
-        linger_deadline_ = std::chrono::steady_clock::now() + kLingerTime;
+        set_deadline_in(kLingerTime);
         // Allocated here, not held by every Session: thousands of held connections (slowloris,
         // idle keep-alive) would otherwise cost 16 KiB each for a buffer only a closing one uses.
         drain_buf_ = std::make_unique<std::array<char, kDrainChunk>>();
@@ -281,10 +344,9 @@ private:
     }
 
     // Reads and discards (decrypted, under TLS) what the client still sends, until it closes, the
-    // linger time is over, or kLingerMaxBytes were read.
+    // linger time is over (the deadline set in linger()), or kLingerMaxBytes were read.
     void drain() {
-        tcp().expires_at(linger_deadline_);
-        stream_.async_read_some(net::buffer(*drain_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        stream_.async_read_some(net::buffer(*drain_buf_), [self = shared_from_this()](const error_code& ec, std::size_t n) {
             self->drained_ += n;
             if (ec || self->drained_ >= kLingerMaxBytes) return self->close();
             self->drain();
@@ -292,21 +354,22 @@ private:
     }
 
     // The end of a healthy connection. Under TLS: close_notify, and the peer's awaited for at most
-    // kTlsShutdownTime (Beast's advanced_server_flex does the same), then the socket is closed.
+    // kTlsShutdownTime (as Beast's advanced_server_flex does), then the socket is closed.
     void close_gracefully() {
         if constexpr (kTls) {
-            tcp().expires_after(kTlsShutdownTime);
-            stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->close(); });
+            set_deadline_in(kTlsShutdownTime);
+            stream_.async_shutdown([self = shared_from_this()](const error_code&) { self->close(); });
         } else {
             close();
         }
     }
 
-    // Closes the socket now, without a TLS close_notify.
+    // Closes the socket now, without a TLS close_notify; a pending operation ends with an error.
     void close() {
-        beast::error_code ec;
-        tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
-        tcp().close();
+        clear_deadline();
+        error_code ec;
+        socket().shutdown(tcp::socket::shutdown_both, ec);
+        socket().close(ec);
     }
 
     void log(const std::string& method, const std::string& target, int status) const {
@@ -317,57 +380,64 @@ private:
 
     Stream stream_;
     Context& ctx_;
-    net::steady_timer delay_timer_;
+    Worker& worker_;
+    Phase phase_ = Phase::idle;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    http::response<http::string_body> res_;
-    http::response<http::empty_body> continue_;
+    std::string response_;  // the response's bytes, reused from one request to the next
+    int status_ = 0;
+    bool keep_alive_ = true;
+    std::optional<net::steady_timer> delay_timer_;              // only under Fault::slow_response
     std::unique_ptr<std::array<char, kDrainChunk>> drain_buf_;  // only while lingering
     std::size_t drained_ = 0;
-    std::chrono::steady_clock::time_point linger_deadline_{};
     bool first_request_ = true;
 };
 
+// Accepts on the first worker and hands each connection to the workers in turn.
 class Listener : public std::enable_shared_from_this<Listener> {
 public:
-    Listener(net::io_context& ioc, tcp::acceptor&& acceptor, Context& ctx)
-        : ioc_(ioc), acceptor_(std::move(acceptor)), retry_timer_(acceptor_.get_executor()), ctx_(ctx) {}
+    Listener(std::vector<std::unique_ptr<Worker>>& workers, tcp::acceptor&& acceptor, Context& ctx)
+        : workers_(workers), acceptor_(std::move(acceptor)), retry_timer_(*workers.front()->ioc), ctx_(ctx) {}
 
     void run() {
-        net::dispatch(acceptor_.get_executor(), beast::bind_front_handler(&Listener::accept, shared_from_this()));
+        net::dispatch(acceptor_.get_executor(), [self = shared_from_this()] { self->accept(); });
     }
 
 private:
     void accept() {
-        acceptor_.async_accept(net::make_strand(ioc_),
-                               beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+        Worker& worker = *workers_[next_ % workers_.size()];
+        acceptor_.async_accept(*worker.ioc, [self = shared_from_this(), &worker](const error_code& ec, Socket socket) {
+            self->on_accept(ec, std::move(socket), worker);
+        });
     }
 
-    void on_accept(beast::error_code ec, tcp::socket socket) {
+    void on_accept(const error_code& ec, Socket socket, Worker& worker) {
         if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
         if (ec) {
             // E.g. EMFILE: back off briefly instead of spinning on the failing accept.
             retry_timer_.expires_after(kAcceptRetry);
-            retry_timer_.async_wait([self = shared_from_this()](beast::error_code wec) {
+            retry_timer_.async_wait([self = shared_from_this()](const error_code& wec) {
                 if (!wec) self->accept();
             });
             return;
         }
+        ++next_;
         // As Go's net/http and nginx (tcp_nodelay on) do: a response is written in one or two
         // writes and must not wait for the client's delayed ACK (up to 40 ms on Linux).
-        beast::error_code nodelay_ec;
+        error_code nodelay_ec;
         socket.set_option(tcp::no_delay(true), nodelay_ec);  // best effort: a refusal changes nothing else
         if (ctx_.tls)
-            std::make_shared<Session<TlsStream>>(ctx_, std::move(socket), *ctx_.tls)->run();
+            std::make_shared<Session<TlsStream>>(ctx_, worker, std::move(socket), *ctx_.tls)->run();
         else
-            std::make_shared<Session<PlainStream>>(ctx_, std::move(socket))->run();
+            std::make_shared<Session<PlainStream>>(ctx_, worker, std::move(socket))->run();
         accept();
     }
 
-    net::io_context& ioc_;
+    std::vector<std::unique_ptr<Worker>>& workers_;
     tcp::acceptor acceptor_;
     net::steady_timer retry_timer_;
     Context& ctx_;
+    std::size_t next_ = 0;
 };
 
 }  // namespace
@@ -377,11 +447,10 @@ struct ReferenceServer::Impl {
 
     ServerOptions options;
     ReplicateService service;
-    std::optional<ssl::context> tls;  // outlives every session: destroyed after the io_context
+    std::optional<ssl::context> tls;  // outlives every session: destroyed after the workers
     Context ctx;
     std::mutex mutex;  // start/stop
-    std::unique_ptr<net::io_context> ioc;
-    std::vector<std::thread> threads;
+    std::vector<std::unique_ptr<Worker>> workers;
     std::uint16_t port = 0;
     bool started = false;
     bool stopped = false;
@@ -396,7 +465,7 @@ void ReferenceServer::start() {
     if (impl_->started) throw std::logic_error("ReferenceServer::start called twice");
     const auto& o = impl_->options;
     const std::string where = host_for_url(o.address) + ":" + std::to_string(o.port);
-    auto fail = [&](const char* stage, const beast::error_code& ec) {
+    auto fail = [&](const char* stage, const error_code& ec) {
         throw std::runtime_error(std::string(stage) + " " + where + ": " + ec.message());
     };
 
@@ -410,11 +479,12 @@ void ReferenceServer::start() {
         impl_->ctx.tls = &*impl_->tls;
     }
 
-    beast::error_code ec;
+    error_code ec;
     auto address = net::ip::make_address(o.address, ec);
     if (ec) fail("address", ec);
-    auto ioc = std::make_unique<net::io_context>(static_cast<int>(std::max(1u, o.threads)));
-    tcp::acceptor acceptor(net::make_strand(*ioc));
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (unsigned i = 0; i < std::max(1u, o.threads); ++i) workers.push_back(std::make_unique<Worker>(sweep_tick(o)));
+    tcp::acceptor acceptor(*workers.front()->ioc);
     tcp::endpoint endpoint(address, o.port);
     acceptor.open(endpoint.protocol(), ec);
     if (ec) fail("open", ec);
@@ -427,17 +497,17 @@ void ReferenceServer::start() {
     impl_->port = acceptor.local_endpoint(ec).port();
     if (ec) fail("local_endpoint", ec);
 
-    std::make_shared<Listener>(*ioc, std::move(acceptor), impl_->ctx)->run();
-    impl_->ioc = std::move(ioc);
+    impl_->workers = std::move(workers);
+    std::make_shared<Listener>(impl_->workers, std::move(acceptor), impl_->ctx)->run();
     impl_->started = true;
-    net::io_context& ctx = *impl_->ioc;
-    for (unsigned i = 0; i < std::max(1u, o.threads); ++i) {
-        impl_->threads.emplace_back([&ctx] {
-            auto guard = net::make_work_guard(ctx);
+    for (auto& w : impl_->workers) {
+        w->sweep();
+        w->thread = std::thread([&ioc = *w->ioc] {
+            auto guard = net::make_work_guard(ioc);
             // A handler that throws must not take the server down; run() resumes until stop().
-            while (!ctx.stopped()) {
+            while (!ioc.stopped()) {
                 try {
-                    ctx.run();
+                    ioc.run();
                 } catch (const std::exception&) {
                 }
             }
@@ -449,13 +519,15 @@ void ReferenceServer::stop() {
     std::lock_guard lock(impl_->mutex);
     if (!impl_->started || impl_->stopped) return;
     impl_->stopped = true;
-    impl_->ioc->stop();
-    for (auto& t : impl_->threads)
-        if (t.joinable()) t.join();
-    impl_->threads.clear();
-    // Destroying the io_context destroys every pending handler, hence every Session and the
-    // Listener they keep alive: all sockets close now, not at destruction of the server.
-    impl_->ioc.reset();
+    for (auto& w : impl_->workers) w->ioc->stop();
+    for (auto& w : impl_->workers)
+        if (w->thread.joinable()) w->thread.join();
+    // Destroying a worker's io_context destroys every pending handler, hence every Session (and,
+    // on the first, the Listener): all sockets close now, not at destruction of the server. No
+    // Worker is freed before every io_context is gone: the Listener names them all.
+    for (auto& w : impl_->workers) w->sweep_timer.reset();
+    for (auto& w : impl_->workers) w->ioc.reset();
+    impl_->workers.clear();
 }
 
 std::uint16_t ReferenceServer::port() const { return impl_->port; }

@@ -37,7 +37,7 @@ HttpResponse ReplicateService::Handler::replicate(std::string_view raw_id, const
 
 // Key checks, then the state change. No zone only under Fault::accept_malformed.
 HttpResponse ReplicateService::Handler::accept(const std::string& key_id, const std::optional<std::string>& zone) {
-    std::string op_id = random_uuid();
+    std::string op_id;  // made once the checks have passed: a refusal needs none
     bool already = false;
     {
         std::lock_guard lock(st_.mutex);
@@ -58,7 +58,10 @@ HttpResponse ReplicateService::Handler::accept(const std::string& key_id, const 
             already = replicated;
             st_.add_replica(key_id, *zone);
         }
-        if (!latest()) st_.add_operation(op_id, key_id, zone.value_or(""));
+        if (!latest()) {
+            op_id = random_uuid();
+            st_.add_operation(op_id, key_id, zone.value_or(""));
+        }
     }
     return accepted(key_id, zone, op_id, already);
 }

@@ -8,8 +8,12 @@
 namespace kms {
 
 namespace {
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+// ASCII only, whatever the C locale: HTTP's case-insensitive tokens (RFC 9110 §5.1), uuids and
+// zone names are ASCII, and std::tolower's locale lookup was a call per character on every
+// request the reference server reads.
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -41,8 +45,7 @@ bool has_word(const std::vector<std::string>& w, std::initializer_list<std::stri
 
 std::string to_upper(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+    std::transform(out.begin(), out.end(), out.begin(), upper);
     return out;
 }
 

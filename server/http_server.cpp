@@ -19,6 +19,7 @@
 #include "common/http_types.hpp"
 #include "common/text.hpp"
 #include "server/deadline_list.hpp"
+#include "server/request_parser.hpp"
 #include "server/response_wire.hpp"
 #include "server/tls_server_context.hpp"
 
@@ -33,8 +34,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 
 #include <algorithm>
 #include <array>
@@ -226,7 +225,7 @@ private:
         read();
     }
 
-    bool wants_continue() { return iequals(trim(parser_->get()[http::field::expect]), "100-continue"); }
+    bool wants_continue() { return iequals(trim(parser_->expect()), "100-continue"); }
 
     // Clients that ask (curl does for large bodies) wait for this before sending the body.
     void send_continue() {
@@ -251,18 +250,10 @@ private:
     }
 
     void respond() {
-        auto req = parser_->release();
-        HttpRequest hreq;
-        hreq.method = std::string(req.method_string());
-        hreq.target = std::string(req.target());
-        hreq.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
-        for (const auto& field : req)
-            hreq.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-        hreq.body = std::move(req.body());
-
+        const HttpRequest& hreq = parser_->request();
         milliseconds delay{0};
         HttpResponse out;
-        bool keep_alive = req.keep_alive();
+        bool keep_alive = parser_->keep_alive();
         try {
             out = ctx_.service.handle(hreq, &delay);
         } catch (const std::exception& e) {
@@ -272,7 +263,7 @@ private:
         }
         log(hreq.method, hreq.target, out.status);
         keep_alive_ = keep_alive;
-        write_response(out, req.version() == 10 ? 10 : 11, keep_alive, hreq.method == "HEAD", response_);
+        write_response(out, parser_->version(), keep_alive, hreq.method == "HEAD", response_);
         status_ = out.status;
 
         if (delay.count() > 0) {
@@ -292,8 +283,8 @@ private:
     void send_error(int status, std::string detail) {
         HttpResponse out = ctx_.service.transport_problem(status, std::move(detail));
         // The request line may have been parsed even when the header block was not.
-        std::string method = parser_ ? std::string(parser_->get().method_string()) : "";
-        std::string target = parser_ ? std::string(parser_->get().target()) : "";
+        std::string method = parser_ ? parser_->request().method : "";
+        std::string target = parser_ ? parser_->request().target : "";
         log(method.empty() ? "-" : method, target.empty() ? "-" : target, status);
         keep_alive_ = false;
         status_ = status;
@@ -383,7 +374,7 @@ private:
     Worker& worker_;
     Phase phase_ = Phase::idle;
     beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
+    std::optional<RequestParser> parser_;
     std::string response_;  // the response's bytes, reused from one request to the next
     int status_ = 0;
     bool keep_alive_ = true;

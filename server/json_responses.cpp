@@ -22,6 +22,39 @@ void member(Writer& w, const char* name, std::string_view value) {
     w.Key(name);
     write_string(w, value);
 }
+
+// `s` as a JSON string, escaped exactly as RapidJSON's Writer escapes it (the quote, the
+// backslash and the control characters; \u00XX in upper-case hex for those without a short
+// form; every other byte as it is), but in runs instead of a character at a time: a problem is
+// every refused request's answer, and RapidJSON's per-character writer was a fifth of the
+// reference server's work per request.
+void append_json_string(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    out.push_back('"');
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        out.push_back('\\');
+        switch (c) {
+            case '"': out.push_back('"'); break;
+            case '\\': out.push_back('\\'); break;
+            case '\b': out.push_back('b'); break;
+            case '\f': out.push_back('f'); break;
+            case '\n': out.push_back('n'); break;
+            case '\r': out.push_back('r'); break;
+            case '\t': out.push_back('t'); break;
+            default:
+                out.append("u00");
+                out.push_back(kHex[c >> 4]);
+                out.push_back(kHex[c & 0xF]);
+        }
+    }
+    out.append(s.data() + run, s.size() - run);
+    out.push_back('"');
+}
 }  // namespace
 
 const char* problem_title_for(int status) {
@@ -52,26 +85,22 @@ std::string problem_type_for(std::string_view title) {
 
 HttpResponse make_problem(int status, std::string_view title, std::string_view detail,
                           const ProblemStyle& style) {
-    rapidjson::StringBuffer buf;
-    Writer w(buf);
-    w.StartObject();
-    w.Key("type");
-    // A space is not allowed anywhere in an RFC 3986 URI reference.
-    write_string(w, style.bad_type ? std::string("not a uri ref") : problem_type_for(title));
-    if (!(style.missing_title && status == 400)) {
-        w.Key("title");
-        write_string(w, title);
-    }
-    w.Key("status");
-    w.Int(style.status_mismatch && status == 400 ? 422 : status);
-    w.Key("detail");
-    write_string(w, detail);
-    w.EndObject();
-
     HttpResponse res;
     res.status = status;
     res.headers.push_back({"Content-Type", "application/json"});
-    res.body.assign(buf.GetString(), buf.GetSize());
+    std::string& out = res.body;
+    out.reserve(64 + title.size() * 2 + detail.size() + detail.size() / 8);
+    out.append("{\"type\":");
+    // A space is not allowed anywhere in an RFC 3986 URI reference.
+    append_json_string(out, style.bad_type ? std::string("not a uri ref") : problem_type_for(title));
+    if (!(style.missing_title && status == 400)) {
+        out.append(",\"title\":");
+        append_json_string(out, title);
+    }
+    out.append(",\"status\":").append(std::to_string(style.status_mismatch && status == 400 ? 422 : status));
+    out.append(",\"detail\":");
+    append_json_string(out, detail);
+    out.push_back('}');
     return res;
 }
 

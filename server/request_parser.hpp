@@ -1,0 +1,62 @@
+// Beast's HTTP/1.1 request parser writing straight into the service's HttpRequest: the framing,
+// limits and errors are basic_parser's (the same as beast::http::request_parser's), but the
+// fields and body go where the service reads them, instead of into a beast::http::fields list
+// (an allocation per field) that was then copied field by field. For http_server.cpp only.
+#pragma once
+
+#include "common/http_types.hpp"
+
+#include <boost/beast/http/basic_parser.hpp>
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+
+namespace kms::server {
+
+class RequestParser final : public boost::beast::http::basic_parser<true> {
+public:
+    using error_code = boost::beast::error_code;
+
+    // Room for a usual request's fields at once, not grown field by field.
+    RequestParser() { request_.headers.reserve(12); }
+
+    HttpRequest& request() { return request_; }
+    unsigned version() const { return version_; }  // 10 or 11, once the request line is in
+    std::string_view expect() const { return expect_; }
+
+private:
+    void on_request_impl(boost::beast::http::verb, std::string_view method, std::string_view target, int version,
+                         error_code&) override {
+        request_.method.assign(method);
+        request_.target.assign(target);
+        version_ = version == 10 ? 10 : 11;
+    }
+    void on_response_impl(int, std::string_view, int, error_code&) override {}
+    void on_field_impl(boost::beast::http::field name, std::string_view name_string, std::string_view value,
+                       error_code&) override {
+        request_.headers.push_back({std::string(name_string), std::string(value)});
+        if (name == boost::beast::http::field::expect) expect_ = request_.headers.back().value;
+    }
+    void on_header_impl(error_code&) override {}
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+        // The body limit is basic_parser's; what passed it is reserved at once.
+        if (length) request_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, 1 << 20)));
+    }
+    std::size_t on_body_impl(std::string_view body, error_code&) override {
+        request_.body.append(body);
+        return body.size();
+    }
+    void on_chunk_header_impl(std::uint64_t, std::string_view, error_code&) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, std::string_view body, error_code&) override {
+        request_.body.append(body);
+        return body.size();
+    }
+    void on_finish_impl(error_code&) override {}
+
+    HttpRequest request_;
+    unsigned version_ = 11;
+    std::string expect_;
+};
+
+}  // namespace kms::server

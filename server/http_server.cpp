@@ -154,6 +154,9 @@ private:
                 self->next_request();
             });
         } else {
+            // Writes are tried at once (write()); Asio's own reads still wait for readiness.
+            error_code ec;
+            socket().non_blocking(true, ec);
             next_request();
         }
     }
@@ -170,7 +173,10 @@ private:
             first_request_ = false;
             phase_ = Phase::header;
             set_deadline_in(ctx_.options.header_timeout);
-            return buffer_.size() > 0 ? parse() : read();
+            if (buffer_.size() == 0) return read();
+            // A pipelined request: parsed from the event loop, not from inside the write of the
+            // one before (a written response can call back here at once, see write()).
+            return net::post(*worker_.ioc, [self = shared_from_this()] { self->parse(); });
         }
         // Keep-alive: wait up to idle_timeout for the first byte, then header_timeout for the rest.
         phase_ = Phase::idle;
@@ -293,13 +299,28 @@ private:
     }
 
     void write(bool linger_after) {
+        std::size_t sent = 0;
+        if constexpr (!kTls) {
+            // Plain HTTP: try to send now. A response nearly always fits the socket's buffer, and
+            // an async write's completion goes through the event loop (an epoll_wait of its own
+            // per request); only what the socket does not take now is written asynchronously.
+            error_code ec;
+            sent = socket().write_some(net::buffer(response_), ec);
+            if (ec == net::error::would_block || ec == net::error::try_again) sent = 0;
+            else if (ec) return close();
+            if (sent == response_.size()) return written(linger_after);
+        }
         set_deadline_in(ctx_.options.idle_timeout);
-        net::async_write(stream_, net::buffer(response_),
+        net::async_write(stream_, net::buffer(response_) + sent,
                          [self = shared_from_this(), linger_after](const error_code& ec, std::size_t) {
                              if (ec) return self->close();
-                             if (linger_after) return self->linger();
-                             self->after_response();
+                             self->written(linger_after);
                          });
+    }
+
+    void written(bool linger_after) {
+        if (linger_after) return linger();
+        after_response();
     }
 
     void after_response() {

@@ -82,6 +82,27 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
     EXPECT_TRUE(c.closed_within(2000ms)) << "Connection: close honoured";
 }
 
+// Thousands of requests in one send: each answered in order (a response written at once calls
+// for the next request, so the server must not recurse once per pipelined request).
+TEST_F(ServerTest, AFloodOfPipelinedRequestsIsAnsweredInOrder) {
+    start();
+    RawConnection c(port());
+    constexpr int kRequests = 3000;
+    std::string burst;
+    for (int i = 0; i < kRequests; ++i) burst += raw_replicate(kDefaultKeyId, R"({"zone":"at-vie-2"})", i == kRequests - 1);
+    std::thread sender([&] { c.send_all(burst); });
+    int ok = 0, conflicts = 0;
+    for (int i = 0; i < kRequests; ++i) {
+        auto r = c.read_response(5000ms);
+        if (!r) break;
+        (r->status == 200 ? ok : conflicts) += 1;
+    }
+    sender.join();
+    EXPECT_EQ(ok, 1);
+    EXPECT_EQ(conflicts, kRequests - 1);
+    EXPECT_TRUE(c.closed_within(2000ms)) << "Connection: close honoured";
+}
+
 // The fault that lets the harness's response_framing check be seen failing: after a 400 on a
 // kept-alive connection comes a second response no request asked for; a 200 gets none.
 TEST_F(ServerTest, UnsolicitedResponseFaultFollowsEach400WithAnExtraResponse) {

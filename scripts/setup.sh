@@ -19,6 +19,7 @@ case ${1:-} in
     packages+=(
       libbenchmark-tools python3-scipy
       curl wrk nginx-light openssl libxml2-utils python3
+      valgrind  # scripts/bench/per-request-costs.sh: instructions per request (callgrind)
       chromium  # headless, for the HTML reports' browser test (tests/cli/report_browser_test.cpp)
       help2man dpkg-dev file strace python3-yaml  # man pages, the .deb and its test
       clang-14 libclang-rt-14-dev  # the asan preset and scripts/fuzz.sh: libFuzzer, the sanitizers' clang runtime

@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <cctype>
+#include <map>
 #include <ctime>
 
 namespace kms::server::detail {
@@ -83,6 +84,23 @@ std::string problem_type_for(std::string_view title) {
     return out;
 }
 
+namespace {
+// problem_type_for(title), made once for each title problem_title_for gives (every problem the
+// server writes has one of them) instead of on every refused request.
+std::string_view problem_type_of(std::string_view title) {
+    static const std::map<std::string, std::string, std::less<>> types = [] {
+        std::map<std::string, std::string, std::less<>> out;
+        for (int status : {400, 403, 404, 405, 413, 422, 429, 431, 500, 503})
+            out.emplace(problem_title_for(status), problem_type_for(problem_title_for(status)));
+        return out;
+    }();
+    if (auto it = types.find(title); it != types.end()) return it->second;
+    thread_local std::string other;
+    other = problem_type_for(title);
+    return other;
+}
+}  // namespace
+
 HttpResponse make_problem(int status, std::string_view title, std::string_view detail,
                           const ProblemStyle& style) {
     HttpResponse res;
@@ -92,7 +110,7 @@ HttpResponse make_problem(int status, std::string_view title, std::string_view d
     out.reserve(64 + title.size() * 2 + detail.size() + detail.size() / 8);
     out.append("{\"type\":");
     // A space is not allowed anywhere in an RFC 3986 URI reference.
-    append_json_string(out, style.bad_type ? std::string("not a uri ref") : problem_type_for(title));
+    append_json_string(out, style.bad_type ? std::string_view("not a uri ref") : problem_type_of(title));
     if (!(style.missing_title && status == 400)) {
         out.append(",\"title\":");
         append_json_string(out, title);

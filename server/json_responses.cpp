@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <array>
 #include <cctype>
 #include <map>
 #include <ctime>
@@ -31,11 +32,17 @@ void member(Writer& w, const char* name, std::string_view value) {
 // reference server's work per request.
 void append_json_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789ABCDEF";
+    static constexpr auto kEscaped = [] {
+        std::array<bool, 256> escaped{};
+        for (int c = 0; c < 0x20; ++c) escaped[static_cast<std::size_t>(c)] = true;
+        escaped['"'] = escaped['\\'] = true;
+        return escaped;
+    }();
     out.push_back('"');
     std::size_t run = 0;
     for (std::size_t i = 0; i < s.size(); ++i) {
         const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (!kEscaped[c]) continue;
         out.append(s.data() + run, i - run);
         run = i + 1;
         out.push_back('\\');

@@ -31,5 +31,8 @@ struct BodyCheck {
 };
 
 BodyCheck check_replicate_body(std::string_view body);
+// The same check always through the strict JSON parse: check_replicate_body reads the compact
+// {"zone":"<name>"} most clients send without it, and must agree with it (request_body_test).
+BodyCheck check_replicate_body_parsed(std::string_view body);
 
 }  // namespace kms::server::detail

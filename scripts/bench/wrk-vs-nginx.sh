@@ -82,6 +82,10 @@ nginx_target="http://127.0.0.1:$port/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276
 echo "wrk -d${secs}s, POST a valid replicate body; reference server (kmsconf serve --threads 1) and nginx (1 worker) in turn, $rounds rounds"
 echo "(the reference server answers 400 Conflict once the zone is replicated: its contract, and the steady state under load)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# One untimed second each first: the first requests of a fresh process (page faults, cold
+# caches) would otherwise be charged to whichever server round 1 runs first.
+run_wrk warm "$ref_target" scripts/bench/wrk/post-valid.lua 16 >/dev/null
+run_wrk warm "$nginx_target" scripts/bench/wrk/post-valid.lua 16 >/dev/null
 for conns in $conn_counts; do
     : >"$work/rounds.$conns"
     for round in $(seq "$rounds"); do

@@ -36,5 +36,32 @@ TEST(RequestBodyTest, DetailsStartWithInvalidArgument) {
     }
 }
 
+// The compact body's fast path and the strict parse agree on every body one byte away from the
+// compact form (each byte replaced by each value, one byte dropped or added), and on the forms
+// around it.
+TEST(RequestBodyTest, TheCompactBodyReadsAsTheStrictParseReadsIt) {
+    auto same = [](const std::string& body) {
+        const BodyCheck fast = check_replicate_body(body), strict = check_replicate_body_parsed(body);
+        EXPECT_EQ(static_cast<int>(fast.error), static_cast<int>(strict.error)) << body;
+        EXPECT_EQ(fast.detail, strict.detail) << body;
+        EXPECT_EQ(fast.zone, strict.zone) << body;
+    };
+    const std::string compact = R"({"zone":"de-fra-1"})";
+    for (std::size_t i = 0; i < compact.size(); ++i) {
+        for (int c = 0; c < 256; ++c) {
+            std::string b = compact;
+            b[i] = static_cast<char>(c);
+            same(b);
+        }
+        same(compact.substr(0, i) + compact.substr(i + 1));
+        same(compact.substr(0, i) + "a" + compact.substr(i));
+    }
+    for (const char* b : {R"({"zone":""})", R"({"zone":"a"})", R"({"zone":"de-fra-1","zone":"x"})", R"({"zone":"x"}})",
+                          R"({"zone":"\u0064e"})", R"( {"zone":"de-fra-1"})", "{\"zone\":\"de-fra-1\"}\n", R"({"zone":"-"})",
+                          R"({"zone":"DE-FRA-1"})", R"({"zone":"de_fra"})", "", "{}", R"({"zone":"})"})
+        same(b);
+    EXPECT_EQ(check_replicate_body(compact).zone, "de-fra-1");
+}
+
 }  // namespace
 }  // namespace kms::server::detail

@@ -7,6 +7,7 @@
 #include "common/text.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cstring>
 #include <optional>
@@ -19,7 +20,8 @@ namespace {
 constexpr std::size_t kMaxLineBytes = 4096;  // a chunk-size line with extensions, or a trailer
 
 // Index just past the blank line that ends a header block, or npos. LF alone is accepted as a
-// line end (RFC 9112 §2.2 lets a recipient do so).
+// line end (RFC 9112 §2.2 lets a recipient do so). Only for a header that came in pieces: a
+// whole one is found by parse_header's own walk over its lines.
 std::size_t find_header_end(const std::string& h, std::size_t from) {
     for (std::size_t i = h.find('\n', from); i != std::string::npos; i = h.find('\n', i + 1)) {
         if (i + 1 < h.size() && h[i + 1] == '\n') return i + 2;
@@ -37,12 +39,13 @@ bool all_digits(std::string_view s) {
     return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Calls f(token) for each comma-separated token of a header value, trimmed and lower-cased.
+// Calls f(token) for each comma-separated token of a header value, trimmed; callers compare
+// case-insensitively, so no lower-cased copy is made per token.
 template <class F>
 void for_each_token(std::string_view value, F&& f) {
     while (!value.empty()) {
         auto comma = value.find(',');
-        f(to_lower(trim(value.substr(0, comma))));
+        f(trim(value.substr(0, comma)));
         if (comma == std::string_view::npos) break;
         value.remove_prefix(comma + 1);
     }
@@ -75,6 +78,24 @@ bool is_transfer_coding(std::string_view v) {
     return true;
 }
 
+// The framing fields, told apart by length before any case-insensitive compare.
+enum class Field { other, content_length, transfer_encoding, connection };
+Field field_of(std::string_view name) {
+    switch (name.size()) {
+        case 14: return iequals(name, "content-length") ? Field::content_length : Field::other;
+        case 17: return iequals(name, "transfer-encoding") ? Field::transfer_encoding : Field::other;
+        case 10: return iequals(name, "connection") ? Field::connection : Field::other;
+        default: return Field::other;
+    }
+}
+
+template <class T>
+T parse_number(std::string_view digits, int base = 10) {  // digits checked by the caller
+    T value = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+    return value;
+}
+
 }  // namespace
 
 void ResponseParser::reset() {
@@ -94,91 +115,104 @@ ResponseParser::Result ResponseParser::fail(std::string why) {
     return Result::error;
 }
 
-bool ResponseParser::parse_header(std::size_t end) {
-    std::string_view block(header_.data(), end);
-    auto nl = block.find('\n');
-    std::string_view status_line = strip_cr(block.substr(0, nl));
+// One walk over the lines: each is checked as it is found, and the blank line ends the block.
+// A malformed line is reported only once the block is whole, as it was when the end was
+// searched for first: the verdict must not depend on how the bytes arrived.
+ResponseParser::HeaderScan ResponseParser::parse_header(std::string_view bytes, std::size_t* end) {
+    const char* const begin = bytes.data();
+    const char* const stop = begin + bytes.size();
+    const char* error = nullptr;
+    auto bad = [&error](const char* why) {
+        if (!error) error = why;
+    };
+    auto next_line = [&](const char* from, std::string_view* line) -> const char* {
+        const char* nl = static_cast<const char*>(std::memchr(from, '\n', static_cast<std::size_t>(stop - from)));
+        if (nl) *line = strip_cr(std::string_view(from, static_cast<std::size_t>(nl - from)));
+        return nl;
+    };
+
+    std::string_view status_line;
+    const char* nl = next_line(begin, &status_line);
+    if (!nl) return HeaderScan::incomplete;
     // "HTTP/1.1 200 OK": the reason phrase may be empty, even without its space.
+    int status = 0;
     if (status_line.size() < 12 || status_line.substr(0, 7) != "HTTP/1." || status_line[7] < '0' ||
         status_line[7] > '9' || status_line[8] != ' ' || !all_digits(status_line.substr(9, 3)) ||
         (status_line.size() > 12 && status_line[12] != ' ')) {
-        fail("malformed status line");
-        return false;
+        bad("malformed status line");
+    } else {
+        status = parse_number<int>(status_line.substr(9, 3));
+        if (status < 100) bad("status code below 100");
     }
-    status_ = std::stoi(std::string(status_line.substr(9, 3)));
-    if (status_ < 100) {
-        fail("status code below 100");
-        return false;
-    }
-    const bool http10 = status_line[7] == '0';
+    const bool http10 = status_line.size() > 7 && status_line[7] == '0';
 
     bool close = false, keep_alive_token = false, chunked = false, has_te = false;
     std::optional<std::uint64_t> length;
-    std::string_view rest = block.substr(nl + 1);
-    while (!rest.empty()) {
-        auto eol = rest.find('\n');
-        std::string_view line = strip_cr(rest.substr(0, eol));
-        rest.remove_prefix(eol == std::string_view::npos ? rest.size() : eol + 1);
+    for (;;) {
+        std::string_view line;
+        nl = next_line(nl + 1, &line);
+        if (!nl) return HeaderScan::incomplete;
         if (line.empty()) break;
+        if (error) continue;  // only the end is looked for now
         if (line[0] == ' ' || line[0] == '\t') {
-            fail("obsolete header line folding");
-            return false;
+            bad("obsolete header line folding");
+            continue;
         }
         auto colon = line.find(':');
         if (colon == std::string_view::npos || colon == 0 || line[colon - 1] == ' ' || line[colon - 1] == '\t') {
-            fail("malformed header line");
-            return false;
+            bad("malformed header line");
+            continue;
         }
-        std::string_view name = line.substr(0, colon);
+        const Field field = field_of(line.substr(0, colon));
+        if (field == Field::other) continue;
         std::string_view value = trim(line.substr(colon + 1));
-        if (iequals(name, "content-length")) {
+        if (field == Field::content_length) {
             bool ok = true;
-            for_each_token(value, [&](const std::string& v) {
-                if (!all_digits(v)) ok = false;
-                else if (length && *length != std::stoull(v)) ok = false;
-                else length = std::stoull(v);
+            for_each_token(value, [&](std::string_view v) {
+                if (!all_digits(v)) return void(ok = false);
+                const auto n = parse_number<std::uint64_t>(v);
+                if (length && *length != n) ok = false;
+                else length = n;
             });
-            if (!ok) {
-                fail("invalid or conflicting Content-Length");
-                return false;
-            }
-        } else if (iequals(name, "transfer-encoding")) {
+            if (!ok) bad("invalid or conflicting Content-Length");
+        } else if (field == Field::transfer_encoding) {
             has_te = true;
             // Codings are tokens with name=value parameters (RFC 9112 §7): anything else makes
             // the framing a guess ("chunked\xff", "chunked}}": Beast read chunked, the bench read
             // to the close; found by fuzz_bench_response), so it is refused.
             bool tokens = true;
-            for_each_token(value, [&](const std::string& v) {
+            // Only the final coding matters for framing; a coding's name is what precedes its
+            // parameters ("chunked ;q=1" is chunked).
+            for_each_token(value, [&](std::string_view v) {
                 if (!is_transfer_coding(v)) tokens = false;
+                chunked = iequals(trim(v.substr(0, v.find(';'))), "chunked");
             });
-            if (!tokens) {
-                fail("malformed Transfer-Encoding");
-                return false;
-            }
-            // Only the final coding matters for framing.
-            // A coding's name is what precedes its parameters ("chunked ;q=1" is chunked).
-            for_each_token(value, [&](const std::string& v) {
-                chunked = trim(std::string_view(v).substr(0, v.find(';'))) == "chunked";
-            });
-        } else if (iequals(name, "connection")) {
-            for_each_token(value, [&](const std::string& v) {
-                if (v == "close") close = true;
-                if (v == "keep-alive") keep_alive_token = true;
+            if (!tokens) bad("malformed Transfer-Encoding");
+        } else {
+            for_each_token(value, [&](std::string_view v) {
+                if (iequals(v, "close")) close = true;
+                if (iequals(v, "keep-alive")) keep_alive_token = true;
             });
         }
+    }
+    *end = static_cast<std::size_t>(nl + 1 - begin);
+    status_ = status;
+    if (error) {
+        fail(error);
+        return HeaderScan::failed;
     }
 
     if (status_ < 200) {
         if (status_ == 101) {
             fail("unexpected 101 Switching Protocols");
-            return false;
+            return HeaderScan::failed;
         }
         if (++interim_ > kMaxInterim) {
             fail("too many interim 1xx responses");
-            return false;
+            return HeaderScan::failed;
         }
         state_ = State::header;  // the real response follows
-        return true;
+        return HeaderScan::parsed;
     }
     keep_alive_ = !close && (!http10 || keep_alive_token);
     if (status_ == 204 || status_ == 304) {
@@ -188,7 +222,7 @@ bool ResponseParser::parse_header(std::size_t end) {
         // to be handled as an error" (smuggling, splitting). Parsers disagree on it, as Beast,
         // which ignores an empty Transfer-Encoding, does (found by fuzz_bench_response).
         fail("both Transfer-Encoding and Content-Length");
-        return false;
+        return HeaderScan::failed;
     } else if (has_te) {
         if (chunked) {
             state_ = State::chunk_size;
@@ -199,7 +233,7 @@ bool ResponseParser::parse_header(std::size_t end) {
     } else if (length) {
         if (*length > kMaxBodyBytes) {
             fail("Content-Length " + std::to_string(*length) + " above the 8 MiB limit");
-            return false;
+            return HeaderScan::failed;
         }
         remaining_ = *length;
         state_ = remaining_ == 0 ? State::done : State::fixed_body;
@@ -207,7 +241,7 @@ bool ResponseParser::parse_header(std::size_t end) {
         state_ = State::until_close;
         keep_alive_ = false;
     }
-    return true;
+    return HeaderScan::parsed;
 }
 
 bool ResponseParser::take_line(const char* data, std::size_t size, std::size_t* used, bool* complete) {
@@ -237,19 +271,37 @@ ResponseParser::Result ResponseParser::feed(const char* data, std::size_t size, 
         switch (state_) {
             case State::header: {
                 if (pos == size) return more();
-                const std::size_t old = header_.size();
-                const std::size_t take = size - pos;
-                header_.append(data + pos, take);
-                const std::size_t end = find_header_end(header_, old >= 3 ? old - 3 : 0);
-                if (end == std::string::npos || end > kMaxHeaderBytes) {
-                    if (header_.size() > kMaxHeaderBytes) return fail("response header larger than 64 KiB");
-                    pos = size;
-                    return more();
+                std::size_t end = 0;
+                HeaderScan scan;
+                if (header_.empty()) {
+                    // The usual case: the whole header is in this read, parsed where it lies.
+                    scan = parse_header(std::string_view(data + pos, size - pos), &end);
+                    if (scan == HeaderScan::incomplete) {
+                        if (size - pos > kMaxHeaderBytes) return fail("response header larger than 64 KiB");
+                        header_.append(data + pos, size - pos);
+                        pos = size;
+                        return more();
+                    }
+                    if (end > kMaxHeaderBytes) return fail("response header larger than 64 KiB");
+                    pos += end;
+                } else {
+                    // A header in pieces is gathered first; the end is searched for from just
+                    // before the new bytes, so that a header read bytewise is not rescanned.
+                    const std::size_t old = header_.size();
+                    const std::size_t take = size - pos;
+                    header_.append(data + pos, take);
+                    end = find_header_end(header_, old >= 3 ? old - 3 : 0);
+                    if (end == std::string::npos || end > kMaxHeaderBytes) {
+                        if (header_.size() > kMaxHeaderBytes) return fail("response header larger than 64 KiB");
+                        pos = size;
+                        return more();
+                    }
+                    // Bytes past the blank line are re-read below as body (or the next response).
+                    pos += take - (header_.size() - end);
+                    scan = parse_header(std::string_view(header_.data(), end), &end);
+                    header_.clear();
                 }
-                // Bytes past the blank line are re-read below as body (or the next response).
-                pos += take - (header_.size() - end);
-                if (!parse_header(end)) return Result::error;
-                header_.clear();
+                if (scan == HeaderScan::failed) return Result::error;
                 break;
             }
             case State::fixed_body:
@@ -288,7 +340,7 @@ ResponseParser::Result ResponseParser::feed(const char* data, std::size_t size, 
                     if (line.empty() || line.size() > 15 ||
                         line.find_first_not_of("0123456789abcdefABCDEF") != std::string_view::npos)
                         return fail("invalid chunk size");
-                    remaining_ = std::stoull(std::string(line), nullptr, 16);
+                    remaining_ = parse_number<std::uint64_t>(line, 16);
                     body_bytes_ += remaining_;
                     if (body_bytes_ > kMaxBodyBytes) return fail("response body above the 8 MiB limit");
                     state_ = remaining_ == 0 ? State::trailers : State::chunk_data;

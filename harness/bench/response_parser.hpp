@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace kms::bench {
 
@@ -40,8 +41,10 @@ private:
     enum class State { header, fixed_body, chunk_size, chunk_data, chunk_data_end, trailers, until_close, done, failed };
 
     Result fail(std::string why);
-    // Parses header_[0, end); sets the body state. False on a malformed header.
-    bool parse_header(std::size_t end);
+    enum class HeaderScan { incomplete, parsed, failed };
+    // Parses the header block at the start of `bytes` in place, if it is whole there: *end is
+    // then the index past its blank line, and the body state is set.
+    HeaderScan parse_header(std::string_view bytes, std::size_t* end);
     // One line of chunked framing (size line or trailer) is gathered in line_.
     bool take_line(const char* data, std::size_t size, std::size_t* used, bool* complete);
 

@@ -134,6 +134,7 @@ void Connection::connect() {
         connected_ = Clock::now();
         error_code ignored;
         lowest().set_option(tcp::no_delay(true), ignored);  // whole requests, then a wait: Nagle only delays
+        lowest().non_blocking(true, ignored);                // for write(): EAGAIN rather than a blocking wait
         events_.connection_opened();
         if (!tls_) return on_connected();
         tls_->async_handshake(ssl::stream_base::client, [this](const error_code& hec) {
@@ -162,6 +163,11 @@ void Connection::on_connected() {
     write();
 }
 
+// Plain HTTP writes at once: a request fits the socket's send buffer, and an asynchronous write
+// that completes at once still posts its completion, which costs a zero-timeout epoll_wait and
+// a trip through the scheduler per request. Only a short write waits for the socket. A failure
+// is posted, never reported from here: start() runs inside the shard's own bookkeeping, which
+// must not be re-entered through ready().
 void Connection::write() {
     request_sent_ = Clock::now();
     auto done = [this](const error_code& ec, std::size_t) {
@@ -169,8 +175,13 @@ void Connection::write() {
         if (ec) return fail(ErrorKind::read, "write " + peer_.authority + ": " + ec.message());
         read();
     };
-    if (tls_) net::async_write(*tls_, net::buffer(*out_), done);
-    else net::async_write(socket_, net::buffer(*out_), done);
+    if (tls_) return net::async_write(*tls_, net::buffer(*out_), done);
+    error_code ec;
+    std::size_t n = socket_.write_some(net::buffer(*out_), ec);  // the socket is non-blocking
+    if (ec == net::error::would_block || ec == net::error::try_again) ec = {}, n = 0;
+    if (ec) return net::post(ioc_, [done, ec] { done(ec, 0); });
+    if (n == out_->size()) return read();
+    net::async_write(socket_, net::buffer(*out_) + n, done);
 }
 
 void Connection::read() {

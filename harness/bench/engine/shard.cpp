@@ -279,7 +279,11 @@ private:
         });
     }
 
-    net::io_context ioc_{1};
+    // No locking: the shard's thread alone runs the context and starts every operation on it
+    // (it is built and destroyed on the engine's thread, before its thread starts and after it
+    // is joined); other threads only read the progress atomics. A locking context still took
+    // about seven mutex pairs per request.
+    net::io_context ioc_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE};
     const RunPlan& plan_;
     const LoadSpec& spec_;
     ShardShare share_;

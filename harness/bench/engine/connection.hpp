@@ -1,6 +1,6 @@
-// One HTTP/1.1 connection of the load engine (raw Asio, TLS via OpenSSL): connect, handshake,
-// write the request bytes, read and frame one response with ResponseParser, keep the
-// connection alive or close it. It reports each request's outcome through ConnectionEvents.
+// One HTTP/1.1 connection of the load engine (raw Asio, TLS by OpenSSL called directly):
+// connect, handshake, write the request bytes, read and frame one response with ResponseParser,
+// keep the connection alive or close it. It reports each request's outcome through ConnectionEvents.
 // Engine-internal: only the engine's Asio translation units include this header.
 #pragma once
 
@@ -10,23 +10,26 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
+
+#include <openssl/ssl.h>
 
 #include <array>
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <string>
 
 namespace kms::bench {
+
+struct SslCtxFree {
+    void operator()(SSL_CTX* ctx) const;
+};
 
 struct Peer {
     LoadTarget target;
     boost::asio::ip::tcp::resolver::results_type endpoints;
     std::string authority;                               // "host:port", for messages
-    // https only. Mutable because Asio's stream takes a non-const context, though SSL_new only
-    // reads it (the shards' threads share it, as OpenSSL allows).
-    mutable std::optional<boost::asio::ssl::context> tls;
+    // https only. The shards' threads share it (SSL_new only reads it, as OpenSSL allows).
+    std::unique_ptr<SSL_CTX, SslCtxFree> tls;
 };
 
 struct ConnectionOptions {
@@ -63,24 +66,33 @@ private:
     using tcp = boost::asio::ip::tcp;
 
     void connect();
+    bool new_tls(std::string* error);
+    void handshake();
+    // Reads what the socket has into OpenSSL's input, then calls then(error_code).
+    template <class Then>
+    void receive_tls(Then then);
     void on_connected();
     void write();
+    void send();
     void read();
     void on_read(const error_code& ec, std::size_t n);
+    bool on_bytes(const char* data, std::size_t n, bool more_may_follow);
+    void on_eof();
     void succeed();
     void drain_until_close();
+    bool tls_open_after(std::size_t n);
     void fail(ErrorKind kind, std::string detail);
     std::string timeout_text() const;  // "N ms"
     bool idle_socket_usable();
     void keep_tls_session();
-    tcp::socket& lowest() { return tls_ ? tls_->next_layer() : socket_; }
 
     boost::asio::io_context& ioc_;
     const Peer& peer_;
     ConnectionOptions options_;
     ConnectionEvents& events_;
-    tcp::socket socket_;                                              // plain http
-    std::optional<boost::asio::ssl::stream<tcp::socket>> tls_;        // https: made anew for every connection
+    tcp::socket socket_;
+    SSL* ssl_ = nullptr;  // https: made anew for every connection, owned; reads from a memory BIO
+    std::size_t written_ = 0;  // of out_
     bool open_ = false, busy_ = false, timed_out_ = false, measured_ = false, preconnecting_ = false;
     bool leftover_ = false;  // bytes after a response: never reuse such a connection
     Clock::time_point intended_, started_, deadline_, last_used_;

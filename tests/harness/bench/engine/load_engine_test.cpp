@@ -357,6 +357,29 @@ TEST(LoadEngineTls, NewConnectionPhasesAndSessionResumption) {
     EXPECT_EQ(resumed.tls_resumed, 19u) << "every handshake after the first resumes the previous session";
 }
 
+// A TLS server may end a connection with its close_notify and hold its FIN until the client's
+// (the reference server does): the wait for the server's close after each response must end on
+// the close_notify, not run to its 100 ms limit every request.
+TEST(LoadEngineTls, NewConnectionsEndOnTheServersCloseNotify) {
+    server::ServerOptions so;
+    so.threads = 1;
+    so.tls_cert_file = test::test_cert().cert_file;
+    so.tls_key_file = test::test_cert().key_file;
+    server::ReferenceServer server(so);
+    server.start();
+    const BaseUrl b = url(server.base_url());
+    ASSERT_TRUE(b.tls);
+    LoadSpec s = spec(LoadMode::closed_new_connection, 1, 5000ms);
+    s.warmup = 0ms;
+    s.max_requests = 20;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = run_load({b, true, test::test_cert().cert_file}, WireRequest(replicate(b), b, std::nullopt, true), s);
+    const auto took = std::chrono::steady_clock::now() - t0;
+    ASSERT_EQ(r.error_total(), 0u) << r.error_examples[0] << r.error_examples[2];
+    EXPECT_EQ(r.latency.count(), 20u);
+    EXPECT_LT(took, 1500ms) << "20 connections, each waited out to the drain limit, would take 2 s";
+}
+
 TEST(LoadEngineTls, UntrustedCertificateIsAConnectError) {
     StallServer server(tls_options());
     const BaseUrl b = url(server.base_url());

@@ -1,38 +1,66 @@
 #!/usr/bin/env bash
-# kmsconf bench against wrk, in one go, on the same reference server (`kmsconf serve --threads 1`,
-# a separate process for both clients), the same request bytes (POST a valid replicate body with
-# the same headers: scripts/bench/wrk/post-valid-same-headers.lua), the same connection counts (1 and
-# 16), the same duration and the same number of client threads.
-# Prints requests/s, p50 and p99 of both (medians over the rounds) and the ratio kmsconf/wrk
-# (the median of each round's ratio). Each round runs both tools back to back, alternating
-# which goes first, so that a neighbour's build on a shared machine hits both alike.
+# kmsconf bench against wrk, in one go, over HTTP and HTTPS, each on its own reference server
+# (`kmsconf serve --threads 1`, a separate process for both clients; HTTPS with a throw-away EC
+# P-256 certificate made here), the same request bytes (POST a valid replicate body with the same
+# headers: scripts/bench/wrk/post-valid-same-headers.lua), the same connection counts (1 and 16),
+# the same duration and the same number of client threads. kmsconf verifies the certificate
+# (--ca-file); wrk does not verify, which costs nothing per request on a kept connection.
 #
-#   scripts/bench/compare-wrk.sh [seconds=3] [rounds=5]        THREADS=1 (client threads, both tools)
+# A round is SLICES runs of each tool, `seconds` each, the two tools taking turns (the one that
+# starts alternates from slice to slice), so that a neighbour's build on a shared machine, whose
+# bursts last seconds, hits both alike; a tool's requests/s in a round is the mean of its slices'
+# (equal durations), its p50 and p99 the median of its slices'.
+# Prints every round: both tools' requests/s, p50 and p99, and the ratio kmsconf/wrk of their
+# requests/s; then per scheme and connection count the medians over the rounds, the median of the
+# rounds' ratios and whether every round met the goal.
 #
-# Goal (issue 4): requests/s ratio >= 1.0 at 1 connection, >= 0.9 at 16. Loopback only; every
-# run is bounded by its duration. Needs wrk and python3 (scripts/setup.sh installs both).
-# KMSCONF=path/to/kmsconf overrides build/harness/kmsconf.
+#   scripts/bench/compare-wrk.sh [seconds=1] [rounds=3]
+#   KMSCONF=path/to/kmsconf (default build/harness/kmsconf), SLICES=3, THREADS=1 (client threads,
+#   both tools), SCHEMES="http https", CONNS="1 16". Takes about 2 x 2 x rounds x 2 x SLICES x
+#   (seconds + 0.2) s: 1.5 min at the defaults.
+#
+# Goal (issue 27): the requests/s ratio kmsconf/wrk >= 1.0 in every round, at 1 and at 16
+# connections, over HTTP and HTTPS. Loopback only; every run is bounded by its duration (and a
+# `timeout` beyond it). Needs wrk, openssl and python3 (scripts/setup.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-secs=${1:-3}; rounds=${2:-5}; threads=${THREADS:-1}
+secs=${1:-1}; rounds=${2:-3}; slices=${SLICES:-3}; threads=${THREADS:-1}
+schemes=${SCHEMES:-"http https"}; conns_list=${CONNS:-"1 16"}
 kmsconf=${KMSCONF:-build/harness/kmsconf}
+# A kmsconf copied out of the build tree finds its schemas here.
+export KMSCONF_SCHEMAS_DIR=${KMSCONF_SCHEMAS_DIR:-$PWD/schemas}
+limit=$((secs + 30))  # seconds any one client run may take
 [ -x "$kmsconf" ] || ./scripts/build.sh >&2
-command -v wrk >/dev/null || { echo "wrk is not installed (scripts/setup.sh)" >&2; exit 2; }
+for t in wrk openssl python3; do
+    command -v "$t" >/dev/null || { echo "$t is not installed (scripts/setup.sh)" >&2; exit 2; }
+done
+lua=scripts/bench/wrk/post-valid-same-headers.lua
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$kmsconf" serve --port 0 --threads 1 >"$work/serve.out" &
-pids+=($!)
-for _ in $(seq 50); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-ref_url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$work/serve.out")
-[ -n "$ref_url" ] || { echo "reference server did not start" >&2; exit 1; }
-target="$ref_url/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+
+# One reference server per scheme; its first replicate is the 200, every later one the 400
+# Conflict, for both tools alike.
+declare -A base
+for scheme in $schemes; do
+    tls=()
+    [ "$scheme" = https ] && tls=(--tls-cert "$work/cert.pem" --tls-key "$work/key.pem")
+    "$kmsconf" serve --port 0 --threads 1 "${tls[@]}" >"$work/serve.$scheme" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 50); do grep -q listening "$work/serve.$scheme" 2>/dev/null && break; sleep 0.1; done
+    base[$scheme]=$(sed -n "s/^listening on \($scheme:[^ ]*\)$/\1/p" "$work/serve.$scheme")
+    [ -n "${base[$scheme]}" ] || { echo "$scheme reference server did not start: $(cat "$work/serve.$scheme")" >&2; exit 1; }
+done
+target() { echo "${base[$1]}/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate"; }
 
 # "rps p50_us p99_us" of one wrk run (wrk prints latencies with units).
-run_wrk() {
-    wrk -t"$threads" -c"$1" -d"${secs}s" --latency -s scripts/bench/wrk/post-valid-same-headers.lua "$target" >"$work/wrk.txt" 2>&1
+run_wrk() {  # scheme conns
+    timeout "$limit" wrk -t"$threads" -c"$2" -d"${secs}s" --latency -s "$lua" "$(target "$1")" >"$work/wrk.txt" 2>&1 ||
+        { cat "$work/wrk.txt" >&2; exit 1; }
     python3 - "$work/wrk.txt" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
@@ -47,11 +75,13 @@ PY
 }
 
 # The same figures from kmsconf bench's bench.json (the valid replicate only; no warm-up, as wrk).
-run_kmsconf() {
+run_kmsconf() {  # scheme conns
+    local ca=()
+    [ "$1" = https ] && ca=(--ca-file "$work/cert.pem")
     rm -rf "$work/report"
-    "$kmsconf" bench --base-url "$ref_url" --allow-mutations --filter valid --connections "$1" --threads "$threads" \
-        --duration "$secs" --warmup 0 --no-progress --report-dir "$work/report" >"$work/kmsconf.txt" 2>&1 ||
-        { cat "$work/kmsconf.txt" >&2; exit 1; }
+    timeout "$limit" "$kmsconf" bench --base-url "${base[$1]}" "${ca[@]}" --allow-mutations --filter valid \
+        --connections "$2" --threads "$threads" --duration "$secs" --warmup 0 --no-progress \
+        --report-dir "$work/report" >"$work/kmsconf.txt" 2>&1 || { cat "$work/kmsconf.txt" >&2; exit 1; }
     python3 - "$work/report/bench.json" <<'PY'
 import json, sys
 b = json.load(open(sys.argv[1]))["benchmarks"][0]
@@ -60,33 +90,63 @@ print(b["requests_per_second"], b["p50_us"], b["p99_us"])
 PY
 }
 
-echo "reference server: $ref_url (kmsconf serve --threads 1); POST valid replicate; ${secs} s per run, $rounds rounds, $threads client thread(s)"
+echo "reference servers: $(for s in $schemes; do printf "%s " "${base[$s]}"; done)(kmsconf serve --threads 1 each); POST valid replicate;" \
+    "$rounds rounds of $slices runs of ${secs} s per tool, taking turns; $threads client thread(s); kmsconf: $kmsconf"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (a busy machine makes every figure noisy; the ratios are what to read)"
-wrk -t1 -c1 -d1s -s scripts/bench/wrk/post-valid-same-headers.lua "$target" >/dev/null 2>&1 || true  # warm the server up
-for conns in 1 16; do
-    : >"$work/rounds.$conns"
-    for round in $(seq "$rounds"); do
-        # Alternate which tool goes first, so that a drift in the machine's load favours neither.
-        if [ $((round % 2)) = 1 ]; then w=$(run_wrk "$conns"); k=$(run_kmsconf "$conns")
-        else k=$(run_kmsconf "$conns"); w=$(run_wrk "$conns"); fi
-        echo "$w $k" >>"$work/rounds.$conns"
+for scheme in $schemes; do  # warm the servers up
+    timeout 10 wrk -t1 -c1 -d1s -s "$lua" "$(target "$scheme")" >/dev/null 2>&1 || true
+done
+: >"$work/rounds"
+for scheme in $schemes; do
+    for conns in $conns_list; do
+        for round in $(seq "$rounds"); do
+            for slice in $(seq "$slices"); do
+                # Alternate which tool goes first, so that a drift in the machine's load favours neither.
+                if [ $(((round + slice) % 2)) = 0 ]; then w=$(run_wrk "$scheme" "$conns"); k=$(run_kmsconf "$scheme" "$conns")
+                else k=$(run_kmsconf "$scheme" "$conns"); w=$(run_wrk "$scheme" "$conns"); fi
+                echo "$scheme $conns $round $w $k" >>"$work/rounds"
+            done
+        done
     done
 done
 echo "load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
-python3 - "$work" <<'PY'
+python3 - "$work/rounds" <<'PY'
 import statistics as st, sys
-work = sys.argv[1]
-print("\n%-11s %-8s %12s %10s %10s" % ("connections", "client", "req/s", "p50 us", "p99 us"))
-for conns, goal in ((1, 1.0), (16, 0.9)):
-    rows = [list(map(float, l.split())) for l in open("%s/rounds.%d" % (work, conns)) if l.strip()]
+from collections import OrderedDict
+goal = 1.0
+slices = OrderedDict()
+for line in open(sys.argv[1]):
+    f = line.split()
+    if f: slices.setdefault((f[0], int(f[1]), int(f[2])), []).append(list(map(float, f[3:])))
+# A round: the mean requests/s of its slices (equal durations), the median p50 and p99.
+groups = OrderedDict()
+for (scheme, conns, rnd), rs in slices.items():
+    col = lambda i: [r[i] for r in rs]
+    groups.setdefault((scheme, conns), []).append([rnd, st.mean(col(0)), st.median(col(1)), st.median(col(2)),
+                                                   st.mean(col(3)), st.median(col(4)), st.median(col(5))])
+
+# Columns of a row: round, wrk rps p50 p99, kmsconf rps p50 p99.
+print("\n%-6s %5s %5s %12s %12s %8s %9s %9s %9s %9s" % ("scheme", "conns", "round", "wrk req/s", "kmsconf req/s",
+      "ratio", "wrk p50", "kms p50", "wrk p99", "kms p99"))
+for (scheme, conns), rows in groups.items():
+    for r in rows:
+        print("%-6s %5d %5d %12.0f %12.0f %8.3f %6.0f us %6.0f us %6.0f us %6.0f us"
+              % (scheme, conns, r[0], r[1], r[4], r[4] / r[1], r[2], r[5], r[3], r[6]))
+
+print("\nper scheme and connections: medians of the rounds; the ratio kmsconf/wrk of requests/s is the median of"
+      " the rounds' ratios\n(each compares slices run in turn: it resists the machine's other load better than a ratio"
+      " of medians)")
+all_met = True
+for (scheme, conns), rows in groups.items():
     med = lambda i: st.median(r[i] for r in rows)
-    print("%-11d %-8s %12.0f %10.0f %10.0f" % (conns, "wrk", med(0), med(1), med(2)))
-    print("%-11s %-8s %12.0f %10.0f %10.0f" % ("", "kmsconf", med(3), med(4), med(5)))
-    # Each round's ratio compares two runs made seconds apart; their median resists the load
-    # of the rest of the machine better than a ratio of medians does.
-    ratios = [r[3] / r[0] for r in rows]
-    ratio = st.median(ratios)
-    print("%-11s ratio kmsconf/wrk: req/s %.3f (median of rounds; goal >= %.2f: %s), p50 %.2f, p99 %.2f"
-          % ("", ratio, goal, "met" if ratio >= goal else "NOT met", med(4) / med(1), med(5) / med(2)))
-    print("%-11s rounds' req/s ratios: %s" % ("", " ".join("%.3f" % r for r in ratios)))
+    ratios = [r[4] / r[1] for r in rows]
+    every = all(x >= goal for x in ratios)
+    all_met = all_met and every
+    print("%-6s %3d conn: req/s wrk %.0f kmsconf %.0f; ratio %.3f (rounds: %s; every round >= %.1f: %s); p50 %.2f, p99 %.2f"
+          % (scheme, conns, med(1), med(4), st.median(ratios), " ".join("%.3f" % x for x in ratios), goal,
+             "yes" if every else "NO", med(5) / med(2), med(6) / med(3)))
+whole = {(s, c) for s in ("http", "https") for c in (1, 16)} <= set(groups)
+print("\ngoal (issue 27): requests/s ratio kmsconf/wrk >= %.1f in every round, at 1 and at 16 connections, HTTP and HTTPS: %s"
+      % (goal, ("met" if all_met else "NOT met") + ("" if whole else " for the part measured (%s)"
+         % ", ".join("%s %d" % k for k in groups))))
 PY

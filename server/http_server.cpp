@@ -119,7 +119,7 @@ milliseconds sweep_tick(const ServerOptions& o) {
 // (handshake, graceful close, lingering close) is an `if constexpr (kTls)` below, so that the HTTP
 // handling is written once. Every handler runs on the connection's Worker thread.
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>>, public Deadlined {
+class Session final : public std::enable_shared_from_this<Session<Stream>>, public Deadlined {
     static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
     using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
 

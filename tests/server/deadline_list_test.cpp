@@ -15,7 +15,7 @@ namespace {
 using Clock = Deadlined::Clock;
 using namespace std::chrono_literals;
 
-struct Member : Deadlined {
+struct Member final : Deadlined {
     int fired = 0;
     std::function<void()> on_fire;
     void on_deadline() override {

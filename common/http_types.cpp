@@ -5,9 +5,14 @@
 namespace kms {
 
 std::optional<std::string> find_header(const Headers& headers, std::string_view name) {
+    const std::string* value = find_header_value(headers, name);
+    return value ? std::optional<std::string>(*value) : std::nullopt;
+}
+
+const std::string* find_header_value(const Headers& headers, std::string_view name) {
     for (const auto& h : headers)
-        if (iequals(h.name, name)) return h.value;
-    return std::nullopt;
+        if (iequals(h.name, name)) return &h.value;
+    return nullptr;
 }
 
 std::string authority_host(std::string_view host) {

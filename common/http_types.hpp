@@ -19,6 +19,8 @@ using Headers = std::vector<Header>;
 
 // Case-insensitive header lookup (RFC 9110 §5.1); the first match wins.
 std::optional<std::string> find_header(const Headers& headers, std::string_view name);
+// The same lookup without a copy: the first match's value, or nullptr.
+const std::string* find_header_value(const Headers& headers, std::string_view name);
 
 struct HttpRequest {
     std::string method;  // e.g. "POST"

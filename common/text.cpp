@@ -1,6 +1,7 @@
 #include "common/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <random>
@@ -13,7 +14,12 @@ namespace {
 // request the reference server reads.
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+constexpr auto kHexDigit = [] {
+    std::array<bool, 256> hex{};
+    for (char c : std::string_view("0123456789abcdefABCDEF")) hex[static_cast<unsigned char>(c)] = true;
+    return hex;
+}();
+bool is_hex(char c) { return kHexDigit[static_cast<unsigned char>(c)]; }
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -75,6 +81,10 @@ std::string printable(std::string_view bytes, std::size_t limit) {
 
 std::string media_type(std::string_view content_type) {
     return to_lower(trim(content_type.substr(0, content_type.find(';'))));
+}
+
+bool media_type_is(std::string_view content_type, std::string_view type) {
+    return iequals(trim(content_type.substr(0, content_type.find(';'))), type);
 }
 
 bool is_uuid(std::string_view s) {

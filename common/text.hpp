@@ -24,6 +24,8 @@ std::string printable(std::string_view bytes, std::size_t limit = 200);
 // The media type of a Content-Type value, lower-cased, without parameters:
 // "Application/JSON; charset=utf-8" -> "application/json".
 std::string media_type(std::string_view content_type);
+// Whether media_type(content_type) is `type` (lower-case), without building it.
+bool media_type_is(std::string_view content_type, std::string_view type);
 
 // True for the RFC 4122 textual form 8-4-4-4-12 of hex digits (either case), nothing else:
 // no braces, no "urn:uuid:" prefix (the spec's `format: uuid`).

@@ -92,18 +92,31 @@ std::string problem_type_for(std::string_view title) {
 }
 
 namespace {
-// problem_type_for(title), made once for each title problem_title_for gives (every problem the
-// server writes has one of them) instead of on every refused request.
-std::string_view problem_type_of(std::string_view title) {
-    static const std::map<std::string, std::string, std::less<>> types = [] {
-        std::map<std::string, std::string, std::less<>> out;
+// A title's problem type and the title itself as JSON strings, made once for each title
+// problem_title_for gives (every problem the server writes has one of them) instead of on every
+// refused request.
+struct TitleJson {
+    std::string type;   // "\"#/http-problem-types/...\""
+    std::string title;  // "\"Bad Request\""
+};
+
+TitleJson title_json_for(std::string_view title) {
+    TitleJson j;
+    append_json_string(j.type, problem_type_for(title));
+    append_json_string(j.title, title);
+    return j;
+}
+
+const TitleJson& title_json(std::string_view title) {
+    static const std::map<std::string, TitleJson, std::less<>> known = [] {
+        std::map<std::string, TitleJson, std::less<>> out;
         for (int status : {400, 403, 404, 405, 413, 422, 429, 431, 500, 503})
-            out.emplace(problem_title_for(status), problem_type_for(problem_title_for(status)));
+            out.emplace(problem_title_for(status), title_json_for(problem_title_for(status)));
         return out;
     }();
-    if (auto it = types.find(title); it != types.end()) return it->second;
-    thread_local std::string other;
-    other = problem_type_for(title);
+    if (auto it = known.find(title); it != known.end()) return it->second;
+    thread_local TitleJson other;
+    other = title_json_for(title);
     return other;
 }
 }  // namespace
@@ -116,11 +129,12 @@ HttpResponse make_problem(int status, std::string_view title, std::string_view d
     std::string& out = res.body;
     out.reserve(64 + title.size() * 2 + detail.size() + detail.size() / 8);
     out.append("{\"type\":");
+    const TitleJson& known = title_json(title);
     // A space is not allowed anywhere in an RFC 3986 URI reference.
-    append_json_string(out, style.bad_type ? std::string_view("not a uri ref") : problem_type_of(title));
+    out.append(style.bad_type ? std::string_view("\"not a uri ref\"") : std::string_view(known.type));
     if (!(style.missing_title && status == 400)) {
         out.append(",\"title\":");
-        append_json_string(out, title);
+        out.append(known.title);
     }
     out.append(",\"status\":").append(std::to_string(style.status_mismatch && status == 400 ? 422 : status));
     out.append(",\"detail\":");

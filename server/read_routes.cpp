@@ -60,7 +60,7 @@ HttpResponse ReplicateService::Handler::get_key(std::string_view raw_id) {
         view.revision_seq = c.seq;
         view.revision_at = c.seq ? c.at : k.created_at;
         if (!svc_.has_fault(Fault::replica_not_listed))
-            for (auto it = st_.replicas.lower_bound({key_id, ""}); it != st_.replicas.end() && it->first.first == key_id; ++it)
+            for (auto it = st_.replicas.lower_bound(ReplicaKeyLess::View(key_id, "")); it != st_.replicas.end() && it->first.first == key_id; ++it)
                 view.replicas.emplace_back(it->first.second, it->second);
     }
     view.latest = latest();

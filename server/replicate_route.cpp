@@ -15,9 +15,9 @@ HttpResponse ReplicateService::Handler::replicate(std::string_view raw_id, const
                              printable(raw_id, 100) + "'");
     const std::string key_id = to_lower(raw_id);
 
-    auto content_type = find_header(req.headers, "Content-Type");
+    const std::string* content_type = find_header_value(req.headers, "Content-Type");
     if (!content_type) return fail(400, "Invalid Argument: Content-Type application/json is required");
-    if (media_type(*content_type) != "application/json")
+    if (!media_type_is(*content_type, "application/json"))
         return fail(400, "Invalid Argument: Content-Type must be application/json, got '" +
                              printable(*content_type, 100) + "'");
 
@@ -49,7 +49,7 @@ HttpResponse ReplicateService::Handler::accept(const std::string& key_id, const 
         if (k.is_default) return fail(400, "Not on Default: replication is not allowed on the default key");
         if (!k.multi_zone) return fail(400, "Not Multizone: key " + key_id + " is not a multi-zone key");
         if (zone) {
-            const bool replicated = st_.replicas.count({key_id, *zone}) && !svc_.has_fault(Fault::forget_replicas);
+            const bool replicated = st_.replicas.count(ReplicaKeyLess::View(key_id, *zone)) && !svc_.has_fault(Fault::forget_replicas);
             // The origin is never a replica: Conflict in both revisions.
             if (*zone == k.origin_zone || (replicated && !latest()))
                 return fail(400, "Conflict: key " + key_id + " is already replicated to zone " + *zone);

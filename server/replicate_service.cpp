@@ -93,7 +93,7 @@ HttpResponse ReplicateService::Handler::method_not_allowed(const HttpRequest& re
 std::optional<HttpResponse> ReplicateService::Handler::check_auth(const HttpRequest& req) const {
     const auto& creds = st_.options.credentials;
     if (!creds || svc_.has_fault(Fault::ignore_auth)) return std::nullopt;
-    auto header = find_header(req.headers, "Authorization");
+    const std::string* header = find_header_value(req.headers, "Authorization");
     auto verdict = verify_exo2(*creds, header ? std::optional<std::string_view>(*header) : std::nullopt,
                                req.method, req.target, req.body, st_.options.unix_now());
     if (verdict == Exo2Verdict::ok) return std::nullopt;

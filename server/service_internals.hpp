@@ -26,6 +26,17 @@ constexpr std::int64_t kScheduledAfterSeconds = 24 * 3600;
 std::string other_key(const std::string& key_id);
 }  // namespace detail
 
+// (key id, zone) pairs ordered as std::pair orders them, and looked up by views of the two, so
+// that asking whether a pair is replicated copies neither string (it is asked on every replicate).
+struct ReplicaKeyLess {
+    using is_transparent = void;
+    using View = std::pair<std::string_view, std::string_view>;
+    static View view(const std::pair<std::string, std::string>& k) { return {k.first, k.second}; }
+    static View view(const View& k) { return k; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const { return view(a) < view(b); }
+};
+
 struct ReplicateService::State {
     struct Operation {
         std::string key_id;
@@ -66,7 +77,7 @@ struct ReplicateService::State {
     // The replica is listed by the key read from here on (at accept, not when its operation
     // settles: the Conflict / already-applied answer and the key read agree at every moment).
     void add_replica(const std::string& key_id, const std::string& zone) {
-        if (replicas.count({key_id, zone})) return;
+        if (replicas.count(ReplicaKeyLess::View(key_id, zone))) return;
         Changes& c = changes[key_id];
         c.seq += 1;
         c.at = options.unix_now();
@@ -91,7 +102,7 @@ struct ReplicateService::State {
     ServiceOptions options;
     std::mutex mutex;
     std::map<std::string, KeyFixture> keys;
-    std::map<std::pair<std::string, std::string>, std::int64_t> replicas;  // (key id, zone) -> watermark
+    std::map<std::pair<std::string, std::string>, std::int64_t, ReplicaKeyLess> replicas;  // (key id, zone) -> watermark
     std::map<std::string, Changes> changes;                                 // by key id
     std::map<std::string, Operation> operations;
     std::deque<std::string> operation_order;  // oldest first

@@ -18,6 +18,9 @@ TEST(Text, MediaType) {
     EXPECT_EQ(media_type("Application/JSON; charset=utf-8"), "application/json");
     EXPECT_EQ(media_type("  application/problem+json  "), "application/problem+json");
     EXPECT_EQ(media_type("text/plain;"), "text/plain");
+    for (const char* ct : {"Application/JSON; charset=utf-8", "  application/json  ", "application/json;", "application/jsonx",
+                           "application/problem+json", "", ";application/json", "application /json"})
+        EXPECT_EQ(media_type_is(ct, "application/json"), media_type(ct) == "application/json") << ct;
     EXPECT_EQ(media_type(""), "");
 }
 

@@ -20,6 +20,9 @@ struct BenchCase {
     bool first_replicates = false;
 };
 
+// {"zone":"<zone>"}, the zone written as a JSON string: the body of a valid replicate.
+std::string replicate_body(const std::string& zone);
+
 // Every benchmark, for `key` (a uuid, so it goes into the path as it is) and `zone`;
 // replicate_accepted names neither: its keys and zones are the run's pairs.
 std::vector<BenchCase> bench_cases(const Contract& contract, const std::string& key, const std::string& zone);

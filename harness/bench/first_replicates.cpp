@@ -2,8 +2,7 @@
 
 #include "common/bench_key_pool.hpp"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "harness/bench/bench_cases.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -12,16 +11,6 @@
 namespace kms::bench {
 
 namespace {
-
-std::string zone_body(const std::string& zone) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-    w.StartObject();
-    w.Key("zone");
-    w.String(zone.c_str(), static_cast<rapidjson::SizeType>(zone.size()));
-    w.EndObject();
-    return buf.GetString();
-}
 
 constexpr std::string_view kIdParameter = "{id}";
 
@@ -117,7 +106,7 @@ std::shared_ptr<const std::string> FirstReplicateFeed::next(std::int64_t unix_no
     if (!pair) return nullptr;
     RequestSpec spec = s.prototype;
     spec.target.replace(s.id_at, kIdParameter.size(), pair->key);
-    spec.body = zone_body(pair->zone);
+    spec.body = replicate_body(pair->zone);
     return std::make_shared<const std::string>(
         wire_bytes(spec, s.host_header, s.credentials, s.connection_close, unix_now));
 }

@@ -110,6 +110,10 @@ struct ServiceOptions {
     // of origin kBenchPoolOriginZone, made when first named. Off for `kmsconf serve` unless
     // asked (--bench-key-pool): a conformance run must meet only the documented fixtures.
     bool bench_key_pool = false;
+    // Beyond this many pool keys the oldest is forgotten with its replicas (a replicate to it is
+    // then a first one again, its read shows none), so that a long benchmark's state stays
+    // bounded (~250 bytes a replica: 100,000 keys of 7 replicas are ~175 MB), as operations are.
+    std::size_t bench_key_pool_limit = 100000;
     // Clock, injectable for tests (UNIX seconds for signature expiry; steady for operations).
     // Empty: time(nullptr) and std::chrono::steady_clock::now().
     std::function<std::int64_t()> unix_now;

@@ -7,6 +7,7 @@
 
 #include "common/bench_key_pool.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <deque>
 #include <map>
@@ -63,6 +64,7 @@ struct ReplicateService::State {
         changes.clear();
         operations.clear();
         operation_order.clear();
+        pool_order.clear();
     }
 
     void add_operation(const std::string& op_id, const std::string& key_id, const std::string& zone) {
@@ -91,7 +93,18 @@ struct ReplicateService::State {
         auto key = keys.find(key_id);
         if (key != keys.end()) return &key->second;
         if (!options.bench_key_pool || !bench_pool_index(key_id)) return nullptr;
+        pool_order.push_back(key_id);
+        if (pool_order.size() > std::max<std::size_t>(options.bench_key_pool_limit, 1)) forget_oldest_pool_key();
         return &keys.emplace(key_id, bench_pool_key(key_id)).first->second;
+    }
+
+    void forget_oldest_pool_key() {
+        const std::string id = std::move(pool_order.front());
+        pool_order.pop_front();
+        keys.erase(id);
+        changes.erase(id);
+        auto it = replicas.lower_bound(ReplicaKeyLess::View(id, ""));
+        while (it != replicas.end() && it->first.first == id) it = replicas.erase(it);
     }
 
     // True the first time it is asked for `f`, for the "-once" faults.
@@ -106,6 +119,7 @@ struct ReplicateService::State {
     std::map<std::string, Changes> changes;                                 // by key id
     std::map<std::string, Operation> operations;
     std::deque<std::string> operation_order;  // oldest first
+    std::deque<std::string> pool_order;       // bench pool keys made so far, oldest first
     std::set<Fault> served_once;               // "-once" faults already served (not reset)
 };
 

@@ -104,6 +104,22 @@ TEST(KeyReadTest, BenchPoolKeysExistOnlyWhenThePoolIsOn) {
     EXPECT_TRUE(IsProblem(on.handle(key_request("b3c0b3c0-0000-4000-8000-00000000000")), 400, "Invalid Argument: "));
 }
 
+// A long benchmark's pool state stays bounded: beyond the limit the oldest pool key is forgotten
+// with its replicas (a replicate to it is a first one again), the newer ones are kept.
+TEST(KeyReadTest, BenchPoolKeysBeyondTheLimitForgetTheOldest) {
+    ServiceOptions o;
+    o.bench_key_pool = true;
+    o.bench_key_pool_limit = 3;
+    ReplicateService s(std::move(o));
+    for (std::uint64_t i = 0; i < 3; ++i) ASSERT_EQ(s.handle(zone_request(bench_pool_key_id(i), "de-fra-1")).status, 200);
+    EXPECT_EQ(s.handle(zone_request(bench_pool_key_id(0), "de-fra-1")).status, 400) << "within the limit: remembered";
+    ASSERT_EQ(s.handle(zone_request(bench_pool_key_id(3), "de-fra-1")).status, 200);  // the 4th key: key 0 goes
+    EXPECT_TRUE(replicas_of(s.handle(key_request(bench_pool_key_id(1)))) == std::vector<std::string>{"de-fra-1"});
+    EXPECT_EQ(s.handle(zone_request(bench_pool_key_id(2), "de-fra-1")).status, 400);
+    EXPECT_EQ(s.handle(zone_request(bench_pool_key_id(0), "de-fra-1")).status, 200) << "forgotten, so a first replicate again";
+    EXPECT_TRUE(replicas_of(s.handle(key_request(bench_pool_key_id(1)))).empty()) << "key 0's return pushed key 1 out";
+}
+
 TEST(KeyReadTest, UnknownKeyIs404UnderTheSeedAnd400UnderTheLatest) {
     const char* unknown = "00000000-0000-4000-8000-000000000000";
     EXPECT_TRUE(IsProblem(service().handle(key_request(unknown)), 404, "Key Not Found: "));

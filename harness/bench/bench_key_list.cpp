@@ -54,7 +54,8 @@ std::vector<std::string> read_key_ids(const std::filesystem::path& file) {
 
 std::vector<KeyZones> read_key_zones(const std::vector<std::string>& ids, HttpClient& client, const BaseUrl& base,
                                      const std::optional<Exo2Credentials>& credentials,
-                                     const std::vector<std::string>& zones, std::vector<std::string>* warnings) {
+                                     const std::vector<std::string>& zones, bool leave_out_replicas,
+                                     std::vector<std::string>* warnings) {
     std::vector<KeyZones> out;
     for (const auto& id : ids) {
         // get-kms-key (docs/contract.md §6), fresh: a cached state could offer a zone taken since.
@@ -81,8 +82,19 @@ std::vector<KeyZones> read_key_zones(const std::vector<std::string>& ids, HttpCl
             continue;
         }
         KeyZones k{id, {}};
-        for (const auto& z : zones)
-            if (z != state->origin_zone && !state->lists(z)) k.zones.push_back(z);
+        std::string kept;  // replicas kept as pairs (segments): they will answer Conflict
+        for (const auto& z : zones) {
+            if (z == state->origin_zone) continue;
+            if (state->lists(z)) {
+                if (leave_out_replicas) continue;
+                kept += (kept.empty() ? "" : ", ") + z;
+            }
+            k.zones.push_back(z);
+        }
+        if (!kept.empty())
+            warnings->push_back("key " + id + " is already replicated to " + kept +
+                                " (by an earlier run, or by another segment already under way): every segment keeps "
+                                "those pairs, so that all list the same ones, and they may answer Conflict");
         if (k.zones.empty()) warnings->push_back("key " + id + " is already in every zone: left out");
         else out.push_back(std::move(k));
     }

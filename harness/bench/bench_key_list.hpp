@@ -32,11 +32,15 @@ struct KeyReadUnanswered : std::runtime_error {
 // are allowed. Ids are kept as written.
 std::vector<std::string> read_key_ids(const std::filesystem::path& file);
 
-// Each key's zones still free among `zones` (not its origin, not a replica). A key the target
-// does not answer 200 for, or whose read has no key state, is a KeyListError naming it and
-// the answer; a key that is not multi-zone is left out with a line on `warnings`.
+// Each key's zones among `zones` but its origin, and, with `leave_out_replicas`, but the zones it
+// is already replicated to. A run split into segments passes false: every segment must list the
+// same pairs (each takes its stripe of them), and a segment that reads a key after another has
+// begun replicating it would see replicas the first did not. A key the target does not answer
+// 200 for, or whose read has no key state, is a KeyListError naming it and the answer; a key
+// that is not multi-zone is left out with a line on `warnings`.
 std::vector<KeyZones> read_key_zones(const std::vector<std::string>& ids, HttpClient& client, const BaseUrl& base,
                                      const std::optional<Exo2Credentials>& credentials,
-                                     const std::vector<std::string>& zones, std::vector<std::string>* warnings);
+                                     const std::vector<std::string>& zones, bool leave_out_replicas,
+                                     std::vector<std::string>* warnings);
 
 }  // namespace kms::bench

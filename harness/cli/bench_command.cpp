@@ -111,7 +111,8 @@ std::shared_ptr<const ReplicatePairs> first_replicate_pairs_for(const BenchOptio
         co.verify_tls = setting.target.verify_tls;
         co.ca_file = setting.target.ca_file;
         HttpClient client(setting.target.url, co);
-        keys = read_key_zones(ids, client, setting.target.url, setting.credentials, exoscale_zones(), &warnings);
+        keys = read_key_zones(ids, client, setting.target.url, setting.credentials, exoscale_zones(),
+                              /*leave_out_replicas=*/o.segment.n() == 1, &warnings);
     } catch (const KeyListError& e) {
         throw CommandStop(kExitUsage, e.what());
     } catch (const KeyReadUnanswered& e) {

@@ -52,23 +52,24 @@ std::vector<std::string> read_key_ids(const std::filesystem::path& file) {
     return ids;
 }
 
-std::vector<KeyZones> read_key_zones(const std::vector<std::string>& ids, HttpClient& client, const BaseUrl& base,
+std::vector<KeyZones> read_key_zones(const std::vector<std::string>& ids, const Contract& key_read, HttpClient& client,
+                                     const BaseUrl& base,
                                      const std::optional<Exo2Credentials>& credentials,
                                      const std::vector<std::string>& zones, bool leave_out_replicas,
                                      std::vector<std::string>* warnings) {
     std::vector<KeyZones> out;
     for (const auto& id : ids) {
         // get-kms-key (docs/contract.md §6), fresh: a cached state could offer a zone taken since.
-        HttpRequest read{"GET", base.path + "/kms-key/" + id, {{"Accept", "application/json"}, {"Cache-Control", "no-cache"}}, ""};
+        HttpRequest read{key_read.method(), base.path + key_read.operation_path(id), {{"Accept", "application/json"}, {"Cache-Control", "no-cache"}}, ""};
         if (credentials)
             read.headers.push_back(
-                {"Authorization", exo2_authorization(*credentials, "GET", read.target, "",
+                {"Authorization", exo2_authorization(*credentials, read.method, read.target, "",
                                                      static_cast<std::int64_t>(std::time(nullptr)) + kSignatureValiditySeconds)});
         const Exchange x = client.send(read);
         if (!x.response)
-            throw KeyReadUnanswered("reading key " + id + " (GET " + read.target + ") got no answer: " + x.error_detail);
+            throw KeyReadUnanswered("reading key " + id + " (" + read.method + " " + read.target + ") got no answer: " + x.error_detail);
         if (x.response->status != 200)
-            throw KeyListError("key " + id + " of --key-ids: GET " + read.target + " answered " + answer_text(*x.response) +
+            throw KeyListError("key " + id + " of --key-ids: " + read.method + " " + read.target + " answered " + answer_text(*x.response) +
                                "; list keys this account owns");
         std::string why;
         auto doc = parse_response_json(x.response->body, &why);

@@ -7,6 +7,7 @@
 
 #include "common/exo2_signature.hpp"
 #include "harness/bench/first_replicates.hpp"
+#include "harness/contract/contract.hpp"
 #include "harness/transport/base_url.hpp"
 #include "harness/transport/http_client.hpp"
 
@@ -38,7 +39,9 @@ std::vector<std::string> read_key_ids(const std::filesystem::path& file);
 // begun replicating it would see replicas the first did not. A key the target does not answer
 // 200 for, or whose read has no key state, is a KeyListError naming it and the answer; a key
 // that is not multi-zone is left out with a line on `warnings`.
-std::vector<KeyZones> read_key_zones(const std::vector<std::string>& ids, HttpClient& client, const BaseUrl& base,
+// `key_read` is the contract's get-kms-key (its path, relative to the base URL's).
+std::vector<KeyZones> read_key_zones(const std::vector<std::string>& ids, const Contract& key_read, HttpClient& client,
+                                     const BaseUrl& base,
                                      const std::optional<Exo2Credentials>& credentials,
                                      const std::vector<std::string>& zones, bool leave_out_replicas,
                                      std::vector<std::string>* warnings);

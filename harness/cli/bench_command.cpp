@@ -72,13 +72,20 @@ std::vector<BenchCase> selected_cases(const BenchOptions& o) {
     return selected;
 }
 
-// The first connection is given at most 5 s, whatever --timeout-ms: it only asks "is anybody there".
-void probe(const LoadTarget& target, int timeout_ms) {
+// The harness client's options for the requests bench sends outside the load (the probe, the
+// key reads): the load's TLS settings and deadline; a connection is given at most 5 s, whatever
+// --timeout-ms, as it only asks "is anybody there".
+ClientOptions setup_client_options(const LoadTarget& target, int timeout_ms) {
     ClientOptions co;
     co.connect_timeout = std::chrono::milliseconds(std::min(timeout_ms, 5000));
+    co.read_timeout = std::chrono::milliseconds(timeout_ms);
     co.verify_tls = target.verify_tls;
     co.ca_file = target.ca_file;
-    HttpClient client(target.url, co);
+    return co;
+}
+
+void probe(const LoadTarget& target, int timeout_ms) {
+    HttpClient client(target.url, setup_client_options(target, timeout_ms));
     check_reachable(client);
 }
 
@@ -105,13 +112,11 @@ std::shared_ptr<const ReplicatePairs> first_replicate_pairs_for(const BenchOptio
     std::vector<KeyZones> keys;
     try {
         const auto ids = read_key_ids(o.key_ids_file);
-        ClientOptions co;
-        co.connect_timeout = std::chrono::milliseconds(std::min(o.timeout_ms, 5000));
-        co.read_timeout = std::chrono::milliseconds(o.timeout_ms);
-        co.verify_tls = setting.target.verify_tls;
-        co.ca_file = setting.target.ca_file;
-        HttpClient client(setting.target.url, co);
-        keys = read_key_zones(ids, client, setting.target.url, setting.credentials, exoscale_zones(),
+        const auto key_read = Contract::load_read(resolve_data_dir(kSchemasDir, o.schemas_dir) / kDefaultContractRevision,
+                                                  "get-kms-key");
+        if (!key_read) throw CommandStop(kExitUsage, "the contract declares no get-kms-key: --key-ids cannot read the keys");
+        HttpClient client(setting.target.url, setup_client_options(setting.target, o.timeout_ms));
+        keys = read_key_zones(ids, *key_read, client, setting.target.url, setting.credentials, exoscale_zones(),
                               /*leave_out_replicas=*/o.segment.n() == 1, &warnings);
     } catch (const KeyListError& e) {
         throw CommandStop(kExitUsage, e.what());

@@ -14,6 +14,7 @@
 # openssl and python3 (scripts/setup.sh). KMSCONF=path/to/kmsconf overrides build/harness/kmsconf.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib/peers.sh
 secs=${1:-3}; rounds=${2:-3}
 kmsconf=${KMSCONF:-build/harness/kmsconf}
 [ -x "$kmsconf" ] || ./scripts/build.sh >&2
@@ -23,8 +24,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+make_test_cert "$work"
 "$kmsconf" serve --port 0 --threads 1 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" >"$work/serve.out" &
 pids+=($!)
 for _ in $(seq 50); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done

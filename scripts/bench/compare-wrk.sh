@@ -24,6 +24,7 @@
 # `timeout` beyond it). Needs wrk, openssl and python3 (scripts/setup.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib/peers.sh
 secs=${1:-1}; rounds=${2:-3}; slices=${SLICES:-3}; threads=${THREADS:-1}
 schemes=${SCHEMES:-"http https"}; conns_list=${CONNS:-"1 16"}
 kmsconf=${KMSCONF:-build/harness/kmsconf}
@@ -40,8 +41,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+make_test_cert "$work"
 
 # One reference server per scheme; its first replicate is the 200, every later one the 400
 # Conflict, for both tools alike.

@@ -49,6 +49,7 @@
 # for HTTP and HTTPS at the defaults. Needs valgrind, strace, wrk, nginx, openssl, python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib/peers.sh
 n1=${1:-1000}; n2=${2:-4000}
 kmsconf=${KMSCONF:-build/harness/kmsconf}
 conns_list=${CONNS:-"1 16"}
@@ -92,8 +93,7 @@ function response(status, headers, body)
 end
 LUA
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+make_test_cert "$work"
 
 # `wrap TOOL OUT [COLLECT]`: the command prefix that measures into OUT (callgrind: only inside
 # the function COLLECT, when given).
@@ -114,24 +114,6 @@ target_pid() {  # tool launcher_pid
     echo "$2"
 }
 
-free_port() {
-    local p
-    for _ in $(seq 20); do
-        p=$((20000 + RANDOM % 40000))
-        (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-    return 1
-}
-
-wait_port() {  # port pid
-    for _ in $(seq 600); do
-        (echo >"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        kill -0 "$2" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-
 # `start_serve TOOL OUT SCHEME`: kmsconf serve under TOOL; sets srv_pid (the launcher) and srv_url.
 start_serve() {
     local tls=()
@@ -149,27 +131,8 @@ start_serve() {
 start_nginx() {
     local port ssl="" dir=$work/nginx
     port=$(free_port)
-    rm -rf "$dir"; mkdir -p "$dir/logs"
-    if [ "$3" = https ]; then
-        ssl="ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem"
-    fi
-    cat >"$dir/nginx.conf" <<CONF
-worker_processes 1;
-error_log $dir/logs/error.log;
-pid $dir/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $dir;
-  server {
-    listen 127.0.0.1:$port $ssl;
-    location / {
-      default_type application/json;
-      return 200 '{"id":"4c5547c0-b870-11ef-83b3-0d8312b2c2d7","state":"pending","reference":{"id":"a02baf5a-a3e4-49a0-857b-8a08d276c1c0","link":"/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0","command":"replicate-kms-key"}}';
-    }
-  }
-}
-CONF
+    [ "$3" = https ] && ssl="ssl; ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem"
+    write_nginx_conf "$dir" "$port" "$ssl"
     # shellcheck disable=SC2046
     $(wrap "$1" "$2") nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off; master_process off;' 2>"$dir/start.log" &
     srv_pid=$!; pids+=("$srv_pid")

@@ -11,6 +11,7 @@
 # Loopback only; each wrk run is bounded by -d. Needs wrk and nginx-light (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib/peers.sh
 secs=${1:-3}; rounds=${2:-3}; conn_counts=${CONNS:-1 16}
 kmsconf=build/harness/kmsconf
 [ -x "$kmsconf" ] || ./scripts/build.sh >&2
@@ -28,43 +29,19 @@ ref_url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$work/serve.out")
 [ -n "$ref_url" ] || { echo "reference server did not start" >&2; exit 1; }
 ref_origin=${ref_url%/v2}
 
-# nginx answering a fixed operation body, on a free loopback port (tried until one binds).
+# nginx answering a fixed operation body (lib/peers.sh), on a free loopback port (tried until one binds).
 start_nginx() {
-  local port=$1
-  mkdir -p "$work/nginx/logs"
-  cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-error_log $work/nginx/logs/error.log;
-pid $work/nginx/nginx.pid;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx;
-  server {
-    listen 127.0.0.1:$port;
-    location / {
-      default_type application/json;
-      return 200 '{"id":"4c5547c0-b870-11ef-83b3-0d8312b2c2d7","state":"pending","reference":{"id":"a02baf5a-a3e4-49a0-857b-8a08d276c1c0","link":"/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0","command":"replicate-kms-key"}}';
-    }
-  }
-}
-CONF
-  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>>"$work/nginx/start.log" &
+  write_nginx_conf "$work/nginx" "$1"
+  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' 2>>"$work/nginx-start.log" &
   nginx_pid=$!
-  for _ in $(seq 30); do
-    (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    kill -0 "$nginx_pid" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
+  wait_port "$1" "$nginx_pid"
 }
 port=
 for _ in $(seq 10); do
-  candidate=$((20000 + RANDOM % 40000))
-  (echo >"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null && continue  # in use
+  candidate=$(free_port) || continue
   if start_nginx "$candidate"; then port=$candidate; pids+=("$nginx_pid"); break; fi
 done
-[ -n "$port" ] || { echo "nginx did not start: $(cat "$work/nginx/start.log")" >&2; exit 1; }
+[ -n "$port" ] || { echo "nginx did not start: $(cat "$work/nginx-start.log")" >&2; exit 1; }
 
 # requests/s of one wrk run (and its 5xx/socket errors on stderr).
 run_wrk() {  # name url script connections

@@ -80,7 +80,7 @@ LoadResult merge_outcomes(const RunPlan& plan, const std::vector<ShardOutcome>& 
     }
     const Schedule& s = plan.schedule;
     const auto window_end =
-        all_capped && (plan.spec.max_requests > 0 || out.source_exhausted) ? std::min(last_done, s.end) : s.end;
+        all_capped ? std::min(last_done, s.end) : s.end;
     out.window_seconds = std::max(0.0, std::chrono::duration<double>(window_end - s.window_start).count());
     out.requests_per_second =
         out.window_seconds > 0 ? static_cast<double>(out.completed_in_window) / out.window_seconds : 0.0;

@@ -59,7 +59,9 @@ void start_schedule(RunPlan& plan, Clock::time_point t0);
 // What a shard hands back when it has finished.
 struct ShardOutcome {
     LoadResult result;  // its own counts and histograms; window fields unset
-    bool cap_reached = false;  // the count cap, or the request source running dry, ended it
+    // The count cap, or the request source running dry, ended it (never the duration): the
+    // only two ways a shard ends early, so merge_outcomes needs to ask no more than this.
+    bool cap_reached = false;
     Clock::time_point last_measured_done{};
 };
 

@@ -6,18 +6,26 @@
 # the same duration and the same number of client threads. kmsconf verifies the certificate
 # (--ca-file); wrk does not verify, which costs nothing per request on a kept connection.
 #
-# A round is SLICES runs of each tool, `seconds` each, the two tools taking turns (the one that
-# starts alternates from slice to slice), so that a neighbour's build on a shared machine, whose
-# bursts last seconds, hits both alike; a tool's requests/s in a round is the mean of its slices'
-# (equal durations), its p50 and p99 the median of its slices'.
-# Prints every round: both tools' requests/s, p50 and p99, and the ratio kmsconf/wrk of their
-# requests/s; then per scheme and connection count the medians over the rounds, the median of the
-# rounds' ratios and whether every round met the goal.
+# A round is SLICES runs of each tool, `seconds` each, the tools taking turns (the one that starts
+# rotates from slice to slice), so that a neighbour's build on a shared machine, whose bursts last
+# seconds, hits all alike; a tool's requests/s in a round is the mean of its slices' (equal
+# durations), its p50 and p99 the median of its slices'. wrk runs twice in every slice: the
+# second run (the control) against the first is what the machine's noise alone makes of one tool
+# against itself, so a kmsconf/wrk ratio inside the control's spread is no difference at all.
+# Prints every round: both tools' requests/s, p50 and p99, the ratio kmsconf/wrk of their
+# requests/s and the control's; then per scheme and connection count the medians over the rounds,
+# the median of the rounds' ratios, whether every round met the goal, and the control's spread.
 #
 #   scripts/bench/compare-wrk.sh [seconds=1] [rounds=3]
 #   KMSCONF=path/to/kmsconf (default build/harness/kmsconf), SLICES=3, THREADS=1 (client threads,
-#   both tools), SCHEMES="http https", CONNS="1 16". Takes about 2 x 2 x rounds x 2 x SLICES x
-#   (seconds + 0.2) s: 1.5 min at the defaults.
+#   both tools), SCHEMES="http https", CONNS="1 16". Takes about 2 x 2 x rounds x 3 x SLICES x
+#   (seconds + 0.2) s: 2.5 min at the defaults.
+#   PIN=same   clients and servers all on CPU 0 (taskset): the two then share one CPU, so the
+#              cheaper client leaves the server more of it, and the ratio says what each client
+#              costs per request (unpinned, the server is the bottleneck at 16 connections and the
+#              ratio sits at 1.0 whichever client drives it; at 1 connection it waits on the wake-ups
+#              of idle CPUs, ~55 us of a ~60 us round trip on this VM)
+#   PIN=split  the servers on CPU 1, the clients on CPU 0
 #
 # Goal (issue 27): the requests/s ratio kmsconf/wrk >= 1.0 in every round, at 1 and at 16
 # connections, over HTTP and HTTPS. Loopback only; every run is bounded by its duration (and a
@@ -28,6 +36,7 @@ cd "$(dirname "$0")/../.."
 secs=${1:-1}; rounds=${2:-3}; slices=${SLICES:-3}; threads=${THREADS:-1}
 schemes=${SCHEMES:-"http https"}; conns_list=${CONNS:-"1 16"}
 kmsconf=${KMSCONF:-build/harness/kmsconf}
+set_pinning
 # A kmsconf copied out of the build tree finds its schemas here.
 export KMSCONF_SCHEMAS_DIR=${KMSCONF_SCHEMAS_DIR:-$PWD/schemas}
 limit=$((secs + 30))  # seconds any one client run may take
@@ -49,7 +58,7 @@ declare -A base
 for scheme in $schemes; do
     tls=()
     [ "$scheme" = https ] && tls=(--tls-cert "$work/cert.pem" --tls-key "$work/key.pem")
-    "$kmsconf" serve --port 0 --threads 1 "${tls[@]}" >"$work/serve.$scheme" 2>&1 &
+    "${on_server[@]}" "$kmsconf" serve --port 0 --threads 1 "${tls[@]}" >"$work/serve.$scheme" 2>&1 &
     pids+=($!)
     for _ in $(seq 50); do grep -q listening "$work/serve.$scheme" 2>/dev/null && break; sleep 0.1; done
     base[$scheme]=$(sed -n "s/^listening on \($scheme:[^ ]*\)$/\1/p" "$work/serve.$scheme")
@@ -59,7 +68,7 @@ target() { echo "${base[$1]}/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replic
 
 # "rps p50_us p99_us" of one wrk run (wrk prints latencies with units).
 run_wrk() {  # scheme conns
-    timeout "$limit" wrk -t"$threads" -c"$2" -d"${secs}s" --latency -s "$lua" "$(target "$1")" >"$work/wrk.txt" 2>&1 ||
+    timeout "$limit" "${on_client[@]}" wrk -t"$threads" -c"$2" -d"${secs}s" --latency -s "$lua" "$(target "$1")" >"$work/wrk.txt" 2>&1 ||
         { cat "$work/wrk.txt" >&2; exit 1; }
     python3 - "$work/wrk.txt" <<'PY'
 import re, sys
@@ -79,7 +88,7 @@ run_kmsconf() {  # scheme conns
     local ca=()
     [ "$1" = https ] && ca=(--ca-file "$work/cert.pem")
     rm -rf "$work/report"
-    timeout "$limit" "$kmsconf" bench --base-url "${base[$1]}" "${ca[@]}" --allow-mutations --filter valid \
+    timeout "$limit" "${on_client[@]}" "$kmsconf" bench --base-url "${base[$1]}" "${ca[@]}" --allow-mutations --filter valid \
         --connections "$2" --threads "$threads" --duration "$secs" --warmup 0 --no-progress \
         --report-dir "$work/report" >"$work/kmsconf.txt" 2>&1 || { cat "$work/kmsconf.txt" >&2; exit 1; }
     python3 - "$work/report/bench.json" <<'PY'
@@ -91,7 +100,7 @@ PY
 }
 
 echo "reference servers: $(for s in $schemes; do printf "%s " "${base[$s]}"; done)(kmsconf serve --threads 1 each); POST valid replicate;" \
-    "$rounds rounds of $slices runs of ${secs} s per tool, taking turns; $threads client thread(s); kmsconf: $kmsconf"
+    "$rounds rounds of $slices runs of ${secs} s per tool (wrk twice: the control), taking turns; $threads client thread(s)${PIN:+; PIN=$PIN}; kmsconf: $kmsconf"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (a busy machine makes every figure noisy; the ratios are what to read)"
 for scheme in $schemes; do  # warm the servers up
     timeout 10 wrk -t1 -c1 -d1s -s "$lua" "$(target "$scheme")" >/dev/null 2>&1 || true
@@ -101,10 +110,16 @@ for scheme in $schemes; do
     for conns in $conns_list; do
         for round in $(seq "$rounds"); do
             for slice in $(seq "$slices"); do
-                # Alternate which tool goes first, so that a drift in the machine's load favours neither.
-                if [ $(((round + slice) % 2)) = 0 ]; then w=$(run_wrk "$scheme" "$conns"); k=$(run_kmsconf "$scheme" "$conns")
-                else k=$(run_kmsconf "$scheme" "$conns"); w=$(run_wrk "$scheme" "$conns"); fi
-                echo "$scheme $conns $round $w $k" >>"$work/rounds"
+                # Rotate the order, so that a drift in the machine's load favours none of the three.
+                declare -A got=()
+                for i in 0 1 2; do
+                    case $(( (round + slice + i) % 3 )) in
+                        0) got[wrk]=$(run_wrk "$scheme" "$conns") ;;
+                        1) got[kmsconf]=$(run_kmsconf "$scheme" "$conns") ;;
+                        2) got[control]=$(run_wrk "$scheme" "$conns") ;;
+                    esac
+                done
+                echo "$scheme $conns $round ${got[wrk]} ${got[kmsconf]} ${got[control]}" >>"$work/rounds"
             done
         done
     done
@@ -123,15 +138,16 @@ groups = OrderedDict()
 for (scheme, conns, rnd), rs in slices.items():
     col = lambda i: [r[i] for r in rs]
     groups.setdefault((scheme, conns), []).append([rnd, st.mean(col(0)), st.median(col(1)), st.median(col(2)),
-                                                   st.mean(col(3)), st.median(col(4)), st.median(col(5))])
+                                                   st.mean(col(3)), st.median(col(4)), st.median(col(5)),
+                                                   st.mean(col(6))])
 
-# Columns of a row: round, wrk rps p50 p99, kmsconf rps p50 p99.
-print("\n%-6s %5s %5s %12s %12s %8s %9s %9s %9s %9s" % ("scheme", "conns", "round", "wrk req/s", "kmsconf req/s",
-      "ratio", "wrk p50", "kms p50", "wrk p99", "kms p99"))
+# Columns of a row: round, wrk rps p50 p99, kmsconf rps p50 p99, control (wrk again) rps.
+print("\n%-6s %5s %5s %12s %12s %8s %8s %9s %9s %9s %9s" % ("scheme", "conns", "round", "wrk req/s", "kmsconf req/s",
+      "ratio", "control", "wrk p50", "kms p50", "wrk p99", "kms p99"))
 for (scheme, conns), rows in groups.items():
     for r in rows:
-        print("%-6s %5d %5d %12.0f %12.0f %8.3f %6.0f us %6.0f us %6.0f us %6.0f us"
-              % (scheme, conns, r[0], r[1], r[4], r[4] / r[1], r[2], r[5], r[3], r[6]))
+        print("%-6s %5d %5d %12.0f %12.0f %8.3f %8.3f %6.0f us %6.0f us %6.0f us %6.0f us"
+              % (scheme, conns, r[0], r[1], r[4], r[4] / r[1], r[7] / r[1], r[2], r[5], r[3], r[6]))
 
 print("\nper scheme and connections: medians of the rounds; the ratio kmsconf/wrk of requests/s is the median of"
       " the rounds' ratios\n(each compares slices run in turn: it resists the machine's other load better than a ratio"
@@ -142,9 +158,11 @@ for (scheme, conns), rows in groups.items():
     ratios = [r[4] / r[1] for r in rows]
     every = all(x >= goal for x in ratios)
     all_met = all_met and every
-    print("%-6s %3d conn: req/s wrk %.0f kmsconf %.0f; ratio %.3f (rounds: %s; every round >= %.1f: %s); p50 %.2f, p99 %.2f"
+    controls = [r[7] / r[1] for r in rows]
+    print("%-6s %3d conn: req/s wrk %.0f kmsconf %.0f; ratio %.3f (rounds: %s; every round >= %.1f: %s); p50 %.2f, p99 %.2f;"
+          " control (wrk against itself) %.3f-%.3f"
           % (scheme, conns, med(1), med(4), st.median(ratios), " ".join("%.3f" % x for x in ratios), goal,
-             "yes" if every else "NO", med(5) / med(2), med(6) / med(3)))
+             "yes" if every else "NO", med(5) / med(2), med(6) / med(3), min(controls), max(controls)))
 whole = {(s, c) for s in ("http", "https") for c in (1, 16)} <= set(groups)
 print("\ngoal (issue 27): requests/s ratio kmsconf/wrk >= %.1f in every round, at 1 and at 16 connections, HTTP and HTTPS: %s"
       % (goal, ("met" if all_met else "NOT met") + ("" if whole else " for the part measured (%s)"

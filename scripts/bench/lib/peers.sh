@@ -50,3 +50,16 @@ http {
 }
 CONF
 }
+
+# Where the servers and the clients run, from PIN: unset, both where the scheduler puts them;
+# "same", all on CPU 0 (taskset), so that a round trip is two context switches on one CPU rather
+# than two wake-ups of an idle CPU, and a client and a server share one CPU's time; "split", the
+# servers on CPU 1 and the clients on CPU 0. Sets the command prefixes on_server and on_client.
+set_pinning() {
+    case "${PIN:-}" in
+        "") on_server=(); on_client=() ;;
+        same) on_server=(taskset -c 0); on_client=(taskset -c 0) ;;
+        split) on_server=(taskset -c 1); on_client=(taskset -c 0) ;;
+        *) echo "PIN must be same or split, not '$PIN'" >&2; exit 2 ;;
+    esac
+}

@@ -165,7 +165,7 @@ private:
 
     void next_request() {
         response_.clear();  // the last response is not kept through an idle wait
-        parser_.emplace();
+        parser_.emplace(request_);
         parser_->body_limit(ctx_.options.body_limit);
         parser_->header_limit(static_cast<std::uint32_t>(ctx_.options.header_limit));
         if (first_request_ || buffer_.size() > 0) {
@@ -395,6 +395,7 @@ private:
     Worker& worker_;
     Phase phase_ = Phase::idle;
     beast::flat_buffer buffer_;
+    HttpRequest request_;  // parsed into by parser_, its buffers reused by the next request
     std::optional<RequestParser> parser_;
     std::string response_;  // the response's bytes, reused from one request to the next
     int status_ = 0;

@@ -18,8 +18,21 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 public:
     using error_code = boost::beast::error_code;
 
-    // Room for a usual request's fields at once, not grown field by field.
-    RequestParser() { request_.headers.reserve(12); }
+    // Parses into `request`, which the connection keeps from one request to the next: its strings
+    // and field list keep what they allocated for the last request and are written over, instead
+    // of being allocated anew for every request (most requests on a connection look alike). What
+    // grew large (a big body, a long field list) is given back, so that thousands of idle
+    // connections do not each hold one. request().headers is the new request's once its header
+    // is done (is_header_done()); before, it may still list the last request's fields.
+    explicit RequestParser(HttpRequest& request) : request_(request) {
+        request_.method.clear();
+        request_.target.clear();
+        if (request_.body.capacity() > kKeptBodyCapacity) std::string().swap(request_.body);
+        request_.body.clear();
+        if (request_.headers.size() > kKeptFields) Headers().swap(request_.headers);
+        // Room for a usual request's fields at once, not grown field by field.
+        if (request_.headers.capacity() < 12) request_.headers.reserve(12);
+    }
 
     HttpRequest& request() { return request_; }
     unsigned version() const { return version_; }  // 10 or 11, once the request line is in
@@ -35,10 +48,17 @@ private:
     void on_response_impl(int, std::string_view, int, error_code&) override {}
     void on_field_impl(boost::beast::http::field name, std::string_view name_string, std::string_view value,
                        error_code&) override {
-        request_.headers.push_back({std::string(name_string), std::string(value)});
-        if (name == boost::beast::http::field::expect) expect_ = request_.headers.back().value;
+        if (fields_ < request_.headers.size()) {
+            Header& reused = request_.headers[fields_];
+            reused.name.assign(name_string);
+            reused.value.assign(value);
+        } else {
+            request_.headers.push_back({std::string(name_string), std::string(value)});
+        }
+        ++fields_;
+        if (name == boost::beast::http::field::expect) expect_.assign(value);
     }
-    void on_header_impl(error_code&) override {}
+    void on_header_impl(error_code&) override { request_.headers.resize(fields_); }
     void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
         // The body limit is basic_parser's; what passed it is reserved at once.
         if (length) request_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, 1 << 20)));
@@ -54,7 +74,11 @@ private:
     }
     void on_finish_impl(error_code&) override {}
 
-    HttpRequest request_;
+    static constexpr std::size_t kKeptBodyCapacity = 16 * 1024;
+    static constexpr std::size_t kKeptFields = 32;
+
+    HttpRequest& request_;
+    std::size_t fields_ = 0;  // fields of this request so far: request_.headers[0, fields_)
     unsigned version_ = 11;
     std::string expect_;
 };

@@ -5,7 +5,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <cctype>
 #include <map>
 #include <ctime>
@@ -25,11 +28,21 @@ void member(Writer& w, const char* name, std::string_view value) {
     write_string(w, value);
 }
 
+// True when one of the 8 bytes of `w` needs escaping in a JSON string: below 0x20, '"' or '\\'.
+// The bit trick ("has a byte less than n", "has a zero byte") answers for the whole word at once;
+// a borrow can mark a byte above one that matched, never a word with none.
+bool any_byte_needs_escape(std::uint64_t w) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+    const auto below = [&](std::uint64_t v, std::uint64_t n) { return (v - kOnes * n) & ~v & kHighs; };
+    return (below(w, 0x20) | below(w ^ (kOnes * '"'), 1) | below(w ^ (kOnes * '\\'), 1)) != 0;
+}
+
 // `s` as a JSON string, escaped exactly as RapidJSON's Writer escapes it (the quote, the
 // backslash and the control characters; \u00XX in upper-case hex for those without a short
-// form; every other byte as it is), but in runs instead of a character at a time: a problem is
-// every refused request's answer, and RapidJSON's per-character writer was a fifth of the
-// reference server's work per request.
+// form; every other byte as it is), but in runs instead of a character at a time, and eight
+// bytes at a time where none needs escaping: a problem is every refused request's answer, and
+// RapidJSON's per-character writer was a fifth of the reference server's work per request.
 void append_json_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     static constexpr auto kEscaped = [] {
@@ -40,24 +53,36 @@ void append_json_string(std::string& out, std::string_view s) {
     }();
     out.push_back('"');
     std::size_t run = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (!kEscaped[c]) continue;
-        out.append(s.data() + run, i - run);
-        run = i + 1;
-        out.push_back('\\');
-        switch (c) {
-            case '"': out.push_back('"'); break;
-            case '\\': out.push_back('\\'); break;
-            case '\b': out.push_back('b'); break;
-            case '\f': out.push_back('f'); break;
-            case '\n': out.push_back('n'); break;
-            case '\r': out.push_back('r'); break;
-            case '\t': out.push_back('t'); break;
-            default:
-                out.append("u00");
-                out.push_back(kHex[c >> 4]);
-                out.push_back(kHex[c & 0xF]);
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (s.size() - i >= 8) {
+            std::uint64_t word;
+            std::memcpy(&word, s.data() + i, 8);
+            if (!any_byte_needs_escape(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        // A word with a byte to escape (or the last few bytes): one at a time.
+        for (const std::size_t end = std::min(s.size(), i + 8); i < end; ++i) {
+            const auto c = static_cast<unsigned char>(s[i]);
+            if (!kEscaped[c]) continue;
+            out.append(s.data() + run, i - run);
+            run = i + 1;
+            out.push_back('\\');
+            switch (c) {
+                case '"': out.push_back('"'); break;
+                case '\\': out.push_back('\\'); break;
+                case '\b': out.push_back('b'); break;
+                case '\f': out.push_back('f'); break;
+                case '\n': out.push_back('n'); break;
+                case '\r': out.push_back('r'); break;
+                case '\t': out.push_back('t'); break;
+                default:
+                    out.append("u00");
+                    out.push_back(kHex[c >> 4]);
+                    out.push_back(kHex[c & 0xF]);
+            }
         }
     }
     out.append(s.data() + run, s.size() - run);

@@ -52,5 +52,20 @@ TEST(ProblemJson, TheBytesRapidJsonWroteForEveryByteAndStyle) {
             }
 }
 
+// The detail is scanned eight bytes at a time: each byte value in every place of a word, and in
+// the bytes after the last whole word, beside plain bytes and beside a second byte to escape.
+TEST(ProblemJson, EveryByteInEveryPlaceOfAWord) {
+    for (int c = 0; c < 256; ++c)
+        for (std::size_t at = 0; at < 21; ++at)
+            for (const char neighbour : {'x', '"'}) {
+                std::string detail(21, 'x');
+                detail[at] = static_cast<char>(c);
+                detail[(at + 3) % detail.size()] = neighbour;
+                const HttpResponse res = make_problem(400, "Bad Request", detail, ProblemStyle{});
+                ASSERT_EQ(res.body, rapidjson_body(400, "Bad Request", detail, ProblemStyle{}))
+                    << "byte " << c << " at " << at << " beside " << neighbour;
+            }
+}
+
 }  // namespace
 }  // namespace kms::server::detail

@@ -404,44 +404,33 @@ TEST_F(ServerTest, EachRequestOnAConnectionIsJudgedOnItsOwnFields) {
     start();
     RawConnection c(port());
     const std::string path = "/v2/kms-key/" + std::string(kDefaultKeyId) + "/replicate";
-    auto request = [&](const std::string& fields, const std::string& body) {
-        return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + fields +
-               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    // One request on the connection, answered as HttpResponse (status 0: no answer).
+    auto exchange = [&](const std::string& fields, const std::string& body) {
+        const std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + fields +
+                                    "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+        if (!c.send_all(request)) return HttpResponse{};
+        auto r = c.read_response();
+        return r ? as_response(*r) : HttpResponse{};
     };
+    const std::string json = "Content-Type: application/json\r\n";
+    const std::string no_content_type = "Invalid Argument: Content-Type application/json is required";
     // Content-Type last of a few fields, so that a shorter request's fields leave it behind.
-    const std::string few_fields = "X-A: a\r\nX-B: b\r\nContent-Type: application/json\r\n";
-    std::string many_fields = "Content-Type: application/json\r\n";
+    const std::string few_fields = "X-A: a\r\nX-B: b\r\n" + json;
+    std::string many_fields = json;
     for (int i = 0; i < 40; ++i) many_fields += "X-Pad-" + std::to_string(i) + ": " + std::string(20, 'p') + "\r\n";
     const std::string long_body = R"({"zone":"de-fra-1","pad":")" + std::string(20000, 'x') + "\"}";
 
-    ASSERT_TRUE(c.send_all(request(few_fields, R"({"zone":"de-fra-1"})")));
-    auto first = c.read_response();
-    ASSERT_TRUE(first.has_value());
-    EXPECT_EQ(first->status, 200);
+    EXPECT_EQ(exchange(few_fields, R"({"zone":"de-fra-1"})").status, 200);
     // The same body without Content-Type: the last request's field must not stand in for it.
-    ASSERT_TRUE(c.send_all(request("", R"({"zone":"ch-dk-2"})")));
-    auto second = c.read_response();
-    ASSERT_TRUE(second.has_value());
-    EXPECT_TRUE(test::IsProblem(as_response(*second), 400, "Invalid Argument: Content-Type application/json is required"));
+    EXPECT_TRUE(test::IsProblem(exchange("", R"({"zone":"ch-dk-2"})"), 400, no_content_type));
     // Many fields (their list is then given back), then none again.
-    ASSERT_TRUE(c.send_all(request(many_fields, R"({"zone":"ch-dk-2"})")));
-    auto many = c.read_response();
-    ASSERT_TRUE(many.has_value());
-    EXPECT_EQ(many->status, 200);
-    ASSERT_TRUE(c.send_all(request("", R"({"zone":"ch-dk-2"})")));
-    auto none = c.read_response();
-    ASSERT_TRUE(none.has_value());
-    EXPECT_TRUE(test::IsProblem(as_response(*none), 400, "Invalid Argument: Content-Type application/json is required"));
-    ASSERT_TRUE(c.send_all(request("Content-Type: application/json\r\n", long_body)));
-    auto third = c.read_response();
-    ASSERT_TRUE(third.has_value());
+    EXPECT_EQ(exchange(many_fields, R"({"zone":"ch-dk-2"})").status, 200);
+    EXPECT_TRUE(test::IsProblem(exchange("", R"({"zone":"ch-dk-2"})"), 400, no_content_type));
     // de-fra-1 is replicated already (the unknown member is ignored): the long body was read.
-    EXPECT_TRUE(test::IsProblem(as_response(*third), 400, "Conflict: "));
+    EXPECT_TRUE(test::IsProblem(exchange(json, long_body), 400, "Conflict: "));
     // After the long body, a short one: read as itself, not with the long one's tail.
-    ASSERT_TRUE(c.send_all(request("Content-Type: application/json\r\n", R"({"zone":"at-vie-1"})")));
-    auto fourth = c.read_response();
-    ASSERT_TRUE(fourth.has_value());
-    EXPECT_EQ(fourth->status, 200) << fourth->body;
+    const HttpResponse after_long = exchange(json, R"({"zone":"at-vie-1"})");
+    EXPECT_EQ(after_long.status, 200) << after_long.body;
 }
 
 TEST_F(ServerTest, ExpectContinueGets100ThenTheResponse) {

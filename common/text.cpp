@@ -23,8 +23,9 @@ bool is_hex(char c) { return kHexDigit[static_cast<unsigned char>(c)]; }
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    if (a.size() != b.size()) return false;
+    if (a == b) return true;  // the usual case, the same spelling: one memcmp, no folding
+    return std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string to_lower(std::string_view s) {

@@ -26,6 +26,9 @@
 #              ratio sits at 1.0 whichever client drives it; at 1 connection it waits on the wake-ups
 #              of idle CPUs, ~55 us of a ~60 us round trip on this VM)
 #   PIN=split  the servers on CPU 1, the clients on CPU 0
+#   SCHED=batch  both clients under SCHED_BATCH (chrt --batch 0): a client's wake-up by a response
+#              then never preempts the server it shares a CPU with (PIN=same), so the server
+#              answers a batch before the client reads them (see docs/bench.md)
 #
 # Goal (issue 27): the requests/s ratio kmsconf/wrk >= 1.0 in every round, at 1 and at 16
 # connections, over HTTP and HTTPS. Loopback only; every run is bounded by its duration (and a
@@ -100,7 +103,7 @@ PY
 }
 
 echo "reference servers: $(for s in $schemes; do printf "%s " "${base[$s]}"; done)(kmsconf serve --threads 1 each); POST valid replicate;" \
-    "$rounds rounds of $slices runs of ${secs} s per tool (wrk twice: the control), taking turns; $threads client thread(s)${PIN:+; PIN=$PIN}; kmsconf: $kmsconf"
+    "$rounds rounds of $slices runs of ${secs} s per tool (wrk twice: the control), taking turns; $threads client thread(s)${PIN:+; PIN=$PIN}${SCHED:+; SCHED=$SCHED}; kmsconf: $kmsconf"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) (a busy machine makes every figure noisy; the ratios are what to read)"
 for scheme in $schemes; do  # warm the servers up
     timeout 10 wrk -t1 -c1 -d1s -s "$lua" "$(target "$scheme")" >/dev/null 2>&1 || true

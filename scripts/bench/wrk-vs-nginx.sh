@@ -16,6 +16,8 @@
 #              on one CPU, not two wake-ups of an idle CPU (on this VM ~55 us of a ~60 us round trip
 #              at 1 connection), so the ratio says what each server costs, which the wake-ups hide
 #   PIN=split  the servers on CPU 1, wrk on CPU 0
+#   SCHED=batch  wrk under SCHED_BATCH (chrt --batch 0): its wake-ups never preempt a server that
+#              shares its CPU (lib/peers.sh)
 #
 # Loopback only; each wrk run is bounded by -d. Needs wrk and nginx-light (scripts/setup.sh).
 set -euo pipefail

@@ -54,12 +54,20 @@ CONF
 # Where the servers and the clients run, from PIN: unset, both where the scheduler puts them;
 # "same", all on CPU 0 (taskset), so that a round trip is two context switches on one CPU rather
 # than two wake-ups of an idle CPU, and a client and a server share one CPU's time; "split", the
-# servers on CPU 1 and the clients on CPU 0. Sets the command prefixes on_server and on_client.
+# servers on CPU 1 and the clients on CPU 0. And how the clients are scheduled, from SCHED: unset,
+# as any program; "batch", SCHED_BATCH (chrt --batch 0), whose wake-ups never preempt the task
+# running on that CPU, i.e. the server when they share one. Sets the command prefixes on_server
+# and on_client.
 set_pinning() {
     case "${PIN:-}" in
         "") on_server=(); on_client=() ;;
         same) on_server=(taskset -c 0); on_client=(taskset -c 0) ;;
         split) on_server=(taskset -c 1); on_client=(taskset -c 0) ;;
         *) echo "PIN must be same or split, not '$PIN'" >&2; exit 2 ;;
+    esac
+    case "${SCHED:-}" in
+        "") ;;
+        batch) on_client=(chrt --batch 0 "${on_client[@]}") ;;
+        *) echo "SCHED must be batch, not '$SCHED'" >&2; exit 2 ;;
     esac
 }

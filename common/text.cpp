@@ -80,12 +80,17 @@ std::string printable(std::string_view bytes, std::size_t limit) {
     return out;
 }
 
-std::string media_type(std::string_view content_type) {
-    return to_lower(trim(content_type.substr(0, content_type.find(';'))));
+namespace {
+// The media type of a Content-Type value as written: before any ';' parameters, trimmed.
+std::string_view media_type_as_written(std::string_view content_type) {
+    return trim(content_type.substr(0, content_type.find(';')));
 }
+}  // namespace
+
+std::string media_type(std::string_view content_type) { return to_lower(media_type_as_written(content_type)); }
 
 bool media_type_is(std::string_view content_type, std::string_view type) {
-    return iequals(trim(content_type.substr(0, content_type.find(';'))), type);
+    return iequals(media_type_as_written(content_type), type);
 }
 
 bool is_uuid(std::string_view s) {

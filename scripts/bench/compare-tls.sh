@@ -27,8 +27,7 @@ trap cleanup EXIT
 make_test_cert "$work"
 "$kmsconf" serve --port 0 --threads 1 --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" >"$work/serve.out" &
 pids+=($!)
-for _ in $(seq 50); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-url=$(sed -n 's/^listening on \(https:[^ ]*\)$/\1/p' "$work/serve.out")
+url=$(listening_url "$work/serve.out")
 [ -n "$url" ] || { echo "reference server did not start" >&2; exit 1; }
 hostport=${url#https://}; hostport=${hostport%/v2}
 

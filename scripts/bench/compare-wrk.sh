@@ -63,8 +63,7 @@ for scheme in $schemes; do
     [ "$scheme" = https ] && tls=(--tls-cert "$work/cert.pem" --tls-key "$work/key.pem")
     "${on_server[@]}" "$kmsconf" serve --port 0 --threads 1 "${tls[@]}" >"$work/serve.$scheme" 2>&1 &
     pids+=($!)
-    for _ in $(seq 50); do grep -q listening "$work/serve.$scheme" 2>/dev/null && break; sleep 0.1; done
-    base[$scheme]=$(sed -n "s/^listening on \($scheme:[^ ]*\)$/\1/p" "$work/serve.$scheme")
+    base[$scheme]=$(listening_url "$work/serve.$scheme")
     [ -n "${base[$scheme]}" ] || { echo "$scheme reference server did not start: $(cat "$work/serve.$scheme")" >&2; exit 1; }
 done
 target() { echo "${base[$1]}/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate"; }

@@ -17,6 +17,7 @@
 # KMSCONF=path/to/kmsconf overrides build/harness/kmsconf.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib/peers.sh
 rate=${1:-2000}; stall_rate=${2:-200}; secs=10
 kmsconf=${KMSCONF:-build/harness/kmsconf}
 [ -x "$kmsconf" ] || ./scripts/build.sh >&2
@@ -28,8 +29,7 @@ trap cleanup EXIT
 "$kmsconf" serve --port 0 --threads 1 >"$work/serve.out" &
 server=$!
 pids+=($server)
-for _ in $(seq 50); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
-url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$work/serve.out")
+url=$(listening_url "$work/serve.out")
 [ -n "$url" ] || { echo "reference server did not start" >&2; exit 1; }
 
 bench() {  # report-name, then extra flags

@@ -122,8 +122,8 @@ start_serve() {
     # shellcheck disable=SC2046
     $(wrap "$1" "$2") "$kmsconf" serve --port 0 --threads 1 "${tls[@]}" >"$log.out" 2>"$log.err" &
     srv_pid=$!; pids+=("$srv_pid")
-    for _ in $(seq 600); do grep -q listening "$log.out" 2>/dev/null && break; sleep 0.1; done
-    srv_url=$(sed -n 's/^listening on \(https\?:[^ ]*\)\/v2$/\1/p' "$log.out")
+    srv_url=$(listening_url "$log.out" 60)  # 60 s: under valgrind it starts slowly
+    srv_url=${srv_url%/v2}
     [ -n "$srv_url" ] || { echo "kmsconf serve did not start: $(cat "$log.err")" >&2; exit 1; }
 }
 

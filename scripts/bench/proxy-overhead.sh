@@ -11,6 +11,7 @@
 # KMSCONF=path/to/kmsconf overrides build/harness/kmsconf.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/lib/peers.sh
 conns=${1:-16}; secs=${2:-5}; rounds=${3:-3}
 kmsconf=${KMSCONF:-build/harness/kmsconf}
 [ -x "$kmsconf" ] || ./scripts/build.sh >&2
@@ -18,12 +19,6 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-
-# The announced URL of a process writing "listening on URL" to `file`, within 5 s.
-listening_url() {
-    for _ in $(seq 50); do grep -q listening "$1" 2>/dev/null && break; sleep 0.1; done
-    grep -o 'listening on http://[0-9.:]*[^ ,]*' "$1" | head -1 | sed 's/^listening on //'
-}
 
 "$kmsconf" serve --port 0 --threads 1 >"$work/serve.out" &
 pids+=($!)

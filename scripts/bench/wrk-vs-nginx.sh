@@ -53,15 +53,17 @@ start_nginx() {  # dir port
 path=/v2/kms-key/a02baf5a-a3e4-49a0-857b-8a08d276c1c0/replicate
 declare -A target
 servers=(reference nginx control)
-start_servers() {
-    pids=()
+start_reference() {
     "${on_server[@]}" "$kmsconf" serve --port 0 --threads 1 >"$work/serve.out" &
     pids+=($!)
-    for _ in $(seq 50); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
     local ref_url
-    ref_url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$work/serve.out")
+    ref_url=$(listening_url "$work/serve.out")
     [ -n "$ref_url" ] || { echo "reference server did not start" >&2; exit 1; }
     target[reference]="${ref_url%/v2}$path"
+}
+start_servers() {
+    pids=()
+    start_reference
     local name candidate port
     for name in nginx control; do
         port=
@@ -140,7 +142,7 @@ print("goal (every round, every connection count): %s" % ("met" if all(verdicts)
 PY
 echo
 echo "malformed bodies, reference server, 16 connections (5xx must be 0):"
-start_servers
+start_reference
 wrk -t2 -c16 -d"$(( secs > 3 ? secs : 3 ))s" -s scripts/bench/wrk/post-malformed.lua "${target[reference]}" >"$work/malformed.txt" 2>&1 || true
 grep -E '^(5xx|statuses)|Requests/sec' "$work/malformed.txt" || true
 if ! grep -q '^5xx: 0$' "$work/malformed.txt"; then echo "FAIL: 5xx answers to malformed input" >&2; exit 1; fi

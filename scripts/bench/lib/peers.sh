@@ -17,6 +17,13 @@ free_port() {
     return 1
 }
 
+# The URL a process announced in FILE with "listening on URL" (the first such line), waiting up
+# to SECONDS (5) for it to appear; empty when none came (the caller says who did not start).
+listening_url() {  # file [seconds]
+    for _ in $(seq $(( ${2:-5} * 10 ))); do grep -q 'listening on' "$1" 2>/dev/null && break; sleep 0.1; done
+    grep -o 'listening on https\?://[^ ,]*' "$1" 2>/dev/null | head -1 | sed 's/^listening on //' || true
+}
+
 # Waits until PORT accepts connections; fails at once when PID has exited (e.g. could not bind).
 wait_port() {  # port pid
     for _ in $(seq 600); do
